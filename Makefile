@@ -1,0 +1,72 @@
+# Byline: `make run` to try it, `make test` to test it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?= -n 2
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: help install run serve test test-postgres lint format migrate demo lock clean
+
+help:
+	@echo "make run            set up (venv, pinned install, migrate, demo content) and serve on 127.0.0.1:8000"
+	@echo "make test           run the test suite on SQLite"
+	@echo "make test-postgres  run the test suite on PostgreSQL + Redis ($(PG_URL))"
+	@echo "make lint           ruff, mypy and the migrations check"
+	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
+
+$(STAMP): requirements/base.txt requirements/dev.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Byline needs Python 3.11"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements/base.txt -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py create_local_logins
+
+run: demo serve
+
+serve: install
+	@echo "Byline on http://127.0.0.1:8000/admin/ (logins in README.md)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# pytest exits 5 when it collected nothing; that is a failure here, never a pass.
+define run_pytest
+	$(1) $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+endef
+
+test: install
+	@$(call run_pytest,)
+
+test-postgres: install
+	$(BIN)/python .ci/check_services.py "$(PG_URL)" "$(REDIS_TEST_URL)"
+	@$(call run_pytest,DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL))
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: install
+	cd requirements && ../$(BIN)/pip-compile -q --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o base.txt base.in
+	cd requirements && ../$(BIN)/pip-compile -q --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o dev.txt dev.in
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

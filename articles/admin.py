@@ -1,0 +1,371 @@
+"""The editors' workspace for articles and the taxonomy.
+
+Every write goes through ``articles.services``; every permission question goes to the
+policy (through ``cms.admin.PolicyModelAdmin``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget
+
+from cms.admin import PolicyInlineMixin, PolicyModelAdmin
+from cms.errors import DomainError
+from cms.policy import Action, can
+from cms.sanitize import sanitize_article_html
+
+from . import services
+from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
+
+# The editor's toolbar, kept within what sanitize_article_html allows.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Code": True,
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "Blockquote": True,
+    "HorizontalRule": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Figure": True,
+    "History": True,
+    "SpecialCharacters": True,
+}
+
+
+@admin.register(Author)
+class AuthorAdmin(PolicyModelAdmin):
+    list_display = ("name", "slug", "user", "website")
+    search_fields = ("name", "slug", "email")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "bio", "avatar", "website", "email", "user")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Section)
+class SectionAdmin(PolicyModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug", "description")
+
+
+@admin.register(Tag)
+class TagAdmin(PolicyModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "slug")
+
+
+class BylineFormSet(BaseInlineFormSet[ArticleAuthor, Article, Any]):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            author = form.cleaned_data.get("author")
+            if author in seen:
+                raise forms.ValidationError(f"{author} is in the byline twice.")
+            seen.add(author)
+
+
+class BylineInline(PolicyInlineMixin, admin.TabularInline[ArticleAuthor, Article]):
+    model = ArticleAuthor
+    formset = BylineFormSet
+    fields = ("author", "position")
+    autocomplete_fields = ("author",)
+    extra = 0
+    verbose_name = "author"
+    verbose_name_plural = "byline (in order)"
+
+
+class ArticleAdminForm(forms.ModelForm[Article]):
+    body_html = ProseEditorFormField(
+        label="Body",
+        required=False,
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=sanitize_article_html,
+        widget=AdminProseEditorWidget,
+    )
+    publish_at = forms.SplitDateTimeField(
+        required=False,
+        widget=AdminSplitDateTime,
+        label="Publish at",
+        help_text="Used by “Publish”: leave empty to publish now; a future time schedules.",
+    )
+
+    class Meta:
+        model = Article
+        fields = (
+            "title",
+            "slug",
+            "subtitle",
+            "excerpt",
+            "body_html",
+            "section",
+            "tags",
+            "cover_image",
+            "cover_image_alt",
+            "cover_image_caption",
+            "comments_enabled",
+            "seo_title",
+            "seo_description",
+            "canonical_url",
+        )
+
+
+# Lifecycle buttons on the change form: POST name -> (action, label).
+LIFECYCLE_BUTTONS = {
+    "_submit_review": (Action.SUBMIT, "Submit for review"),
+    "_publish": (Action.PUBLISH, "Publish / schedule"),
+    "_unpublish": (Action.UNPUBLISH, "Unpublish"),
+    "_archive": (Action.ARCHIVE, "Archive"),
+}
+_BUTTON_STATUSES = {
+    "_submit_review": {ArticleStatus.DRAFT},
+    "_publish": {
+        ArticleStatus.DRAFT,
+        ArticleStatus.IN_REVIEW,
+        ArticleStatus.SCHEDULED,
+        ArticleStatus.ARCHIVED,
+    },
+    "_unpublish": {ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED},
+    "_archive": {ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED},
+}
+
+
+@admin.register(Article)
+class ArticleAdmin(PolicyModelAdmin):
+    form = ArticleAdminForm
+    inlines = (BylineInline,)
+    list_display = (
+        "title",
+        "status",
+        "byline",
+        "section",
+        "published_at",
+        "view_count",
+        "comment_count",
+        "featured",
+    )
+    list_filter = (
+        "status",
+        "section",
+        ("tags", admin.RelatedOnlyFieldListFilter),
+        ("authors", admin.RelatedOnlyFieldListFilter),
+        "featured",
+    )
+    list_select_related = ("section",)
+    search_fields = ("title", "subtitle", "excerpt", "body_text", "slug")
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("section", "tags")
+    readonly_fields = (
+        "status",
+        "published_at",
+        "featured",
+        "version",
+        "word_count",
+        "reading_time_minutes",
+        "view_count",
+        "comment_count",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "subtitle", "excerpt", "body_html")}),
+        ("Placement", {"fields": ("section", "tags", "comments_enabled")}),
+        ("Cover image", {"fields": ("cover_image", "cover_image_alt", "cover_image_caption")}),
+        ("Publishing", {"fields": ("status", "published_at", "publish_at", "featured")}),
+        (
+            "Search engines",
+            {"fields": ("seo_title", "seo_description", "canonical_url"), "classes": ("collapse",)},
+        ),
+        (
+            "Figures",
+            {
+                "fields": (
+                    "version",
+                    "word_count",
+                    "reading_time_minutes",
+                    "view_count",
+                    "comment_count",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+    )
+    actions = (
+        "submit_selected",
+        "publish_selected",
+        "unpublish_selected",
+        "archive_selected",
+        "feature_selected",
+        "unfeature_selected",
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).prefetch_related("bylines__author")
+
+    @admin.display(description="Authors")
+    def byline(self, obj: Article) -> str:
+        return ", ".join(b.author.name for b in obj.bylines.all())
+
+    # --- saving through the services -------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        actor = self.actor(request)
+        if change:
+            services.article_update(article=obj, actor=actor)
+        else:
+            # The byline comes from the inline, saved next; see save_related.
+            services.article_create(article=obj, actor=actor, authors=())
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        article: Article = form.instance
+        actor = self.actor(request)
+        if not change:
+            services.article_default_byline(article=article, actor=actor)
+        for name in LIFECYCLE_BUTTONS:
+            if name in request.POST:
+                self._lifecycle(request, article, name, form.cleaned_data.get("publish_at"))
+
+    def _lifecycle(self, request: HttpRequest, article: Article, name: str, when: Any) -> None:
+        actor = self.actor(request)
+        try:
+            if name == "_submit_review":
+                services.article_submit_for_review(article=article, actor=actor)
+            elif name == "_publish":
+                services.article_publish(article=article, actor=actor, published_at=when)
+            elif name == "_unpublish":
+                services.article_unpublish(article=article, actor=actor)
+            else:
+                services.article_archive(article=article, actor=actor)
+        except DomainError as error:
+            self.message_user(request, f"Saved, but not changed: {error.message}", messages.ERROR)
+        else:
+            self.message_user(
+                request, f"“{article}” is now {article.get_status_display().lower()}."
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        services.article_delete(article=obj, actor=self.actor(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        actor = self.actor(request)
+        for article in queryset:
+            services.article_delete(article=article, actor=actor)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        obj: Article | None = kwargs.get("obj")
+        actor = self.actor(request)
+        buttons = []
+        for name, (action, label) in LIFECYCLE_BUTTONS.items():
+            status = obj.status if obj is not None else ArticleStatus.DRAFT
+            target = obj if obj is not None else Article(created_by=actor.user)
+            if status in _BUTTON_STATUSES[name] and can(actor, action, target):
+                buttons.append((name, label))
+        context["lifecycle_buttons"] = buttons
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    # --- bulk actions -----------------------------------------------------------------------
+
+    @admin.action(description="Submit selected drafts for review")
+    def submit_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self.run_bulk(
+            request,
+            queryset,
+            Action.SUBMIT,
+            lambda a, actor: services.article_submit_for_review(article=a, actor=actor),
+            "submitted for review",
+        )
+
+    @admin.action(description="Publish selected articles now")
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self.run_bulk(
+            request,
+            queryset,
+            Action.PUBLISH,
+            lambda a, actor: services.article_publish(article=a, actor=actor),
+            "published",
+        )
+
+    @admin.action(description="Unpublish selected articles")
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self.run_bulk(
+            request,
+            queryset,
+            Action.UNPUBLISH,
+            lambda a, actor: services.article_unpublish(article=a, actor=actor),
+            "unpublished",
+        )
+
+    @admin.action(description="Archive selected articles")
+    def archive_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self.run_bulk(
+            request,
+            queryset,
+            Action.ARCHIVE,
+            lambda a, actor: services.article_archive(article=a, actor=actor),
+            "archived",
+        )
+
+    @admin.action(description="Feature selected articles")
+    def feature_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self.run_bulk(
+            request,
+            queryset,
+            Action.FEATURE,
+            lambda a, actor: services.article_set_featured(article=a, actor=actor, featured=True),
+            "featured",
+        )
+
+    @admin.action(description="Stop featuring selected articles")
+    def unfeature_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self.run_bulk(
+            request,
+            queryset,
+            Action.FEATURE,
+            lambda a, actor: services.article_set_featured(article=a, actor=actor, featured=False),
+            "no longer featured",
+        )
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """Offer only the actions the actor's role allows on some article."""
+        actions = super().get_actions(request)
+        actor = self.actor(request)
+        needs = {
+            "submit_selected": Action.SUBMIT,
+            "publish_selected": Action.PUBLISH,
+            "unpublish_selected": Action.UNPUBLISH,
+            "archive_selected": Action.ARCHIVE,
+            "feature_selected": Action.FEATURE,
+            "unfeature_selected": Action.FEATURE,
+        }
+        for name, action in needs.items():
+            if name in actions and not can(actor, action, Article):
+                del actions[name]
+        return actions

@@ -1,0 +1,239 @@
+"""Authors, sections, tags and articles.
+
+Visibility lives in the querysets (``Article.objects.published()``, ``.visible_to(actor)``);
+writes go through ``articles.services``. Derived fields (plain text, word count, reading
+time) and counters are maintained by the services, never by ``save()`` or signals.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from cms.actors import Actor
+from cms.policy import Action, restrict
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class Author(models.Model):
+    """A person in a byline. May be linked to a staff user, whose own articles they are."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    bio = models.TextField(blank=True)
+    avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
+    website = models.URLField(blank=True)
+    email = models.EmailField(blank=True, help_text="Private: never shown in any API.")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff login of this author, if they write in Byline themselves.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+# Statuses whose articles carry a publication date and can be live.
+LIVE_STATUSES = (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self, *, now: datetime | None = None) -> ArticleQuerySet:
+        """Live articles: published, or scheduled with their time reached.
+
+        A scheduled article goes live at ``published_at`` by this filter alone, with no job
+        running; ``publish_due_articles`` only tidies the stored status afterwards.
+        """
+        return self.filter(status__in=LIVE_STATUSES, published_at__lte=now or timezone.now())
+
+    def owned_by(self, user: User) -> ArticleQuerySet:
+        """Articles the user created or is credited on (through their author profile)."""
+        credited = ArticleAuthor.objects.filter(article=OuterRef("pk"), author__user=user)
+        return self.filter(Q(created_by=user) | Q(Exists(credited)))
+
+    def visible_to(self, actor: Actor) -> ArticleQuerySet:
+        """What ``actor`` may read: live articles, plus the drafts the policy lets it see."""
+        return restrict(actor, Action.VIEW, self)  # type: ignore[return-value]
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The article's address; generated from the title."
+    )
+    subtitle = models.CharField(max_length=300, blank=True)
+    excerpt = models.TextField(
+        max_length=600, blank=True, help_text="A short summary for lists and social cards."
+    )
+    body_html = models.TextField("body", blank=True, help_text="Sanitised HTML.")
+    body_text = models.TextField(blank=True, editable=False, help_text="Derived from the body.")
+
+    authors: models.ManyToManyField[Author, ArticleAuthor] = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", blank=True
+    )
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
+
+    cover_image = models.ImageField(
+        upload_to="covers/%Y/%m/",
+        blank=True,
+        width_field="cover_image_width",
+        height_field="cover_image_height",
+    )
+    cover_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_image_alt = models.CharField(
+        "cover image alt text", max_length=250, blank=True, help_text="Describe the image."
+    )
+    cover_image_caption = models.CharField(max_length=300, blank=True)
+
+    status = models.CharField(
+        max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    featured = models.BooleanField(default=False)
+    comments_enabled = models.BooleanField(default=True)
+
+    seo_title = models.CharField("SEO title", max_length=200, blank=True)
+    seo_description = models.CharField("SEO description", max_length=300, blank=True)
+    canonical_url = models.URLField(blank=True)
+
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    reading_time_minutes = models.PositiveSmallIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    view_count = models.PositiveBigIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Approved comments only."
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-published_at", "-id")
+        indexes = [
+            # The public listing: live articles, newest first.
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(status__in=["published", "scheduled"]),
+                name="article_live_recent_idx",
+            ),
+            models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(featured=True),
+                name="article_featured_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "scheduled"]) | Q(published_at__isnull=False),
+                name="article_live_has_published_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ArticleStatus.values), name="article_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="article_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status in LIVE_STATUSES
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def url(self) -> str:
+        """The article's address on the front-end (``FRONTEND_ARTICLE_URL``)."""
+        # Unsaved or undated articles use today's date for the {year}/{month}/{day} parts.
+        date = self.published_at or timezone.now()
+        return settings.FRONTEND_ARTICLE_URL.format(
+            slug=self.slug,
+            id=self.pk,
+            section=self.section.slug if self.section else settings.FRONTEND_UNSECTIONED,
+            year=f"{date.year:04d}",
+            month=f"{date.month:02d}",
+            day=f"{date.day:02d}",
+        )
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline, in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "id")
+        verbose_name = "byline"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_unique_author"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.article}"

@@ -1,0 +1,163 @@
+"""Who may do what to articles and the taxonomy. The only place these rules live.
+
+Roles (``cms.roles``):
+
+* Contributor: writes articles; edits and deletes their own drafts; submits them for review.
+  Cannot publish.
+* Author: everything a contributor may, on their own articles in any status, and publishes,
+  schedules, unpublishes and archives their own articles.
+* Editor: everything, on every article, including featuring.
+
+An article is "own" when the user created it or is credited in its byline through their
+author profile. Anyone may read live articles; drafts are read by those who may edit them
+(and by editors). A token actor needs the scope that matches the action as well.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from cms import scopes
+from cms.actors import Actor
+from cms.policy import Action, ModelPolicy, register
+from cms.roles import Role, role_of
+
+from .models import Article, ArticleQuerySet, ArticleStatus, Author, Section, Tag
+
+_SCOPE_FOR = {
+    Action.ADD: scopes.CONTENT_WRITE,
+    Action.CHANGE: scopes.CONTENT_WRITE,
+    Action.DELETE: scopes.CONTENT_WRITE,
+    Action.SUBMIT: scopes.CONTENT_WRITE,
+    Action.PUBLISH: scopes.CONTENT_PUBLISH,
+    Action.UNPUBLISH: scopes.CONTENT_PUBLISH,
+    Action.ARCHIVE: scopes.CONTENT_PUBLISH,
+    Action.FEATURE: scopes.CONTENT_PUBLISH,
+}
+
+# For each role: the actions it may take on its own articles, by the article's status.
+# Editors are not listed: they may take every action on every article.
+_OWN = {
+    Role.CONTRIBUTOR: {
+        Action.CHANGE: {ArticleStatus.DRAFT},
+        Action.DELETE: {ArticleStatus.DRAFT},
+        Action.SUBMIT: {ArticleStatus.DRAFT},
+    },
+    Role.AUTHOR: {
+        Action.CHANGE: set(ArticleStatus),
+        Action.DELETE: {ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED},
+        Action.SUBMIT: {ArticleStatus.DRAFT},
+        Action.PUBLISH: set(ArticleStatus),
+        Action.UNPUBLISH: set(ArticleStatus),
+        Action.ARCHIVE: set(ArticleStatus),
+    },
+}
+
+
+class ArticlePolicy(ModelPolicy[Article]):
+    def allows(self, actor: Actor, action: Action, obj: Article | None) -> bool:
+        if action == Action.VIEW and obj is not None and obj.is_live:
+            return True
+        role = role_of(actor.user)
+        if role is None:
+            return action == Action.VIEW and obj is None  # anyone may read live articles
+        if action == Action.VIEW:
+            # Reading unpublished work needs the preview scope when acting through a token.
+            if obj is None:
+                return True
+            if not actor.has_scope(scopes.CONTENT_PREVIEW):
+                return False
+            return role == Role.EDITOR or self._owns(actor, obj)
+        if not actor.has_scope(_SCOPE_FOR[action]):
+            return False
+        if role == Role.EDITOR:
+            return True
+        if action == Action.ADD:
+            return True
+        allowed = _OWN.get(role, {}).get(action)
+        if allowed is None:
+            return False
+        if obj is None:
+            return True  # the role may do this to some of its own articles
+        return obj.status in allowed and self._owns(actor, obj)
+
+    def restrict(
+        self, actor: Actor, action: Action, queryset: QuerySet[Article]
+    ) -> QuerySet[Article]:
+        qs: ArticleQuerySet = queryset  # type: ignore[assignment]
+        user = actor.user
+        role = role_of(user)
+        if action == Action.VIEW:
+            if user is None or role is None or not actor.has_scope(scopes.CONTENT_PREVIEW):
+                return qs.published()
+            if role == Role.EDITOR:
+                return qs
+            return qs.published() | qs.owned_by(user)
+        if user is None or role is None or not actor.has_scope(_SCOPE_FOR[action]):
+            return qs.none()
+        if role == Role.EDITOR:
+            return qs
+        allowed = _OWN.get(role, {}).get(action)
+        if not allowed:
+            return qs.none()
+        return qs.owned_by(user).filter(status__in=allowed)
+
+    @staticmethod
+    def _owns(actor: Actor, article: Article) -> bool:
+        user = actor.user
+        if user is None:
+            return False
+        if article.created_by_id == user.pk:
+            return True
+        if article.pk is None:
+            return False
+        return article.bylines.filter(author__user=user).exists()
+
+
+class TaxonomyPolicy(ModelPolicy[Section | Tag]):
+    """Sections and tags: public to read; editors curate, authors may add new tags."""
+
+    def __init__(self, *, authors_may_add: bool = False) -> None:
+        self.authors_may_add = authors_may_add
+
+    def allows(self, actor: Actor, action: Action, obj: object | None) -> bool:
+        if action == Action.VIEW:
+            return True
+        if not actor.has_scope(scopes.CONTENT_WRITE):
+            return False
+        role = role_of(actor.user)
+        if role == Role.EDITOR:
+            return True
+        return action == Action.ADD and self.authors_may_add and role == Role.AUTHOR
+
+
+class AuthorProfilePolicy(ModelPolicy[Author]):
+    """Author profiles: public to read; editors manage them, and people edit their own."""
+
+    def allows(self, actor: Actor, action: Action, obj: Author | None) -> bool:
+        if action == Action.VIEW:
+            return True
+        if not actor.has_scope(scopes.CONTENT_WRITE):
+            return False
+        role = role_of(actor.user)
+        if role == Role.EDITOR:
+            return True
+        if action != Action.CHANGE or role is None:
+            return False
+        return obj is None or (actor.user is not None and obj.user_id == actor.user.pk)
+
+    def restrict(
+        self, actor: Actor, action: Action, queryset: QuerySet[Author]
+    ) -> QuerySet[Author]:
+        if action == Action.VIEW or role_of(actor.user) == Role.EDITOR:
+            return super().restrict(actor, action, queryset)
+        if action == Action.CHANGE and actor.user is not None and self.allows(actor, action, None):
+            return queryset.filter(user=actor.user)
+        return queryset.none()
+
+
+def register_all() -> None:
+    register(Article, ArticlePolicy())
+    register(Author, AuthorProfilePolicy())
+    register(Section, TaxonomyPolicy())
+    register(Tag, TaxonomyPolicy(authors_may_add=True))

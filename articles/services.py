@@ -1,0 +1,314 @@
+"""Writes to articles. REST, GraphQL, the admin and management commands all call these.
+
+Every function takes keyword arguments, checks the policy, validates, and saves inside a
+transaction. Lifecycle changes lock the article's row so two editors cannot interleave.
+Each successful write bumps ``version`` (optimistic locking for API clients).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cms.actors import Actor
+from cms.errors import InvalidTransition, ValidationFailed, VersionConflict
+from cms.policy import Action, require
+from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
+
+from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleStatus, Author, Tag
+
+# The fields a caller may set directly. Status, dates, counters, version and the derived
+# fields change only through the functions below (no mass assignment).
+CONTENT_FIELDS = (
+    "title",
+    "slug",
+    "subtitle",
+    "excerpt",
+    "body_html",
+    "section",
+    "cover_image",
+    "cover_image_alt",
+    "cover_image_caption",
+    "comments_enabled",
+    "seo_title",
+    "seo_description",
+    "canonical_url",
+)
+_DERIVED_FIELDS = ("body_text", "word_count", "reading_time_minutes", "cover_image_width",
+                   "cover_image_height")  # fmt: skip
+
+
+def article_create(
+    *,
+    actor: Actor,
+    article: Article | None = None,
+    authors: Iterable[Author] | None = None,
+    tags: Iterable[Tag] | None = None,
+    **fields: Any,
+) -> Article:
+    """Create a draft. ``article`` may be an unsaved instance already filled in (the admin).
+
+    With no ``authors``, the byline is the acting user's author profile, if they have one.
+    """
+    require(actor, Action.ADD, Article)
+    article = article or Article()
+    _assign(article, fields)
+    article.status = ArticleStatus.DRAFT
+    article.version = 1
+    article.created_by = actor.user
+    if not article.slug:
+        article.slug = unique_slug(article.title)
+    _derive(article)
+    _validate(article)
+    with transaction.atomic():
+        article.save()
+        if authors is None:
+            article_default_byline(article=article, actor=actor)
+        else:
+            set_byline(article, authors)
+        if tags is not None:
+            article.tags.set(tags)
+    return article
+
+
+def article_update(
+    *,
+    article: Article,
+    actor: Actor,
+    expected_version: int | None = None,
+    authors: Iterable[Author] | None = None,
+    tags: Iterable[Tag] | None = None,
+    **fields: Any,
+) -> Article:
+    """Change an article's content. Only content fields are written, so a concurrent
+    lifecycle change (someone publishing meanwhile) is never overwritten.
+
+    ``expected_version``, when given, must match the stored version (else
+    :class:`VersionConflict`).
+    """
+    require(actor, Action.CHANGE, article)
+    _assign(article, fields)
+    _derive(article)
+    _validate(article)
+    with transaction.atomic():
+        current = _lock(article)
+        if expected_version is not None and current.version != expected_version:
+            raise VersionConflict(
+                f"This article was changed by someone else (now version {current.version}, "
+                f"you edited version {expected_version}). Reload it and apply your changes."
+            )
+        require(actor, Action.CHANGE, current)  # the locked row decides, not a stale copy
+        article.version = current.version + 1
+        article.save(update_fields=[*CONTENT_FIELDS, *_DERIVED_FIELDS, "version", "updated_at"])
+        if authors is not None:
+            set_byline(article, authors)
+        if tags is not None:
+            article.tags.set(tags)
+    return article
+
+
+def article_submit_for_review(*, article: Article, actor: Actor) -> Article:
+    """Hand a draft to the editors."""
+    return _transition(
+        article,
+        actor,
+        Action.SUBMIT,
+        allowed_from={ArticleStatus.DRAFT},
+        status=ArticleStatus.IN_REVIEW,
+    )
+
+
+def article_publish(
+    *, article: Article, actor: Actor, published_at: datetime | None = None
+) -> Article:
+    """Publish now, or schedule when ``published_at`` is in the future.
+
+    A scheduled article becomes visible at its time without any job running (see
+    ``ArticleQuerySet.published``). Publishing a live article again is refused; to move a
+    publication date, unpublish first or edit the schedule of a scheduled article.
+    """
+    now = timezone.now()
+    when = published_at or now
+    if timezone.is_naive(when):
+        raise ValidationFailed({"published_at": ["Give a date and time with a time zone."]})
+    status = ArticleStatus.SCHEDULED if when > now else ArticleStatus.PUBLISHED
+    allowed = {
+        ArticleStatus.DRAFT,
+        ArticleStatus.IN_REVIEW,
+        ArticleStatus.SCHEDULED,
+        ArticleStatus.ARCHIVED,
+    }
+    return _transition(
+        article, actor, Action.PUBLISH, allowed_from=allowed, status=status, published_at=when
+    )
+
+
+def article_unpublish(*, article: Article, actor: Actor) -> Article:
+    """Take a live or scheduled article back to draft. Its last publication date is kept."""
+    return _transition(
+        article,
+        actor,
+        Action.UNPUBLISH,
+        allowed_from=set(LIVE_STATUSES),
+        status=ArticleStatus.DRAFT,
+    )
+
+
+def article_archive(*, article: Article, actor: Actor) -> Article:
+    """Withdraw a published article from the public site while keeping it."""
+    return _transition(
+        article,
+        actor,
+        Action.ARCHIVE,
+        allowed_from=set(LIVE_STATUSES),
+        status=ArticleStatus.ARCHIVED,
+    )
+
+
+def article_set_featured(*, article: Article, actor: Actor, featured: bool) -> Article:
+    with transaction.atomic():
+        current = _lock(article)
+        require(actor, Action.FEATURE, current)
+        if current.featured == featured:
+            return current
+        current.featured = featured
+        current.version += 1
+        current.save(update_fields=["featured", "version", "updated_at"])
+    _copy_state(current, article)
+    return article
+
+
+def article_delete(*, article: Article, actor: Actor) -> None:
+    with transaction.atomic():
+        current = _lock(article)
+        require(actor, Action.DELETE, current)
+        current.delete()
+
+
+def publish_due_articles(*, now: datetime | None = None) -> int:
+    """Mark scheduled articles whose time has come as published. Returns how many.
+
+    Visibility never waits for this (the queryset already treats them as live); it keeps the
+    stored status truthful for the admin and for integrations that filter on it.
+    """
+    now = now or timezone.now()
+    return Article.objects.filter(status=ArticleStatus.SCHEDULED, published_at__lte=now).update(
+        status=ArticleStatus.PUBLISHED, version=F("version") + 1, updated_at=now
+    )
+
+
+def article_default_byline(*, article: Article, actor: Actor) -> None:
+    """Credit the acting user's author profile on an article that has no byline yet."""
+    if actor.user is None or article.bylines.exists():
+        return
+    profile = Author.objects.filter(user=actor.user).first()
+    if profile is not None:
+        ArticleAuthor.objects.create(article=article, author=profile, position=0)
+
+
+def set_byline(article: Article, authors: Iterable[Author]) -> None:
+    """Replace the article's byline with ``authors``, in that order."""
+    ordered = list(dict.fromkeys(authors))  # keep first occurrence, drop repeats
+    ArticleAuthor.objects.filter(article=article).delete()
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=article, author=author, position=index)
+        for index, author in enumerate(ordered)
+    )
+
+
+def unique_slug(title: str) -> str:
+    """A slug from the title, suffixed -2, -3, ... until no other article has it."""
+    max_length = Article._meta.get_field("slug").max_length or 200
+    base = slugify(title)[: max_length - 8].strip("-") or "article"
+    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+# --- internals ------------------------------------------------------------------------------
+
+
+def _assign(article: Article, fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - set(CONTENT_FIELDS)
+    if unknown:
+        raise ValidationFailed({name: ["This field cannot be set directly."] for name in unknown})
+    for name, value in fields.items():
+        setattr(article, name, value)
+
+
+def _derive(article: Article) -> None:
+    article.body_html = sanitize_article_html(article.body_html)
+    article.body_text = html_to_text(article.body_html)
+    article.word_count = count_words(article.body_text)
+    article.reading_time_minutes = reading_time_minutes(
+        article.word_count, settings.READING_WORDS_PER_MINUTE
+    )
+
+
+def _validate(article: Article) -> None:
+    try:
+        article.full_clean(exclude=["status", "published_at", "version", "created_by"])
+    except ValidationError as error:
+        raise ValidationFailed(
+            {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+        ) from error
+
+
+def _lock(article: Article) -> Article:
+    """The article's row, locked for the rest of the transaction."""
+    if article.pk is None:
+        raise ValueError("Only a saved article can be locked.")
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+_PAST_TENSE = {
+    Action.SUBMIT: "submitted for review",
+    Action.PUBLISH: "published",
+    Action.UNPUBLISH: "unpublished",
+    Action.ARCHIVE: "archived",
+}
+
+
+def _transition(
+    article: Article,
+    actor: Actor,
+    action: Action,
+    *,
+    allowed_from: set[ArticleStatus],
+    status: ArticleStatus,
+    published_at: datetime | None = None,
+) -> Article:
+    with transaction.atomic():
+        current = _lock(article)
+        require(actor, action, current)
+        if current.status not in allowed_from:
+            raise InvalidTransition(
+                f"A {current.get_status_display().lower()} article cannot be "
+                f"{_PAST_TENSE[action]}.",
+                field="status",
+            )
+        current.status = status
+        fields = ["status", "version", "updated_at"]
+        if published_at is not None:
+            current.published_at = published_at
+            fields.append("published_at")
+        current.version += 1
+        current.save(update_fields=fields)
+    _copy_state(current, article)
+    return article
+
+
+def _copy_state(source: Article, target: Article) -> None:
+    """Keep the caller's instance in step with what was saved."""
+    for name in ("status", "published_at", "featured", "version", "updated_at"):
+        setattr(target, name, getattr(source, name))

@@ -1,0 +1,91 @@
+"""The one permission policy: what an actor may do to an object, and to which objects.
+
+The admin, REST and GraphQL all ask here. ``cms`` knows no content models, so each app
+registers a :class:`ModelPolicy` for its models when it is ready (``AppConfig.ready``); the
+functions below dispatch on the model. Rules combine the actor's editorial role
+(``cms.roles``) with the scopes of the token it acts through (``cms.scopes``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Model, QuerySet
+
+from cms.actors import Actor
+from cms.errors import PermissionDenied
+
+M = TypeVar("M", bound=Model)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    ADD = "add"
+    CHANGE = "change"
+    DELETE = "delete"
+    SUBMIT = "submit"  # hand a draft to the editors for review
+    PUBLISH = "publish"  # publish now, or schedule with a future date
+    UNPUBLISH = "unpublish"
+    ARCHIVE = "archive"
+    FEATURE = "feature"
+    MODERATE = "moderate"
+
+
+class ModelPolicy(Generic[M]):
+    """The rules for one model.
+
+    ``allows(actor, action, None)`` answers "may the actor do this to some object of this
+    kind" (the admin asks it to decide whether to show a button or a menu entry);
+    ``allows(actor, action, obj)`` answers for one object. ``restrict`` narrows a queryset to
+    the objects the actor may act on, and must agree with ``allows`` row by row.
+    """
+
+    def allows(self, actor: Actor, action: Action, obj: M | None) -> bool:
+        raise NotImplementedError
+
+    def restrict(self, actor: Actor, action: Action, queryset: QuerySet[M]) -> QuerySet[M]:
+        # Correct for rules that do not depend on the object; object-level rules override.
+        return queryset if self.allows(actor, action, None) else queryset.none()
+
+
+_registry: dict[type[Model], ModelPolicy[Any]] = {}
+
+
+def register(model: type[M], policy: ModelPolicy[M]) -> None:
+    _registry[model] = policy
+
+
+def policy_for(model: type[Model]) -> ModelPolicy[Any]:
+    try:
+        return _registry[model]
+    except KeyError:
+        raise LookupError(f"No policy is registered for {model.__name__}.") from None
+
+
+def can(actor: Actor, action: Action, target: Model | type[Model]) -> bool:
+    """May ``actor`` perform ``action`` on ``target`` (an object, or a model for "any")?"""
+    if actor.is_system:
+        return True
+    if isinstance(target, type):
+        return policy_for(target).allows(actor, action, None)
+    return policy_for(type(target)).allows(actor, action, target)
+
+
+def require(actor: Actor, action: Action, target: Model | type[Model]) -> None:
+    """Raise :class:`PermissionDenied` unless :func:`can` allows it."""
+    if not can(actor, action, target):
+        name = target.__name__ if isinstance(target, type) else type(target).__name__
+        raise PermissionDenied(f"You may not {action} this {name.lower()}.")
+
+
+def restrict(actor: Actor, action: Action, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The part of ``queryset`` on which ``actor`` may perform ``action``."""
+    if actor.is_system:
+        return queryset
+    return policy_for(queryset.model).restrict(actor, action, queryset)
+
+
+def editable_by(actor: Actor, model: type[M]) -> QuerySet[M]:
+    """Every object of ``model`` the actor may change."""
+    return restrict(actor, Action.CHANGE, model._default_manager.all())

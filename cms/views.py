@@ -1,0 +1,59 @@
+"""Health checks for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness: the process answers. Touches nothing else, so it never flaps with a dependency."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Readiness: database check failed")
+        return "unavailable"
+    return "ok"
+
+
+def _check_cache() -> str:
+    if "locmem" in settings.CACHES["default"]["BACKEND"]:
+        return "ok"  # in-process: nothing to reach
+    key = f"readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, "1", timeout=5)
+        answered = cache.get(key) == "1"
+        cache.delete(key)
+    except Exception:  # the Redis client raises its own error types
+        logger.exception("Readiness: cache check failed")
+        return "unavailable"
+    return "ok" if answered else "unavailable"
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness: 200 when the database and the configured cache answer, else 503."""
+    checks = {"database": _check_database(), "cache": _check_cache()}
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )

@@ -1,0 +1,109 @@
+"""Load the demo publication. Safe to run again: what exists (by slug) is left alone.
+
+It lives in ``comments`` because it needs both content apps, and apps depend downwards only.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles import services as article_services
+from articles.models import Article, Author, Section, Tag
+from cms.actors import Actor
+from comments import demo_content
+from comments import services as comment_services
+from comments.models import Comment, CommentStatus
+
+
+class Command(BaseCommand):
+    help = "Load the demo publication (The Harbour Ledger). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = Actor.system()
+        with transaction.atomic():
+            authors = {
+                a["slug"]: Author.objects.get_or_create(slug=a["slug"], defaults=a)[0]
+                for a in demo_content.AUTHORS
+            }
+            sections = {
+                s["slug"]: Section.objects.get_or_create(slug=s["slug"], defaults=s)[0]
+                for s in demo_content.SECTIONS
+            }
+            tags = {
+                t["slug"]: Tag.objects.get_or_create(slug=t["slug"], defaults=t)[0]
+                for t in demo_content.TAGS
+            }
+            created = 0
+            for spec in demo_content.ARTICLES:
+                if Article.objects.filter(slug=spec["slug"]).exists():
+                    continue
+                self._create_article(spec, actor, authors, sections, tags)
+                created += 1
+            comments = 0
+            for slug, specs in demo_content.COMMENTS.items():
+                article = Article.objects.get(slug=slug)
+                if Comment.objects.filter(article=article).exists():
+                    continue
+                comments += self._create_comments(article, specs, actor)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready: {created} article(s) and {comments} comment(s) added, "
+                f"{Article.objects.count()} articles in all."
+            )
+        )
+
+    def _create_article(
+        self,
+        spec: dict[str, Any],
+        actor: Actor,
+        authors: dict[str, Author],
+        sections: dict[str, Section],
+        tags: dict[str, Tag],
+    ) -> None:
+        article = article_services.article_create(
+            actor=actor,
+            title=spec["title"],
+            slug=spec["slug"],
+            subtitle=spec.get("subtitle", ""),
+            excerpt=spec.get("excerpt", ""),
+            body_html=spec["body"],
+            section=sections[spec["section"]],
+            authors=[authors[slug] for slug in spec["authors"]],
+            tags=[tags[slug] for slug in spec["tags"]],
+        )
+        status = spec["status"]
+        when = timezone.now() + timedelta(days=spec["day"]) if spec["day"] is not None else None
+        if status == "in_review":
+            article_services.article_submit_for_review(article=article, actor=actor)
+        elif status in ("published", "scheduled", "archived"):
+            article_services.article_publish(article=article, actor=actor, published_at=when)
+            if status == "archived":
+                article_services.article_archive(article=article, actor=actor)
+        if spec.get("featured"):
+            article_services.article_set_featured(article=article, actor=actor, featured=True)
+        if spec.get("views"):
+            # Demo figures: set directly rather than replaying hundreds of reader visits.
+            Article.objects.filter(pk=article.pk).update(view_count=spec["views"])
+
+    def _create_comments(self, article: Article, specs: list[dict[str, str]], actor: Actor) -> int:
+        by_key: dict[str, Comment] = {}
+        for spec in specs:
+            status = CommentStatus(spec["status"])
+            initial = status if status == CommentStatus.APPROVED else CommentStatus.PENDING
+            comment = comment_services.comment_create(
+                article=article,
+                author_name=spec["name"],
+                author_email=spec["email"],
+                body=spec["body"],
+                parent=by_key.get(spec.get("reply_to", "")),
+                status=initial,
+            )
+            if status != initial:
+                comment_services.comment_moderate(comment=comment, actor=actor, status=status)
+            by_key[spec["key"]] = comment
+        return len(by_key)

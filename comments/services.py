@@ -1,0 +1,145 @@
+"""Writes to comments, keeping ``Article.comment_count`` equal to the approved comments.
+
+The count is recomputed under the article's row lock in the same transaction as the change,
+rather than nudged up and down: concurrent moderations of one article queue on that lock,
+and a cascade (deleting a thread) cannot leave it wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from articles.models import Article
+from cms.actors import Actor
+from cms.errors import NotFound, ValidationFailed
+from cms.policy import Action, require
+from cms.privacy import hash_ip
+from cms.sanitize import sanitize_comment_html
+
+from .models import MAX_DEPTH, Comment, CommentStatus
+
+MAX_BODY_LENGTH = 5000
+
+
+def comment_create(
+    *,
+    article: Article,
+    author_name: str,
+    author_email: str,
+    body: str,
+    parent: Comment | None = None,
+    ip_address: str | None = None,
+    actor: Actor | None = None,
+    status: CommentStatus = CommentStatus.PENDING,
+) -> Comment:
+    """Store a comment (pending unless ``status`` says otherwise).
+
+    Checks the rules every comment obeys: a live article that accepts comments, a parent on
+    the same article within the depth limit, a name, a valid email and a body of sensible
+    length. Reader-facing defences (rate limits, spam checks) sit in front of this.
+    """
+    actor = actor or Actor.anonymous()
+    require(actor, Action.ADD, Comment)
+    errors: dict[str, list[str]] = {}
+    if not article.is_live:
+        raise NotFound("No published article has that address.", field="article")
+    if not article.comments_enabled:
+        errors.setdefault("article", []).append("Comments are closed on this article.")
+    name = " ".join((author_name or "").split())
+    if not name:
+        errors.setdefault("author_name", []).append("Give a name.")
+    elif len(name) > Comment._meta.get_field("author_name").max_length:  # type: ignore[operator]
+        errors.setdefault("author_name", []).append("The name is too long (80 characters).")
+    try:
+        validate_email(author_email)
+    except ValidationError:
+        errors.setdefault("author_email", []).append("Give a valid email address.")
+    body_html = sanitize_comment_html(body)
+    if not body_html:
+        errors.setdefault("body", []).append("The comment is empty.")
+    elif len(body) > MAX_BODY_LENGTH:
+        errors.setdefault("body", []).append(f"Keep it under {MAX_BODY_LENGTH} characters.")
+    depth = 0
+    if parent is not None:
+        if parent.article_id != article.pk or parent.status != CommentStatus.APPROVED:
+            errors.setdefault("parent_id", []).append(
+                "Reply to an approved comment on this article."
+            )
+        elif parent.depth >= MAX_DEPTH:
+            errors.setdefault("parent_id", []).append("This thread cannot be nested any deeper.")
+        depth = parent.depth + 1
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        if status == CommentStatus.APPROVED:
+            _lock_articles([article.pk])
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            depth=depth,
+            author_name=name,
+            author_email=author_email.strip(),
+            user=actor.user,
+            body_html=body_html,
+            status=status,
+            ip_hash=hash_ip(ip_address),
+        )
+        if status == CommentStatus.APPROVED:
+            recount_comments([article.pk])
+    return comment
+
+
+def comment_moderate(*, comment: Comment, actor: Actor, status: CommentStatus) -> Comment:
+    """Move a comment to ``status`` (approved, spam, removed, or back to pending)."""
+    with transaction.atomic():
+        _lock_articles([comment.article_id])
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        require(actor, Action.MODERATE, current)
+        if current.status != status:
+            current.status = status
+            current.moderated_by = actor.user
+            current.moderated_at = timezone.now()
+            current.save(update_fields=["status", "moderated_by", "moderated_at"])
+            recount_comments([current.article_id])
+    for name in ("status", "moderated_by", "moderated_at"):
+        setattr(comment, name, getattr(current, name))
+    return comment
+
+
+def comment_delete(*, comment: Comment, actor: Actor) -> None:
+    """Delete a comment and its replies."""
+    with transaction.atomic():
+        _lock_articles([comment.article_id])
+        current = Comment.objects.filter(pk=comment.pk).first()
+        if current is None:
+            return
+        require(actor, Action.DELETE, current)
+        current.delete()
+        recount_comments([comment.article_id])
+
+
+def recount_comments(article_ids: Iterable[int]) -> None:
+    """Set each article's ``comment_count`` to its number of approved comments."""
+    approved = (
+        Comment.objects.filter(article=OuterRef("pk"), status=CommentStatus.APPROVED)
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Article.objects.filter(pk__in=list(article_ids)).update(
+        comment_count=Coalesce(Subquery(approved), Value(0))
+    )
+
+
+def _lock_articles(article_ids: Iterable[int]) -> None:
+    # Ordered, so two transactions locking the same articles cannot deadlock.
+    ids = sorted(set(article_ids))
+    list(Article.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))

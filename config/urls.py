@@ -1,0 +1,22 @@
+"""The HTTP surface: admin, health checks, and media while developing."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import path
+
+from cms import views as cms_views
+
+admin.site.site_header = "Byline"
+admin.site.site_title = "Byline"
+admin.site.index_title = "Newsroom"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz/", cms_views.healthz, name="healthz"),
+    path("readyz/", cms_views.readyz, name="readyz"),
+]
+
+if settings.DEBUG:
+    # Production serves media from object storage or the web server, never from Django.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,121 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cms.sanitize import (
+    count_words,
+    html_to_text,
+    reading_time_minutes,
+    sanitize_article_html,
+    sanitize_comment_html,
+)
+
+ATTACKS = [
+    ("<script>alert(1)</script><p>ok</p>", "alert"),
+    ('<p onclick="alert(1)">ok</p>', "onclick"),
+    ('<img src="x" onerror="alert(1)">', "onerror"),
+    ('<a href="javascript:alert(1)">x</a>', "javascript:"),
+    ('<a href="JaVaScRiPt:alert(1)">x</a>', "alert"),
+    ('<img src="data:image/svg+xml;base64,PHN2Zz4=">', "data:"),
+    ("<svg><script>alert(1)</script><circle onload=alert(2)></circle></svg>", "alert"),
+    ('<svg onload="alert(1)"></svg>', "onload"),
+    ("<style>body{display:none}</style><p>ok</p>", "display"),
+    ('<p style="position:fixed">ok</p>', "style"),
+    ('<iframe src="https://evil.example"></iframe>', "iframe"),
+    ("<math><mtext><script>alert(1)</script></mtext></math>", "alert"),
+    ('<form action="https://evil.example"><input name="x"></form>', "form"),
+    ("<!-- <script>alert(1)</script> -->", "alert"),
+    ('<a href="vbscript:msgbox(1)">x</a>', "vbscript"),
+]
+
+
+@pytest.mark.parametrize(("payload", "forbidden"), ATTACKS)
+def test_article_sanitiser_removes_active_content(payload, forbidden):
+    assert forbidden.lower() not in sanitize_article_html(payload).lower()
+
+
+@pytest.mark.parametrize(("payload", "forbidden"), ATTACKS)
+def test_comment_sanitiser_removes_active_content(payload, forbidden):
+    assert forbidden.lower() not in sanitize_comment_html(payload).lower()
+
+
+def test_article_sanitiser_keeps_what_a_news_post_needs():
+    html = (
+        "<h2>Sub-heading</h2><p>Text with <strong>bold</strong>, <em>emphasis</em> and "
+        '<a href="https://example.com/a">a link</a>.</p>'
+        "<blockquote><p>A quotation.</p></blockquote>"
+        '<figure><img src="https://cdn.example/p.jpg" alt="A boat"><figcaption>Cap</figcaption>'
+        "</figure><ul><li>one</li></ul>"
+    )
+    clean = sanitize_article_html(html)
+    for kept in ("<h2>", "<strong>", "<em>", "<blockquote>", "<figure>", "<figcaption>", "<li>"):
+        assert kept in clean
+    assert 'src="https://cdn.example/p.jpg"' in clean
+    assert 'alt="A boat"' in clean
+    assert 'href="https://example.com/a"' in clean
+    assert 'rel="noopener noreferrer"' in clean
+
+
+def test_comment_links_are_marked_nofollow_ugc():
+    clean = sanitize_comment_html('<p><a href="https://example.com">site</a></p>')
+    assert 'rel="nofollow ugc noopener"' in clean
+
+
+def test_comment_sanitiser_drops_headings_and_images():
+    clean = sanitize_comment_html('<h1>Big</h1><img src="https://x.example/i.png"><p>ok</p>')
+    assert "<h1>" not in clean
+    assert "<img" not in clean
+    assert "Big" in clean
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "<script>",
+                "</script>",
+                "<img src=x onerror=alert(1)>",
+                "<a href='javascript:alert(1)'>",
+                "<svg onload=alert(1)>",
+                "<p>",
+                "</p>",
+                "<b>",
+                '"',
+                "'",
+                "<",
+                ">",
+                "&",
+                "=",
+                " ",
+                "on",
+                "error",
+                "java",
+                "script:",
+            ]
+        )
+        | st.text(max_size=8)
+    )
+)
+def test_sanitised_output_never_carries_script_or_handlers(parts):
+    clean = sanitize_article_html("".join(parts)).lower()
+    assert "<script" not in clean
+    assert "<svg" not in clean
+    assert " onerror=" not in clean
+    assert " onload=" not in clean
+    assert 'href="javascript:' not in clean
+    # Idempotent: cleaning clean HTML changes nothing.
+    assert sanitize_article_html(clean) == clean
+
+
+def test_plain_text_keeps_paragraphs_apart():
+    html = "<h2>Title</h2><p>One <em>two</em></p><blockquote><p>Three&amp;four</p></blockquote>"
+    assert html_to_text(html) == "Title\n\nOne two\n\nThree&four"
+
+
+def test_word_count_and_reading_time():
+    assert count_words("one two  three\nfour") == 4
+    assert reading_time_minutes(0, 230) == 0
+    assert reading_time_minutes(1, 230) == 1
+    assert reading_time_minutes(230, 230) == 1
+    assert reading_time_minutes(231, 230) == 2
