@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from cms.admin import PolicyModelAdmin
-from cms.policy import Action
+from cms.policy import Action, can
 
 from . import services
 from .models import Comment, CommentStatus
@@ -50,23 +50,24 @@ class CommentAdmin(PolicyModelAdmin):
     )
     actions = ("approve_selected", "spam_selected", "remove_selected", "pending_selected")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
         # Pending first, then newest: the queue an editor works through.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                queue_rank=Case(
-                    When(status=CommentStatus.PENDING, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("queue_rank", "-created_at")
+        pending_first = Case(
+            When(status=CommentStatus.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
+        return [pending_first.asc(), "-created_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # comments come from readers, through the API
+
+    # The admin shows commenters' emails, so even reading the queue is for moderators.
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can(self.actor(request), Action.MODERATE, Comment)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can(self.actor(request), Action.MODERATE, obj if obj is not None else Comment)
 
     @admin.display(description="Comment")
     def excerpt(self, obj: Comment) -> str:

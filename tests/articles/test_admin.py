@@ -1,0 +1,235 @@
+"""The editors' workspace, driven through the admin's own views."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+
+from articles.models import Article, ArticleStatus
+from tests.conftest import profile
+from tests.factories import ArticleFactory, SectionFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/articles/article/"
+ADD = "/admin/articles/article/add/"
+
+
+def change_url(article: Article) -> str:
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def form_data(**overrides):
+    data = {
+        "title": "Quay wall repairs begin",
+        "slug": "quay-wall-repairs-begin",
+        "subtitle": "",
+        "excerpt": "Work starts on Monday.",
+        "body_html": '<p>Work starts <b onclick="x()">Monday</b>.</p><script>alert(1)</script>',
+        "section": "",
+        "tags": [],
+        "cover_image_alt": "",
+        "cover_image_caption": "",
+        "comments_enabled": "on",
+        "seo_title": "",
+        "seo_description": "",
+        "canonical_url": "",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "bylines-TOTAL_FORMS": "0",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "0",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_editor_sees_the_demo_articles(client, editor):
+    call_command("seed_demo", verbosity=0)
+    client.force_login(editor)
+    response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for article in Article.objects.all():
+        assert article.title.replace("'", "&#x27;") in page
+    assert "Published" in page
+    assert "Draft" in page
+    assert "Scheduled" in page
+
+
+def test_changelist_costs_the_same_queries_for_1_and_20_articles(
+    client, editor, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(editor)
+    ArticleFactory(authors=[], tags=[TagFactory()])
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(CHANGELIST).status_code == 200
+    for _ in range(19):
+        ArticleFactory(tags=[TagFactory()])
+    with CaptureQueriesContext(connection) as twenty:
+        assert client.get(CHANGELIST).status_code == 200
+    assert len(twenty.captured_queries) == len(one.captured_queries)
+
+
+def test_contributor_sees_live_articles_and_own_drafts_only(client, contributor, other_author):
+    live = ArticleFactory(title="Live story")
+    mine = ArticleFactory(
+        status=ArticleStatus.DRAFT, title="My draft", authors=[profile(contributor)]
+    )
+    theirs = ArticleFactory(
+        status=ArticleStatus.DRAFT, title="Their draft", authors=[profile(other_author)]
+    )
+    client.force_login(contributor)
+    page = client.get(CHANGELIST).content.decode()
+    assert live.title in page
+    assert mine.title in page
+    assert theirs.title not in page
+    # Opening someone else's draft by id fails as if it did not exist.
+    response = client.get(change_url(theirs))
+    assert response.status_code == 302
+    # A live article by someone else is read-only.
+    page = client.get(change_url(live)).content.decode()
+    assert 'name="_save"' not in page
+
+
+def test_contributor_writes_a_draft_through_the_admin(client, contributor):
+    client.force_login(contributor)
+    response = client.post(ADD, form_data())
+    assert response.status_code == 302, response.content.decode()[:2000]
+    article = Article.objects.get(slug="quay-wall-repairs-begin")
+    assert article.status == ArticleStatus.DRAFT
+    assert article.created_by == contributor
+    assert list(article.authors.all()) == [profile(contributor)]
+    assert article.body_html == "<p>Work starts <b>Monday</b>.</p>"
+    assert article.word_count == 3
+
+
+def test_contributor_is_offered_no_publish_button_and_cannot_force_one(client, contributor):
+    client.force_login(contributor)
+    page = client.get(ADD).content.decode()
+    assert 'name="_submit_review"' in page
+    assert 'name="_publish"' not in page
+    client.post(ADD, form_data(_publish="Publish"))
+    article = Article.objects.get(slug="quay-wall-repairs-begin")
+    assert article.status == ArticleStatus.DRAFT
+
+
+def test_contributor_submits_for_review(client, contributor):
+    client.force_login(contributor)
+    client.post(ADD, form_data(_submit_review="Submit"))
+    assert Article.objects.get().status == ArticleStatus.IN_REVIEW
+
+
+def test_author_publishes_from_the_change_form(client, author):
+    article = ArticleFactory(status=ArticleStatus.DRAFT, authors=[profile(author)])
+    client.force_login(author)
+    page = client.get(change_url(article)).content.decode()
+    assert 'name="_publish"' in page
+    data = form_data(title=article.title, slug=article.slug, _publish="Publish")
+    data.update(
+        {
+            "bylines-TOTAL_FORMS": "1",
+            "bylines-INITIAL_FORMS": "1",
+            "bylines-0-id": str(article.bylines.get().pk),
+            "bylines-0-article": str(article.pk),
+            "bylines-0-author": str(profile(author).pk),
+            "bylines-0-position": "0",
+        }
+    )
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.PUBLISHED
+    assert article.version == 3  # one save, one publish
+
+
+def test_editor_schedules_with_a_future_date(client, editor):
+    client.force_login(editor)
+    client.post(
+        ADD, form_data(publish_at_0="2999-01-01", publish_at_1="09:00:00", _publish="Publish")
+    )
+    article = Article.objects.get()
+    assert article.status == ArticleStatus.SCHEDULED
+    assert article.published_at is not None
+    assert article.published_at.year == 2999
+
+
+def test_bulk_actions_go_through_the_services(client, editor, contributor):
+    drafts = [ArticleFactory(status=ArticleStatus.DRAFT) for _ in range(3)]
+    live = ArticleFactory()
+    client.force_login(editor)
+    response = client.post(
+        CHANGELIST,
+        {"action": "publish_selected", "_selected_action": [a.pk for a in [*drafts, live]]},
+    )
+    assert response.status_code == 302
+    for draft in drafts:
+        draft.refresh_from_db()
+        assert draft.status == ArticleStatus.PUBLISHED
+        assert draft.version == 2
+    # The live one was refused by the service (already published) and left alone.
+    live.refresh_from_db()
+    assert live.version == 1
+    client.post(CHANGELIST, {"action": "feature_selected", "_selected_action": [live.pk]})
+    live.refresh_from_db()
+    assert live.featured
+
+
+def test_contributor_gets_no_publish_action(client, contributor):
+    own = ArticleFactory(status=ArticleStatus.DRAFT, authors=[profile(contributor)])
+    client.force_login(contributor)
+    page = client.get(CHANGELIST).content.decode()
+    assert "publish_selected" not in page
+    assert "submit_selected" in page
+    client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [own.pk]})
+    own.refresh_from_db()
+    assert own.status == ArticleStatus.DRAFT
+
+
+def test_author_cannot_delete_anothers_article(client, author, other_author):
+    theirs = ArticleFactory(status=ArticleStatus.DRAFT, authors=[profile(other_author)])
+    mine = ArticleFactory(status=ArticleStatus.DRAFT, authors=[profile(author)])
+    client.force_login(author)
+    client.post(f"/admin/articles/article/{theirs.pk}/delete/", {"post": "yes"})
+    client.post(f"/admin/articles/article/{mine.pk}/delete/", {"post": "yes"})
+    assert list(Article.objects.all()) == [theirs]
+
+
+def test_the_body_editor_is_a_rich_text_editor_served_locally(client, editor):
+    client.force_login(editor)
+    page = client.get(ADD).content.decode()
+    assert "django_prose_editor/editor.js" in page
+    assert "django_prose_editor/configurable.js" in page
+    assert "cdn" not in page.lower()
+    assert 'src="http' not in page
+    assert 'href="http' not in page
+    assert finders.find("django_prose_editor/editor.js")
+    assert finders.find("django_prose_editor/editor.css")
+
+
+def test_authors_and_tags_use_autocomplete(client, editor):
+    SectionFactory(name="Town")
+    TagFactory(name="Harbour", slug="harbour")
+    client.force_login(editor)
+    page = client.get(ADD).content.decode()
+    assert "admin-autocomplete" in page
+    response = client.get(
+        "/admin/autocomplete/",
+        {"term": "harb", "app_label": "articles", "model_name": "article", "field_name": "tags"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Harbour"]
+
+
+def test_staff_without_a_role_cannot_change_articles(client, staff_without_role):
+    article = ArticleFactory()
+    client.force_login(staff_without_role)
+    assert client.get(ADD).status_code == 403
+    page = client.get(change_url(article)).content.decode()
+    assert 'name="_save"' not in page

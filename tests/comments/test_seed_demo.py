@@ -1,0 +1,93 @@
+"""The demo publication: the shape the README promises, and safe to load twice."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from articles.models import Article, ArticleStatus, Author, Section, Tag
+from cms.roles import Role, role_of
+from comments.models import Comment, CommentStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        Author.objects.count(),
+        Section.objects.count(),
+        Tag.objects.count(),
+        sorted(Article.objects.values_list("slug", "status", "version", "comment_count")),
+        Comment.objects.count(),
+    )
+
+
+def test_seed_demo_is_idempotent():
+    call_command("seed_demo", verbosity=0)
+    first = snapshot()
+    call_command("seed_demo", verbosity=0)
+    assert snapshot() == first
+
+
+def test_seed_demo_builds_a_whole_publication():
+    call_command("seed_demo", verbosity=0)
+    assert Author.objects.count() >= 3
+    assert Section.objects.count() >= 3
+    assert Tag.objects.count() >= 3
+    assert Article.objects.count() >= 15
+    statuses = list(Article.objects.values_list("status", flat=True))
+    assert statuses.count(ArticleStatus.DRAFT) >= 2
+    assert ArticleStatus.IN_REVIEW in statuses
+    assert ArticleStatus.ARCHIVED in statuses
+    scheduled = Article.objects.get(status=ArticleStatus.SCHEDULED)
+    assert scheduled.published_at is not None
+    assert scheduled.published_at > timezone.now()
+    assert any(a.authors.count() >= 2 for a in Article.objects.published())
+    assert set(Comment.objects.values_list("status", flat=True)) == set(CommentStatus)
+    assert Comment.objects.filter(parent__isnull=False, status=CommentStatus.APPROVED).exists()
+    assert Article.objects.filter(view_count__gt=0).count() >= 10
+    for article in Article.objects.all():
+        assert article.comment_count == article.comments.filter(status="approved").count()
+
+
+def test_the_demo_has_a_typical_news_post():
+    """Headline, one author, several paragraphs with a quotation, some views, no comments."""
+    call_command("seed_demo", verbosity=0)
+    matches = [
+        a
+        for a in Article.objects.published()
+        if a.authors.count() == 1
+        and a.body_html.count("<p>") >= 4
+        and "<blockquote>" in a.body_html
+        and 0 < a.view_count < 100
+        and a.comment_count == 0
+        and not a.comments.exists()
+    ]
+    assert matches
+
+
+def test_local_logins_refuse_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("create_local_logins")
+    assert not User.objects.exists()
+
+
+def test_local_logins_have_roles_and_author_profiles(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    call_command("create_local_logins", verbosity=0)
+    call_command("create_local_logins", verbosity=0)  # again: nothing changes
+    users = {u.username: u for u in User.objects.all()}
+    assert set(users) == {"admin", "editor", "author", "contributor"}
+    assert users["admin"].is_superuser
+    assert role_of(users["editor"]) == Role.EDITOR
+    assert role_of(users["author"]) == Role.AUTHOR
+    assert role_of(users["contributor"]) == Role.CONTRIBUTOR
+    assert Author.objects.get(user=users["author"]).slug == "maya-okafor"
+    assert all(u.check_password("byline-local") for u in users.values())
+
+
+def test_there_are_no_missing_migrations():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
