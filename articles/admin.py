@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
@@ -56,7 +57,12 @@ class AuthorAdmin(PolicyModelAdmin):
     search_fields = ("name", "slug", "email")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "bio", "avatar", "website", "email", "user")
-    autocomplete_fields = ("user",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "user":
+            # Only staff logins can be linked to a byline.
+            kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Section)
@@ -229,6 +235,10 @@ class ArticleAdmin(PolicyModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("bylines__author")
+
+    def view_on_site(self, obj: Article) -> str | None:
+        """ "View on site" opens the article on the front-end, once it is live."""
+        return obj.url if obj.is_live else None
 
     @admin.display(description="Authors")
     def byline(self, obj: Article) -> str:

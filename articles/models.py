@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -110,7 +111,10 @@ class Article(models.Model):
     )
     subtitle = models.CharField(max_length=300, blank=True)
     excerpt = models.TextField(
-        max_length=600, blank=True, help_text="A short summary for lists and social cards."
+        max_length=600,
+        blank=True,
+        validators=[MaxLengthValidator(600)],  # TextField's max_length alone is not validated
+        help_text="A short summary for lists and social cards.",
     )
     body_html = models.TextField("body", blank=True, help_text="Sanitised HTML.")
     body_text = models.TextField(blank=True, editable=False, help_text="Derived from the body.")

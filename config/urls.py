@@ -10,6 +10,8 @@ from cms import views as cms_views
 admin.site.site_header = "Byline"
 admin.site.site_title = "Byline"
 admin.site.index_title = "Newsroom"
+# Byline is headless: there is no site of its own to link to from the admin header.
+admin.site.site_url = None  # type: ignore[assignment]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
