@@ -11,7 +11,7 @@ admin.site.site_header = "Byline"
 admin.site.site_title = "Byline"
 admin.site.index_title = "Newsroom"
 # Byline is headless: there is no site of its own to link to from the admin header.
-admin.site.site_url = None  # type: ignore[assignment]
+admin.site.site_url = None
 
 urlpatterns = [
     path("admin/", admin.site.urls),
