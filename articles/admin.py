@@ -14,7 +14,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -54,9 +54,24 @@ BODY_EDITOR_EXTENSIONS = {
 @admin.register(Author)
 class AuthorAdmin(PolicyModelAdmin):
     list_display = ("name", "slug", "user", "website")
-    search_fields = ("name", "slug", "email")
+    search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "bio", "avatar", "website", "email", "user")
+
+    def _manages_authors(self, request: HttpRequest) -> bool:
+        # Linking a login and reading private emails are for those who manage every profile;
+        # people editing their own profile see neither.
+        return can(self.actor(request), Action.ADD, Author)
+
+    def get_fields(self, request: HttpRequest, obj: Author | None = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if self._manages_authors(request):
+            return fields
+        return [f for f in fields if f != "email"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Author | None = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if self._manages_authors(request) else (*readonly, "user")
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "user":
@@ -112,6 +127,8 @@ class ArticleAdminForm(forms.ModelForm[Article]):
         sanitize=sanitize_article_html,
         widget=AdminProseEditorWidget,
     )
+    # The version the editor started from: saving over a newer one is refused.
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     publish_at = forms.SplitDateTimeField(
         required=False,
         widget=AdminSplitDateTime,
@@ -137,6 +154,25 @@ class ArticleAdminForm(forms.ModelForm[Article]):
             "seo_description",
             "canonical_url",
         )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        expected = cleaned.get("expected_version")
+        if self.instance.pk is not None and expected is not None:
+            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            if current and current[0] != expected:
+                raise forms.ValidationError(
+                    "Someone saved this article while you were editing it. Your changes are "
+                    "still in the form below and were not saved: open the article in a new "
+                    "tab to see the newer version, merge, then save again.",
+                    code="version_conflict",
+                )
+        return cleaned
 
 
 # Lifecycle buttons on the change form: POST name -> (action, label).
@@ -247,22 +283,71 @@ class ArticleAdmin(PolicyModelAdmin):
     # --- saving through the services -------------------------------------------------------
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        actor = self.actor(request)
-        if change:
-            services.article_update(article=obj, actor=actor)
-        else:
-            # The byline comes from the inline, saved next; see save_related.
-            services.article_create(article=obj, actor=actor, authors=())
+        """Nothing here: the article, its tags and byline are saved together by one service
+        call in save_related, where the byline inline's rows are available."""
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
         article: Article = form.instance
         actor = self.actor(request)
-        if not change:
-            services.article_default_byline(article=article, actor=actor)
+        authors = self._byline_from(formsets)
+        tags = form.cleaned_data.get("tags", [])
+        for formset in formsets:
+            # The admin's change message reads what a formset saved; the service saved it.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if change:
+            services.article_update(
+                article=article,
+                actor=actor,
+                expected_version=form.cleaned_data.get("expected_version"),
+                authors=authors,
+                tags=tags,
+            )
+        else:
+            # An empty byline credits the writer (their author profile), as in the API.
+            services.article_create(
+                article=article, actor=actor, authors=authors or None, tags=tags
+            )
         for name in LIFECYCLE_BUTTONS:
             if name in request.POST:
                 self._lifecycle(request, article, name, form.cleaned_data.get("publish_at"))
+
+    @staticmethod
+    def _byline_from(formsets: Any) -> list[Author]:
+        """The authors in the byline inline, in the order given by their positions."""
+        rows = []
+        for formset in formsets:
+            if not isinstance(formset, BylineFormSet):
+                continue
+            for index, row in enumerate(formset.forms):
+                data = row.cleaned_data
+                if data and not data.get("DELETE") and data.get("author") is not None:
+                    rows.append((data.get("position") or 0, index, data["author"]))
+        return [author for _, _, author in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            # The form was valid but the service refused the write (someone saved or changed
+            # the article in the moment between): everything was rolled back. Show the form
+            # again with what was typed; its own checks now explain the refusal.
+            self.message_user(request, f"Not saved: {error.message}", messages.ERROR)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except DomainError:
+                return HttpResponseRedirect(request.get_full_path())
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """Deleting an article takes its bylines and comments with it; whether that is allowed
+        is the article policy's call alone (not the comment queue's permissions)."""
+        deleted, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, set(), protected
 
     def _lifecycle(self, request: HttpRequest, article: Article, name: str, when: Any) -> None:
         actor = self.actor(request)
@@ -299,6 +384,9 @@ class ArticleAdmin(PolicyModelAdmin):
         for name, (action, label) in LIFECYCLE_BUTTONS.items():
             status = obj.status if obj is not None else ArticleStatus.DRAFT
             target = obj if obj is not None else Article(created_by=actor.user)
+            live = obj is not None and obj.is_live
+            if name == "_publish" and live:
+                continue  # already live: unpublish first to move its date
             if status in _BUTTON_STATUSES[name] and can(actor, action, target):
                 buttons.append((name, label))
         context["lifecycle_buttons"] = buttons

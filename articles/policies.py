@@ -68,8 +68,9 @@ class ArticlePolicy(ModelPolicy[Article]):
             if not actor.has_scope(scopes.CONTENT_PREVIEW):
                 return False
             return role == Role.EDITOR or self._owns(actor, obj)
-        if not actor.has_scope(_SCOPE_FOR[action]):
-            return False
+        scope = _SCOPE_FOR.get(action)
+        if scope is None or not actor.has_scope(scope):
+            return False  # not an action on articles
         if role == Role.EDITOR:
             return True
         if action == Action.ADD:
@@ -93,7 +94,8 @@ class ArticlePolicy(ModelPolicy[Article]):
             if role == Role.EDITOR:
                 return qs
             return qs.published() | qs.owned_by(user)
-        if user is None or role is None or not actor.has_scope(_SCOPE_FOR[action]):
+        scope = _SCOPE_FOR.get(action)
+        if user is None or role is None or scope is None or not actor.has_scope(scope):
             return qs.none()
         if role == Role.EDITOR:
             return qs

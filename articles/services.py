@@ -13,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -42,6 +42,7 @@ CONTENT_FIELDS = (
     "seo_description",
     "canonical_url",
 )
+_SLUG_ATTEMPTS = 3
 _DERIVED_FIELDS = ("body_text", "word_count", "reading_time_minutes", "cover_image_width",
                    "cover_image_height")  # fmt: skip
 
@@ -64,19 +65,36 @@ def article_create(
     article.status = ArticleStatus.DRAFT
     article.version = 1
     article.created_by = actor.user
-    if not article.slug:
+    generated_slug = not article.slug
+    if generated_slug:
         article.slug = unique_slug(article.title)
     _derive(article)
     _validate(article)
-    with transaction.atomic():
-        article.save()
-        if authors is None:
-            article_default_byline(article=article, actor=actor)
+    for attempt in range(_SLUG_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                article.save(force_insert=True)
+                if authors is None:
+                    article_default_byline(article=article, actor=actor)
+                else:
+                    set_byline(article, authors)
+                if tags is not None:
+                    article.tags.set(tags)
+        except IntegrityError:
+            # Another article took the slug between the check and the insert.
+            article.pk = None
+            article._state.adding = True
+            taken = Article.objects.filter(slug=article.slug).exists()
+            if not taken:
+                raise
+            if not generated_slug or attempt == _SLUG_ATTEMPTS - 1:
+                raise ValidationFailed(
+                    {"slug": ["Another article already has this address."]}
+                ) from None
+            article.slug = unique_slug(article.title)
         else:
-            set_byline(article, authors)
-        if tags is not None:
-            article.tags.set(tags)
-    return article
+            return article
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def article_update(
@@ -291,7 +309,10 @@ def _transition(
     with transaction.atomic():
         current = _lock(article)
         require(actor, action, current)
-        if current.status not in allowed_from:
+        # A scheduled article whose time has come is live: publishing it again would move
+        # its date.
+        already_live = action == Action.PUBLISH and current.is_live
+        if current.status not in allowed_from or already_live:
             raise InvalidTransition(
                 f"A {current.get_status_display().lower()} article cannot be "
                 f"{_PAST_TENSE[action]}.",

@@ -26,9 +26,27 @@ class CommentStatus(models.TextChoices):
     REMOVED = "removed", "Removed"
 
 
+def _thread_approved() -> Q:
+    """Approved, and so is every comment above it in its thread.
+
+    A reply under a comment later marked spam or removed disappears with it (replies to spam
+    often quote it) and stops counting; approving the parent again brings the thread back.
+    Threads are at most MAX_DEPTH deep, so this is a fixed number of joins.
+    """
+    condition = Q(status=CommentStatus.APPROVED)
+    path = "parent"
+    for _ in range(MAX_DEPTH):
+        above = Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__status": CommentStatus.APPROVED})
+        condition &= above
+        path += "__parent"
+    return condition
+
+
 class CommentQuerySet(models.QuerySet["Comment"]):
     def approved(self) -> CommentQuerySet:
-        return self.filter(status=CommentStatus.APPROVED)
+        """Approved comments whose whole thread above them is approved: what readers see and
+        what ``Article.comment_count`` counts."""
+        return self.filter(_thread_approved())
 
     def pending(self) -> CommentQuerySet:
         return self.filter(status=CommentStatus.PENDING)
@@ -99,3 +117,13 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name} on {self.article}"
+
+    @property
+    def is_public(self) -> bool:
+        """Shown to readers: approved, under approved comments, on a live article."""
+        node: Comment | None = self
+        while node is not None:
+            if node.status != CommentStatus.APPROVED:
+                return False
+            node = node.parent
+        return self.article.is_live

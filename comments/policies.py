@@ -14,7 +14,7 @@ from cms.actors import Actor
 from cms.policy import Action, ModelPolicy, register
 from cms.roles import Role, role_of
 
-from .models import Comment, CommentQuerySet, CommentStatus
+from .models import Comment, CommentQuerySet
 
 
 class CommentPolicy(ModelPolicy[Comment]):
@@ -24,9 +24,7 @@ class CommentPolicy(ModelPolicy[Comment]):
     def allows(self, actor: Actor, action: Action, obj: Comment | None) -> bool:
         if action == Action.ADD:
             return True
-        if action == Action.VIEW and (
-            obj is None or (obj.status == CommentStatus.APPROVED and obj.article.is_live)
-        ):
+        if action == Action.VIEW and (obj is None or obj.is_public):
             return True
         if action in (Action.VIEW, Action.MODERATE, Action.CHANGE, Action.DELETE):
             return self._moderator(actor)

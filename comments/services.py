@@ -47,6 +47,8 @@ def comment_create(
     """
     actor = actor or Actor.anonymous()
     require(actor, Action.ADD, Comment)
+    if status != CommentStatus.PENDING:
+        require(actor, Action.MODERATE, Comment)  # skipping the queue is a moderation act
     errors: dict[str, list[str]] = {}
     if not article.is_live:
         raise NotFound("No published article has that address.", field="article")
@@ -68,7 +70,8 @@ def comment_create(
         errors.setdefault("body", []).append(f"Keep it under {MAX_BODY_LENGTH} characters.")
     depth = 0
     if parent is not None:
-        if parent.article_id != article.pk or parent.status != CommentStatus.APPROVED:
+        in_thread = Comment.objects.approved().filter(pk=parent.pk, article=article).exists()
+        if not in_thread:
             errors.setdefault("parent_id", []).append(
                 "Reply to an approved comment on this article."
             )
@@ -128,7 +131,8 @@ def comment_delete(*, comment: Comment, actor: Actor) -> None:
 def recount_comments(article_ids: Iterable[int]) -> None:
     """Set each article's ``comment_count`` to its number of approved comments."""
     approved = (
-        Comment.objects.filter(article=OuterRef("pk"), status=CommentStatus.APPROVED)
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
         .order_by()
         .values("article")
         .annotate(n=Count("pk"))

@@ -1,14 +1,84 @@
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cms.sanitize import (
+    ARTICLE_ATTRIBUTES,
+    ARTICLE_TAGS,
+    COMMENT_ATTRIBUTES,
+    COMMENT_TAGS,
     count_words,
     html_to_text,
     reading_time_minutes,
     sanitize_article_html,
     sanitize_comment_html,
 )
+
+CORPUS = [
+    line
+    for line in (Path(__file__).parent / "xss_payloads.txt").read_text().splitlines()
+    if line.strip()
+]
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def elements(html: str):
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def assert_inert(html: str, tags, attributes, schemes=("http", "https", "mailto")):
+    """Structural check of sanitised output, the way a browser would parse it."""
+    for tag, attrs in elements(html):
+        assert tag in tags, tag
+        for name, value in attrs:
+            assert not name.startswith("on"), name
+            assert name in attributes.get(tag, set()) | {"rel"}, (tag, name)
+            if name in ("href", "src"):
+                scheme = urlsplit((value or "").strip()).scheme.lower()
+                assert scheme in ("", *schemes), value
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CORPUS) >= 50
+
+
+@pytest.mark.parametrize("payload", CORPUS)
+def test_corpus_payload_is_inert_in_article_bodies(payload):
+    assert_inert(sanitize_article_html(payload), ARTICLE_TAGS, ARTICLE_ATTRIBUTES)
+
+
+@pytest.mark.parametrize("payload", CORPUS)
+def test_corpus_payload_is_inert_in_comments(payload):
+    assert_inert(
+        sanitize_comment_html(payload), COMMENT_TAGS, COMMENT_ATTRIBUTES, ("http", "https")
+    )
+
+
+def test_the_inertness_check_itself_catches_live_payloads():
+    with pytest.raises(AssertionError):
+        assert_inert('<img src="x" onerror="alert(1)">', {"img"}, {"img": {"src"}})
+    with pytest.raises(AssertionError):
+        assert_inert('<a href="javascript:alert(1)">x</a>', {"a"}, {"a": {"href"}})
+    with pytest.raises(AssertionError):
+        assert_inert("<script>alert(1)</script>", {"p"}, {})
+
 
 ATTACKS = [
     ("<script>alert(1)</script><p>ok</p>", "alert"),

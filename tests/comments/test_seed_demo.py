@@ -1,12 +1,14 @@
 """The demo publication: the shape the README promises, and safe to load twice."""
 
+from unittest import mock
+
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from articles.models import Article, ArticleStatus, Author, Section, Tag
+from articles.models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 from cms.roles import Role, role_of
 from comments.models import Comment, CommentStatus
 
@@ -14,18 +16,15 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot():
-    return (
-        Author.objects.count(),
-        Section.objects.count(),
-        Tag.objects.count(),
-        sorted(Article.objects.values_list("slug", "status", "version", "comment_count")),
-        Comment.objects.count(),
-    )
+    """Every stored value of every row the demo touches, timestamps included."""
+    models = (Author, Section, Tag, Article, ArticleAuthor, Article.tags.through, Comment, User)
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
 
 
 def test_seed_demo_is_idempotent():
     call_command("seed_demo", verbosity=0)
     first = snapshot()
+    assert len(first["Article"]) >= 15
     call_command("seed_demo", verbosity=0)
     assert snapshot() == first
 
@@ -70,6 +69,17 @@ def test_the_demo_has_a_typical_news_post():
 def test_local_logins_refuse_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
+        call_command("create_local_logins")
+    assert not User.objects.exists()
+
+
+def test_local_logins_refuse_a_remote_database(settings):
+    settings.DEBUG = True
+    remote = {"ENGINE": "django.db.backends.postgresql", "HOST": "db.newsroom.example"}
+    with (
+        mock.patch.dict(settings.DATABASES["default"], remote),
+        pytest.raises(CommandError, match="not on this machine"),
+    ):
         call_command("create_local_logins")
     assert not User.objects.exists()
 

@@ -13,6 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def submit(article, **overrides):
+    if overrides.get("status", CommentStatus.PENDING) != CommentStatus.PENDING:
+        overrides.setdefault("actor", Actor.system())  # only moderators skip the queue
     fields = {
         "article": article,
         "author_name": "Ruth",
@@ -137,6 +139,34 @@ def test_deleting_a_thread_recounts_its_replies(editor):
     assert count(article) == 3
     services.comment_delete(comment=root, actor=actor(editor))
     assert count(article) == 1
+
+
+def test_readers_cannot_skip_the_moderation_queue(author):
+    article = ArticleFactory()
+    for who in (Actor.anonymous(), actor(author)):
+        with pytest.raises(PermissionDenied):
+            submit(article, status=CommentStatus.APPROVED, actor=who)
+    assert not Comment.objects.exists()
+    assert count(article) == 0
+
+
+def test_replies_under_a_hidden_comment_are_hidden_and_uncounted(editor):
+    article = ArticleFactory()
+    root = submit(article, status=CommentStatus.APPROVED)
+    reply = submit(article, parent=root, status=CommentStatus.APPROVED)
+    nested = submit(article, parent=reply, status=CommentStatus.APPROVED)
+    other = submit(article, status=CommentStatus.APPROVED)
+    assert count(article) == 4
+    services.comment_moderate(comment=root, actor=actor(editor), status=CommentStatus.SPAM)
+    assert list(Comment.objects.public()) == [other]
+    assert count(article) == 1
+    assert not reply.is_public
+    assert not nested.is_public
+    with pytest.raises(ValidationFailed):
+        submit(article, parent=nested)
+    services.comment_moderate(comment=root, actor=actor(editor), status=CommentStatus.APPROVED)
+    assert count(article) == 4
+    assert set(Comment.objects.public()) == {root, reply, nested, other}
 
 
 def test_only_moderators_moderate(author):

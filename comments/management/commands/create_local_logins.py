@@ -17,6 +17,7 @@ from articles.models import Author
 from cms.roles import Role
 
 LOCAL_PASSWORD = "byline-local"  # noqa: S105 - documented, DEBUG-only demo logins
+LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1")
 LOGINS: list[tuple[str, Role | None, str | None]] = [
     ("admin", None, None),
     ("editor", Role.EDITOR, "priya-nandakumar"),
@@ -31,6 +32,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("Refusing to create demo logins: DEBUG is off.")
+        database = settings.DATABASES["default"]
+        local = database["ENGINE"].endswith("sqlite3") or database.get("HOST", "") in LOCAL_HOSTS
+        if not local:
+            raise CommandError(
+                "Refusing to create demo logins: the database is not on this machine."
+            )
         created = []
         with transaction.atomic():
             for username, role, author_slug in LOGINS:

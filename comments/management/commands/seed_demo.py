@@ -102,6 +102,7 @@ class Command(BaseCommand):
                 body=spec["body"],
                 parent=by_key.get(spec.get("reply_to", "")),
                 status=initial,
+                actor=actor,
             )
             if status != initial:
                 comment_services.comment_moderate(comment=comment, actor=actor, status=status)
