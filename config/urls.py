@@ -1,11 +1,15 @@
-"""The HTTP surface: admin, health checks, and media while developing."""
+"""The HTTP surface: the REST API and its documents, the admin, health checks."""
 
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views import defaults
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cms import views as cms_views
+from cms.api.errors import api_not_found, api_server_error
 
 admin.site.site_header = "Byline"
 admin.site.site_title = "Byline"
@@ -14,6 +18,9 @@ admin.site.index_title = "Newsroom"
 admin.site.site_url = None
 
 urlpatterns = [
+    path("api/v1/", include("config.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     path("healthz/", cms_views.healthz, name="healthz"),
     path("readyz/", cms_views.readyz, name="readyz"),
@@ -22,3 +29,15 @@ urlpatterns = [
 if settings.DEBUG:
     # Production serves media from object storage or the web server, never from Django.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return api_server_error(request)
+    return defaults.server_error(request)

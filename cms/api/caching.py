@@ -1,0 +1,53 @@
+"""HTTP caching for API reads: ETag, If-None-Match and Cache-Control.
+
+Views compute an ETag from cheap facts about what they are about to return (row ids,
+versions, counters, the taxonomy generation) *before* serialising, so a matching
+``If-None-Match`` is answered with a 304 without building the body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+
+def make_etag(parts: Iterable[Any]) -> str:
+    digest = hashlib.blake2b(repr(tuple(parts)).encode(), digest_size=16).hexdigest()
+    return f'W/"{digest}"'
+
+
+def is_fresh(request: Request, etag: str) -> bool:
+    """Does the client's If-None-Match already name this ETag (weak comparison)?"""
+    header = request.headers.get("If-None-Match")
+    if not header:
+        return False
+    wanted = {tag.removeprefix("W/") for tag in parse_etags(header)}
+    return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
+def cache_control(request: Request) -> str:
+    """Public and shared-cacheable for anonymous readers; private once credentials are in play."""
+    if request.user is not None and request.user.is_authenticated:
+        return "private, max-age=0, must-revalidate"
+    return (
+        f"public, max-age={settings.API_CACHE_MAX_AGE}, "
+        f"stale-while-revalidate={settings.API_CACHE_STALE_WHILE_REVALIDATE}"
+    )
+
+
+def not_modified(request: Request, etag: str) -> Response:
+    return with_cache_headers(Response(status=304), request, etag)
+
+
+def with_cache_headers(response: Response, request: Request, etag: str) -> Response:
+    response["ETag"] = etag
+    response["Cache-Control"] = cache_control(request)
+    patch_vary_headers(response, ("Authorization", "Cookie"))
+    return response

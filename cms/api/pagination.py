@@ -1,0 +1,41 @@
+"""Page-number pagination with an explicit, bounded page size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination as _DRFPageNumberPagination
+from rest_framework.request import Request
+
+
+class PageNumberPagination(_DRFPageNumberPagination):
+    """``page`` (from 1) and ``page_size`` (1 to ``API_MAX_PAGE_SIZE``).
+
+    A malformed value is a 400 naming the parameter, never a silent default: a front-end
+    asking for 500 rows should learn that it gets at most 100. A page past the end is a 404.
+    """
+
+    page_size_query_param = "page_size"
+
+    def default_page_size(self) -> int:
+        return int(settings.API_PAGE_SIZE)
+
+    def get_page_size(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.default_page_size()
+        maximum = int(settings.API_MAX_PAGE_SIZE)
+        if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+            raise ValidationError({"page_size": [f"Must be a whole number from 1 to {maximum}."]})
+        return int(raw)
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: Any = None
+    ) -> list[Any] | None:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and (not raw.isdigit() or int(raw) < 1):
+            raise ValidationError({"page": ["Must be a whole number from 1."]})
+        return super().paginate_queryset(queryset, request, view)

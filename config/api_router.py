@@ -1,0 +1,22 @@
+"""The REST API under /api/v1/: every resource the apps expose, in one place."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from articles.api.views import ArticleViewSet, AuthorViewSet, SectionViewSet, TagViewSet
+from comments.api.views import ArticleCommentViewSet
+
+router = SimpleRouter()
+router.register("articles", ArticleViewSet, basename="article")
+router.register("authors", AuthorViewSet, basename="author")
+router.register("sections", SectionViewSet, basename="section")
+router.register("tags", TagViewSet, basename="tag")
+
+urlpatterns = [
+    path(
+        "articles/<slug:article_slug>/comments/",
+        ArticleCommentViewSet.as_view({"get": "list"}),
+        name="article-comments",
+    ),
+    *router.urls,
+]
