@@ -51,8 +51,22 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
+class TaxonomyAdmin(PolicyModelAdmin):
+    """Authors, sections and tags are saved through the services, which tell caches."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.taxonomy_save(obj=obj, actor=self.actor(request))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.taxonomy_delete(obj=obj, actor=self.actor(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            services.taxonomy_delete(obj=obj, actor=self.actor(request))
+
+
 @admin.register(Author)
-class AuthorAdmin(PolicyModelAdmin):
+class AuthorAdmin(TaxonomyAdmin):
     list_display = ("name", "slug", "user", "website")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -81,7 +95,7 @@ class AuthorAdmin(PolicyModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(PolicyModelAdmin):
+class SectionAdmin(TaxonomyAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -89,7 +103,7 @@ class SectionAdmin(PolicyModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(PolicyModelAdmin):
+class TagAdmin(TaxonomyAdmin):
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}

@@ -111,7 +111,7 @@ def search(queryset: ArticleQuerySet, text: str) -> ArticleQuerySet:
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        vector = RawSQL('"articles_article"."search_vector"', (), output_field=SearchVectorField())
+        vector = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
         return (
             queryset.alias(document=vector)
             .filter(document=query)

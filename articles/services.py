@@ -20,10 +20,20 @@ from django.utils.text import slugify
 
 from cms.actors import Actor
 from cms.errors import InvalidTransition, ValidationFailed, VersionConflict
+from cms.generations import bump_generation
 from cms.policy import Action, require
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
 
-from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleStatus, Author, Tag
+from .models import (
+    LIVE_STATUSES,
+    TAXONOMY_GENERATION,
+    Article,
+    ArticleAuthor,
+    ArticleStatus,
+    Author,
+    Section,
+    Tag,
+)
 
 # The fields a caller may set directly. Status, dates, counters, version and the derived
 # fields change only through the functions below (no mass assignment).
@@ -230,6 +240,21 @@ def article_default_byline(*, article: Article, actor: Actor) -> None:
     profile = Author.objects.filter(user=actor.user).first()
     if profile is not None:
         ArticleAuthor.objects.create(article=article, author=profile, position=0)
+
+
+def taxonomy_save(*, obj: Author | Section | Tag, actor: Actor) -> None:
+    """Save an author profile, section or tag (validated already by the caller's form)."""
+    require(actor, Action.CHANGE if obj.pk else Action.ADD, obj if obj.pk else type(obj))
+    with transaction.atomic():
+        obj.save()
+        transaction.on_commit(lambda: bump_generation(TAXONOMY_GENERATION))
+
+
+def taxonomy_delete(*, obj: Author | Section | Tag, actor: Actor) -> None:
+    require(actor, Action.DELETE, obj)
+    with transaction.atomic():
+        obj.delete()
+        transaction.on_commit(lambda: bump_generation(TAXONOMY_GENERATION))
 
 
 def set_byline(article: Article, authors: Iterable[Author]) -> None:

@@ -24,7 +24,11 @@ class ArticleFilter(django_filters.FilterSet):
     tag = django_filters.CharFilter(method="filter_tag", help_text="A tag's slug.")
     section = django_filters.CharFilter(method="filter_section", help_text="A section's slug.")
     author = django_filters.CharFilter(method="filter_author", help_text="An author's slug.")
-    featured = django_filters.BooleanFilter()
+    featured = django_filters.ChoiceFilter(
+        method="filter_featured",
+        choices=[("true", "true"), ("false", "false")],
+        help_text="true or false.",
+    )
     published_after = django_filters.IsoDateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date-time."
     )
@@ -58,6 +62,9 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_author(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
         credited = ArticleAuthor.objects.filter(article_id=OuterRef("pk"), author__slug=value)
         return qs.filter(Exists(credited))
+
+    def filter_featured(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
+        return qs.filter(featured=value == "true")
 
     def filter_search(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
         return search(qs, value)

@@ -17,11 +17,11 @@ from cms.api.views import ReadViewSet, parse_fields
 from cms.generations import generation
 
 from .. import selectors
-from ..models import Article
+from ..models import TAXONOMY_GENERATION, Article
 from .filters import ArticleFilter
 from .serializers import ArticleSerializer, AuthorSerializer, SectionSerializer, TagSerializer
 
-TAXONOMY = "taxonomy"  # generation bumped by any author, section or tag change
+TAXONOMY = TAXONOMY_GENERATION
 LIST_FIELDS = tuple(f for f in selectors.ARTICLE_FIELDS if f not in ("body_html", "body_text"))
 FIELDS_PARAM = OpenApiParameter(
     "fields",

@@ -142,7 +142,11 @@ STORAGES = {
 }
 
 # --- Security shared by all environments ---------------------------------------------------
+# CORS: closed unless CORS_ALLOWED_ORIGINS names the front-ends' origins; API paths only.
 CORS_ALLOWED_ORIGINS: list[str] = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api|graphql)/.*$"
+CORS_ALLOW_HEADERS = ("accept", "authorization", "content-type", "if-none-match", "if-match")
+CORS_EXPOSE_HEADERS = ("etag", "retry-after")
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 X_FRAME_OPTIONS = "DENY"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6's behaviour, adopted now

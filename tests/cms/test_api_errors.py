@@ -1,0 +1,51 @@
+"""Every error under /api/ is RFC 9457 problem details."""
+
+import pytest
+
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status):
+    assert response.status_code == status
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"]
+    assert body["detail"]
+    return body
+
+
+def test_unknown_api_path_is_a_404_problem(client):
+    assert_problem(client.get("/api/v1/nothing-here/"), 404)
+
+
+def test_wrong_method_is_a_405_problem(client):
+    ArticleFactory(slug="a")
+    assert_problem(client.delete("/api/v1/articles/a/"), 405)
+    assert_problem(client.put("/api/v1/tags/"), 405)
+
+
+def test_unacceptable_format_is_a_406_problem(client):
+    assert_problem(client.get("/api/v1/articles/", HTTP_ACCEPT="text/csv"), 406)
+
+
+def test_server_errors_are_500_problems_without_internals(client, monkeypatch):
+    from articles import selectors
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(selectors, "tags", broken)
+    client.raise_request_exception = False
+    body = assert_problem(client.get("/api/v1/tags/"), 500)
+    assert "hunter2" not in str(body)
+
+
+def test_pages_outside_the_api_keep_html_errors(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
