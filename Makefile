@@ -7,7 +7,7 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-postgres lint format migrate demo lock clean
+.PHONY: help install run serve test test-postgres lint format migrate demo lock bench clean
 
 help:
 	@echo "make run            set up (venv, pinned install, migrate, demo content) and serve on 127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make test-postgres  run the test suite on PostgreSQL + Redis ($(PG_URL))"
 	@echo "make lint           ruff, mypy and the migrations check"
 	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
+	@echo "make bench          load the API with wrk (SQLite; PostgreSQL + Redis with DATABASE_URL/REDIS_URL)"
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Byline needs Python 3.11"'
@@ -68,6 +69,10 @@ lock: install
 		--no-emit-find-links -o base.txt base.in
 	cd requirements && ../$(BIN)/pip-compile -q --strip-extras --no-emit-index-url \
 		--no-emit-find-links -o dev.txt dev.in
+
+bench: install
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -187,6 +187,8 @@ class Article(models.Model):
                 name="article_live_recent_idx",
             ),
             models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
+            # Covers the live filter (status, date) so counting a listing reads no table rows.
+            models.Index(fields=["status", "published_at"], name="article_status_published_idx"),
             models.Index(
                 fields=["-published_at"],
                 condition=Q(featured=True),
@@ -218,16 +220,28 @@ class Article(models.Model):
     @property
     def url(self) -> str:
         """The article's address on the front-end (``FRONTEND_ARTICLE_URL``)."""
-        # Unsaved or undated articles use today's date for the {year}/{month}/{day} parts.
-        date = self.published_at or timezone.now()
-        return settings.FRONTEND_ARTICLE_URL.format(
+        return frontend_url(
             slug=self.slug,
-            id=self.pk,
-            section=self.section.slug if self.section else settings.FRONTEND_UNSECTIONED,
-            year=f"{date.year:04d}",
-            month=f"{date.month:02d}",
-            day=f"{date.day:02d}",
+            pk=self.pk,
+            section_slug=self.section.slug if self.section else None,
+            published_at=self.published_at,
         )
+
+
+def frontend_url(
+    *, slug: str, pk: int | None, section_slug: str | None, published_at: datetime | None
+) -> str:
+    """Fill ``FRONTEND_ARTICLE_URL`` in for one article."""
+    # Undated articles use today's date for the {year}/{month}/{day} parts.
+    date = published_at or timezone.now()
+    return settings.FRONTEND_ARTICLE_URL.format(
+        slug=slug,
+        id=pk,
+        section=section_slug or settings.FRONTEND_UNSECTIONED,
+        year=f"{date.year:04d}",
+        month=f"{date.month:02d}",
+        day=f"{date.day:02d}",
+    )
 
 
 class ArticleAuthor(models.Model):

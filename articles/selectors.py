@@ -16,8 +16,6 @@ from django.db.models import (
     Case,
     Count,
     IntegerField,
-    OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -25,11 +23,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from cms.actors import Actor
-
-from .models import Article, ArticleAuthor, ArticleQuerySet, Author, Section, Tag
+from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleQuerySet, Author, Section, Tag
 
 # Public article fields and the columns / relations each needs.
 ARTICLE_FIELDS: Final = (
@@ -56,7 +52,7 @@ ARTICLE_FIELDS: Final = (
     "url",
 )
 _COLUMNS: Final = {
-    "excerpt": ("excerpt",),
+    "section": ("section__slug", "section__name"),
     "cover_image": (
         "cover_image",
         "cover_image_alt",
@@ -64,38 +60,85 @@ _COLUMNS: Final = {
         "cover_image_width",
         "cover_image_height",
     ),
-    "seo": ("seo_title", "seo_description", "canonical_url", "title", "excerpt", "section__slug"),
-    "url": ("slug", "published_at", "section__slug"),
-    "section": ("section__slug", "section__name"),
+    "seo": ("seo_title", "seo_description", "canonical_url", "title", "excerpt", "published_at",
+            "section__slug"),
+    "url": ("published_at", "section__slug"),
     "authors": (),
     "tags": (),
-}
-# Always loaded: identity and what the ETag is made of.
-_ALWAYS: Final = ("id", "slug", "status", "version", "updated_at", "view_count", "comment_count",
-                  "published_at", "section_id")  # fmt: skip
+}  # fmt: skip
+# Always read: identity, and what HTTP caches key their ETags on.
+STATE_COLUMNS: Final = ("id", "slug", "version", "updated_at", "view_count", "comment_count")
 SEARCH_CONFIG: Final = "english"  # must match the generated column (migration 0002)
 MAX_SEARCH_WORDS: Final = 12
 
+Row = dict[str, Any]
 
-def articles_for(actor: Actor, *, fields: Iterable[str] = ARTICLE_FIELDS) -> ArticleQuerySet:
-    """Articles ``actor`` may read, loading exactly what ``fields`` need: one query for the
-    articles (with their section), one for all their bylines with authors, one for all their
-    tags."""
-    fields = set(fields)
-    columns = set(_ALWAYS)
+
+def article_rows(queryset: QuerySet[Article], fields: Iterable[str]) -> QuerySet[Any]:
+    """``queryset`` as plain rows (dicts) holding the columns ``fields`` need, section
+    included. Lazy: paginate or slice it, then call :func:`attach_related`.
+
+    Readers get rows rather than model instances because the public listings are the hot
+    path of every front-end, and building instances costs more than the queries themselves.
+    """
+    columns = dict.fromkeys(STATE_COLUMNS)
     for name in fields:
-        columns.update(_COLUMNS.get(name, (name,)))
-    qs = Article.objects.visible_to(actor)
-    if fields & {"section", "url", "seo"}:
-        qs = qs.select_related("section")
+        columns.update(dict.fromkeys(_COLUMNS.get(name, (name,))))
+    return queryset.values(*columns)
+
+
+class ArticleWindow:
+    """An ordered article queryset seen as rows, for Django's Paginator.
+
+    Counting uses the bare queryset (no joins); a page is read in one statement that first
+    picks the page's ids from the index, then loads only those rows. Sorting and joining the
+    whole filtered set to return twenty rows is what makes naive listings slow.
+    """
+
+    ordered = True  # the queryset carries the ordering; tells Paginator not to warn
+
+    def __init__(self, queryset: QuerySet[Article], fields: Iterable[str]) -> None:
+        self.queryset = queryset
+        self.fields = tuple(fields)
+
+    def count(self) -> int:
+        return self.queryset.order_by().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[Row]:
+        page_ids = self.queryset.values("pk")[window]
+        rows = article_rows(self.queryset.filter(pk__in=Subquery(page_ids)), self.fields)
+        return attach_related(list(rows), self.fields)
+
+
+def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
+    """Give each row its ``authors`` (the byline, in order) and ``tags``: one query each,
+    however many rows."""
+    fields = set(fields)
+    ids = [row["id"] for row in rows]
     if "authors" in fields:
-        bylines = ArticleAuthor.objects.select_related("author").only(
-            "article_id", "position", "author__slug", "author__name", "author__avatar"
-        )
-        qs = qs.prefetch_related(Prefetch("bylines", queryset=bylines))
+        bylines: dict[int, list[Row]] = {pk: [] for pk in ids}
+        for article_id, slug, name, avatar in (
+            ArticleAuthor.objects.filter(article_id__in=ids)
+            .order_by("article_id", "position", "id")
+            .values_list("article_id", "author__slug", "author__name", "author__avatar")
+        ):
+            bylines[article_id].append({"slug": slug, "name": name, "avatar": avatar})
+        for row in rows:
+            row["authors"] = bylines[row["id"]]
     if "tags" in fields:
-        qs = qs.prefetch_related(Prefetch("tags", queryset=Tag.objects.only("slug", "name")))
-    return qs.only(*columns)
+        tagged: dict[int, list[Row]] = {pk: [] for pk in ids}
+        for article_id, slug, name in (
+            Article.tags.through.objects.filter(article_id__in=ids)
+            .order_by("tag__name", "tag_id")
+            .values_list("article_id", "tag__slug", "tag__name")
+        ):
+            tagged[article_id].append({"slug": slug, "name": name})
+        for row in rows:
+            row["tags"] = tagged[row["id"]]
+    return rows
 
 
 def search(queryset: ArticleQuerySet, text: str) -> ArticleQuerySet:
@@ -135,24 +178,15 @@ def search(queryset: ArticleQuerySet, text: str) -> ArticleQuerySet:
     return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
 
 
-def _published_count() -> Subquery:
-    live = Article.objects.published().values("pk")
-    return Subquery(
-        ArticleAuthor.objects.filter(author=OuterRef("pk"), article__in=live)
-        .order_by()
-        .values("author")
-        .annotate(n=Count("pk"))
-        .values("n"),
-        output_field=IntegerField(),
-    )
-
-
 def authors_with_published_work() -> QuerySet[Author]:
-    """Authors credited on at least one live article, with how many."""
+    """Authors credited on at least one live article, with how many (one grouped query)."""
+    live = Q(bylines__article__status__in=LIVE_STATUSES) & Q(
+        bylines__article__published_at__lte=timezone.now()
+    )
     return (
-        Author.objects.annotate(article_count=Coalesce(_published_count(), 0))
+        Author.objects.annotate(article_count=Count("bylines", filter=live))
         .filter(article_count__gt=0)
-        .only("id", "slug", "name", "bio", "avatar", "website", "updated_at")
+        .only("id", "slug", "name", "bio", "avatar", "website")
         .order_by("name", "id")
     )
 

@@ -10,9 +10,10 @@ from .models import Comment
 
 
 def thread_for(article: Article) -> QuerySet[Comment]:
-    """The approved comments readers see under ``article``, oldest first."""
+    """The approved comments readers see under ``article`` (which the caller has already
+    found visible), oldest first."""
     return (
-        Comment.objects.public()
+        Comment.objects.approved()
         .filter(article=article)
         .only("id", "parent_id", "author_name", "body_html", "created_at")
         .order_by("created_at", "id")

@@ -14,7 +14,8 @@ from typing import Any
 from django.core.files.storage import default_storage
 from rest_framework import serializers
 
-from ..models import Article, Author, Section, Tag
+from ..models import Author, Section, Tag, frontend_url
+from ..selectors import Row
 
 
 def media_url(name: str | None, base: str) -> str | None:
@@ -82,71 +83,56 @@ class ArticleSerializer(serializers.Serializer):
     seo = SeoSerializer()
     url = serializers.URLField(help_text="The article's address on the front-end.")
 
-    def to_representation(self, instance: Article) -> dict[str, Any]:
-        fields: tuple[str, ...] = self.context["fields"]
-        base: str = self.context["media_base"]
-        return {name: _GETTERS[name](instance, base) for name in fields}
+    def to_representation(self, instance: Row) -> dict[str, Any]:
+        return represent_article(instance, self.context["fields"], self.context["media_base"])
 
 
-def _authors(a: Article, base: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "slug": b.author.slug,
-            "name": b.author.name,
-            "avatar_url": media_url(_file_name(b.author, "avatar"), base),
-        }
-        for b in a.bylines.all()
-    ]
+def represent_article(row: Row, fields: tuple[str, ...], base: str) -> dict[str, Any]:
+    """The public representation of one article row (``articles.selectors.article_rows``)."""
+    return {name: _GETTERS[name](row, base) for name in fields}
 
 
-def _section(a: Article, base: str) -> dict[str, str] | None:
-    s = a.section
-    return {"slug": s.slug, "name": s.name} if s is not None else None
+def _url(r: Row) -> str:
+    return frontend_url(
+        slug=r["slug"], pk=r["id"], section_slug=r["section__slug"], published_at=r["published_at"]
+    )
 
 
-def _cover(a: Article, base: str) -> dict[str, Any] | None:
-    name = _file_name(a, "cover_image")
-    if not name:
+def _cover(r: Row, base: str) -> dict[str, Any] | None:
+    if not r["cover_image"]:
         return None
     return {
-        "url": media_url(name, base),
-        "alt": a.cover_image_alt,
-        "caption": a.cover_image_caption,
-        "width": a.cover_image_width,
-        "height": a.cover_image_height,
+        "url": media_url(r["cover_image"], base),
+        "alt": r["cover_image_alt"],
+        "caption": r["cover_image_caption"],
+        "width": r["cover_image_width"],
+        "height": r["cover_image_height"],
     }
 
 
-def _seo(a: Article, base: str) -> dict[str, str]:
-    return {
-        "title": a.seo_title or a.title,
-        "description": a.seo_description or a.excerpt,
-        "canonical_url": a.canonical_url or a.url,
-    }
+def _plain(name: str) -> Callable[[Row, str], Any]:
+    return lambda r, _: r[name]
 
 
-_GETTERS: dict[str, Callable[[Article, str], Any]] = {
-    "id": lambda a, _: a.pk,
-    "slug": lambda a, _: a.slug,
-    "title": lambda a, _: a.title,
-    "subtitle": lambda a, _: a.subtitle,
-    "excerpt": lambda a, _: a.excerpt,
-    "body_html": lambda a, _: a.body_html,
-    "body_text": lambda a, _: a.body_text,
-    "authors": _authors,
-    "section": _section,
-    "tags": lambda a, _: [{"slug": t.slug, "name": t.name} for t in a.tags.all()],
+_PLAIN = ("id", "slug", "title", "subtitle", "excerpt", "body_html", "body_text", "tags",
+          "published_at", "updated_at", "reading_time_minutes", "word_count", "view_count",
+          "comment_count", "comments_enabled", "featured")  # fmt: skip
+_GETTERS: dict[str, Callable[[Row, str], Any]] = {
+    **{name: _plain(name) for name in _PLAIN},
+    "authors": lambda r, base: [
+        {"slug": a["slug"], "name": a["name"], "avatar_url": media_url(a["avatar"], base)}
+        for a in r["authors"]
+    ],
+    "section": lambda r, _: (
+        {"slug": r["section__slug"], "name": r["section__name"]} if r["section__slug"] else None
+    ),
     "cover_image": _cover,
-    "published_at": lambda a, _: a.published_at,
-    "updated_at": lambda a, _: a.updated_at,
-    "reading_time_minutes": lambda a, _: a.reading_time_minutes,
-    "word_count": lambda a, _: a.word_count,
-    "view_count": lambda a, _: a.view_count,
-    "comment_count": lambda a, _: a.comment_count,
-    "comments_enabled": lambda a, _: a.comments_enabled,
-    "featured": lambda a, _: a.featured,
-    "seo": _seo,
-    "url": lambda a, _: a.url,
+    "seo": lambda r, _: {
+        "title": r["seo_title"] or r["title"],
+        "description": r["seo_description"] or r["excerpt"],
+        "canonical_url": r["canonical_url"] or _url(r),
+    },
+    "url": lambda r, _: _url(r),
 }
 
 

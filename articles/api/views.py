@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -19,7 +20,13 @@ from cms.generations import generation
 from .. import selectors
 from ..models import TAXONOMY_GENERATION, Article
 from .filters import ArticleFilter
-from .serializers import ArticleSerializer, AuthorSerializer, SectionSerializer, TagSerializer
+from .serializers import (
+    ArticleSerializer,
+    AuthorSerializer,
+    SectionSerializer,
+    TagSerializer,
+    represent_article,
+)
 
 TAXONOMY = TAXONOMY_GENERATION
 LIST_FIELDS = tuple(f for f in selectors.ARTICLE_FIELDS if f not in ("body_html", "body_text"))
@@ -51,32 +58,26 @@ class ArticleViewSet(ReadViewSet):
         return parse_fields(self.request, allowed=selectors.ARTICLE_FIELDS, default=default)
 
     def get_queryset(self) -> QuerySet[Article]:
-        return selectors.articles_for(self.actor, fields=self.get_fields())
+        return Article.objects.visible_to(self.actor)
 
     def allowed_query_params(self) -> set[str]:
         if self.action == "retrieve":
             return {"fields"}
         return super().allowed_query_params()
 
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["fields"] = self.get_fields()
-        context["media_base"] = media_base(self.request)
-        return context
+    def represent(self, rows: list[selectors.Row], fields: tuple[str, ...]) -> list[Any]:
+        base = media_base(self.request)
+        return [represent_article(row, fields, base) for row in rows]
 
     @staticmethod
-    def _state(article: Article) -> tuple[Any, ...]:
-        return (
-            article.pk,
-            article.version,
-            article.updated_at,
-            article.view_count,
-            article.comment_count,
-        )
+    def _state(row: selectors.Row) -> tuple[Any, ...]:
+        return tuple(row[name] for name in selectors.STATE_COLUMNS)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        fields = self.get_fields()
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset) or []
+        window = selectors.ArticleWindow(queryset, fields)
+        rows: list[selectors.Row] = self.paginate_queryset(window) or []  # type: ignore[arg-type]
         assert self.paginator is not None  # noqa: S101 - a list always paginates
         etag = make_etag(
             (
@@ -84,21 +85,24 @@ class ArticleViewSet(ReadViewSet):
                 sorted(request.query_params.lists()),
                 self.paginator.page.paginator.count,  # type: ignore[attr-defined]
                 generation(TAXONOMY),
-                [self._state(a) for a in page],
+                [self._state(row) for row in rows],
             )
         )
         if is_fresh(request, etag):
             return not_modified(request, etag)
-        data = self.get_serializer(page, many=True).data
-        return with_cache_headers(self.get_paginated_response(data), request, etag)
+        response = self.get_paginated_response(self.represent(rows, fields))
+        return with_cache_headers(response, request, etag)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        article = get_object_or_404(self.get_queryset(), slug=kwargs["slug"])
-        etag = make_etag(("article", self.get_fields(), generation(TAXONOMY), self._state(article)))
+        fields = self.get_fields()
+        matches = self.get_queryset().filter(slug=kwargs["slug"])
+        rows = selectors.attach_related(list(selectors.article_rows(matches, fields)[:1]), fields)
+        if not rows:
+            raise Http404
+        etag = make_etag(("article", fields, generation(TAXONOMY), self._state(rows[0])))
         if is_fresh(request, etag):
             return not_modified(request, etag)
-        data = self.get_serializer(article).data
-        return with_cache_headers(Response(data), request, etag)
+        return with_cache_headers(Response(self.represent(rows, fields)[0]), request, etag)
 
 
 class _TaxonomyViewSet(ReadViewSet):
