@@ -118,27 +118,44 @@ def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
     however many rows."""
     fields = set(fields)
     ids = [row["id"] for row in rows]
+    if not ids:
+        return rows
     if "authors" in fields:
         bylines: dict[int, list[Row]] = {pk: [] for pk in ids}
-        for article_id, slug, name, avatar in (
-            ArticleAuthor.objects.filter(article_id__in=ids)
-            .order_by("article_id", "position", "id")
-            .values_list("article_id", "author__slug", "author__name", "author__avatar")
-        ):
+        for article_id, slug, name, avatar in _fetch(_BYLINES_SQL, ids):
             bylines[article_id].append({"slug": slug, "name": name, "avatar": avatar})
         for row in rows:
             row["authors"] = bylines[row["id"]]
     if "tags" in fields:
         tagged: dict[int, list[Row]] = {pk: [] for pk in ids}
-        for article_id, slug, name in (
-            Article.tags.through.objects.filter(article_id__in=ids)
-            .order_by("tag__name", "tag_id")
-            .values_list("article_id", "tag__slug", "tag__name")
-        ):
+        for article_id, slug, name in _fetch(_TAGS_SQL, ids):
             tagged[article_id].append({"slug": slug, "name": name})
         for row in rows:
             row["tags"] = tagged[row["id"]]
     return rows
+
+
+# The two lookups every article read makes, written as SQL: building them through the ORM
+# costs several times what the database takes to answer them, on every request. Plain SQL
+# that PostgreSQL and SQLite both accept; table names come from the models.
+_BYLINES_SQL = (
+    # Only model table names and placeholders are interpolated.
+    f"SELECT b.article_id, a.slug, a.name, a.avatar FROM {ArticleAuthor._meta.db_table} b "  # noqa: S608
+    f"JOIN {Author._meta.db_table} a ON a.id = b.author_id "
+    "WHERE b.article_id IN ({ids}) ORDER BY b.article_id, b.position, b.id"
+)
+_TAGS_SQL = (
+    f"SELECT at.article_id, t.slug, t.name FROM {Article.tags.through._meta.db_table} at "  # noqa: S608
+    f"JOIN {Tag._meta.db_table} t ON t.id = at.tag_id "
+    "WHERE at.article_id IN ({ids}) ORDER BY t.name, t.id"
+)
+
+
+def _fetch(template: str, ids: list[int]) -> list[tuple[Any, ...]]:
+    sql = template.format(ids=", ".join(["%s"] * len(ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return cursor.fetchall()
 
 
 def search(queryset: ArticleQuerySet, text: str) -> ArticleQuerySet:

@@ -65,6 +65,13 @@ class ArticleViewSet(ReadViewSet):
             return {"fields"}
         return super().allowed_query_params()
 
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # django-filter builds (and deep-copies) a whole form per request; the plain listing,
+        # the busiest request of all, needs none of it.
+        if not set(self.request.query_params) & set(ArticleFilter.base_filters) - {"fields"}:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def represent(self, rows: list[selectors.Row], fields: tuple[str, ...]) -> list[Any]:
         base = media_base(self.request)
         return [represent_article(row, fields, base) for row in rows]
