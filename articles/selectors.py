@@ -22,7 +22,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleQuerySet, Author, Section, Tag
@@ -158,6 +158,20 @@ def _fetch(template: str, ids: list[int]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+class _SearchDocument(Expression):
+    """The article's stored ``search_vector`` column (PostgreSQL only; see migration 0002).
+
+    The column is maintained by the database and unknown to the model, so this names it
+    under whatever alias the query gives the article table (``U0`` inside a subquery).
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
 def search(queryset: ArticleQuerySet, text: str) -> ArticleQuerySet:
     """Articles matching ``text`` over title, subtitle, excerpt and body, best match first.
 
@@ -171,7 +185,7 @@ def search(queryset: ArticleQuerySet, text: str) -> ArticleQuerySet:
         return queryset
     if connection.vendor == "postgresql":
         query = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        vector = RawSQL('"articles_article"."search_vector"', [], output_field=SearchVectorField())
+        vector = _SearchDocument()
         return (
             queryset.alias(document=vector)
             .filter(document=query)

@@ -120,7 +120,7 @@ def main() -> None:
         floor = None
         for name, path in endpoints():
             queries, size = queries_and_bytes(path)
-            urllib.request.urlopen(BASE + path, timeout=5).read()  # noqa: S310 - warm up
+            urllib.request.urlopen(BASE + path, timeout=60).read()  # noqa: S310 - warm up
             rps, p50, p99 = wrk(path)
             floor = floor or rps
             rows.append((name, rps, p50, p99, queries, size, rps / floor))

@@ -255,6 +255,20 @@ def test_search_finds_words_and_ranks_title_matches_first(client):
     assert response.json()["count"] == 2
 
 
+def test_search_ranking_holds_across_pages(client):
+    """Each page is cut from the ranked results, not from the newest matches."""
+    ArticleFactory(slug="title", title="Ferry timetable", published_at=hours_ago(5))
+    for n in range(3):
+        ArticleFactory(
+            slug=f"body-{n}", title=f"Council {n}", excerpt="The ferry.", published_at=hours_ago(n)
+        )
+    first = get(client, LIST, search="ferry", page_size=1)
+    assert slugs(first) == ["title"]
+    assert first.json()["count"] == 4
+    rest = [slugs(get(client, LIST, search="ferry", page_size=1, page=n))[0] for n in (2, 3, 4)]
+    assert rest == ["body-0", "body-1", "body-2"]
+
+
 def test_search_needs_every_word(client):
     ArticleFactory(slug="both", title="Harbour ferry")
     ArticleFactory(slug="one", title="Harbour wall")

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
@@ -129,6 +129,9 @@ class Command(BaseCommand):
                 batch_size=1000,
             )
             recount_comments(a.pk for a in articles)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics after a bulk load, as in production
         self.stdout.write(
             f"{len(articles)} articles, {len(authors)} authors, {len(tags)} tags, "
             f"{options['comments']} comments."
