@@ -49,3 +49,37 @@ def test_pages_outside_the_api_keep_html_errors(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(
+    ("exc", "status"),
+    [
+        ("NotAuthenticated", 401),
+        ("AuthenticationFailed", 401),
+        ("PermissionDenied", 403),
+        ("UnsupportedMediaType", 415),
+        ("Throttled", 429),
+    ],
+)
+def test_every_drf_error_becomes_a_problem(exc, status):
+    """Errors that no read endpoint raises yet (tokens, writes, rate limits) get the same
+    shape once they do."""
+    from rest_framework import exceptions
+
+    from cms.api.errors import problem_exception_handler
+
+    error = {
+        "UnsupportedMediaType": lambda: exceptions.UnsupportedMediaType("text/csv"),
+        "Throttled": lambda: exceptions.Throttled(wait=7),
+    }.get(exc, lambda: getattr(exceptions, exc)())()
+    response = problem_exception_handler(error, {"view": None, "request": None})
+    assert response is not None
+    assert response.status_code == status
+    assert response.content_type == PROBLEM
+    assert response.data["status"] == status
+    assert response.data["title"]
+    assert response.data["detail"]
+    if status == 429:
+        assert response["Retry-After"] == "7"
+    if status == 401:
+        assert response.data["code"] in ("not_authenticated", "authentication_failed")
