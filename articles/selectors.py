@@ -15,7 +15,9 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    Exists,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -25,7 +27,7 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
-from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleQuerySet, Author, Section, Tag
+from .models import LIVE_STATUSES, Article, ArticleAuthor, Author, Section, Tag
 
 # Public article fields and the columns / relations each needs.
 ARTICLE_FIELDS: Final = (
@@ -158,6 +160,36 @@ def _fetch(template: str, ids: list[int]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
+# Orderings clients may ask for, and what each means (ties broken newest first, then by id).
+ORDERINGS: Final = {
+    "-published_at": ("-published_at", "-id"),
+    "published_at": ("published_at", "id"),
+    "-view_count": ("-view_count", "-published_at", "-id"),
+    "-comment_count": ("-comment_count", "-published_at", "-id"),
+    "title": ("title", "id"),
+}
+
+
+def tagged(queryset: QuerySet[Article], tag_slug: str) -> QuerySet[Article]:
+    # Filters are subqueries on the article table, so counting a filtered list never joins.
+    through = Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag__slug=tag_slug)
+    return queryset.filter(Exists(through))
+
+
+def in_section(queryset: QuerySet[Article], section_slug: str) -> QuerySet[Article]:
+    return queryset.filter(section_id__in=Section.objects.filter(slug=section_slug).values("pk"))
+
+
+def credited_to(queryset: QuerySet[Article], author_slug: str) -> QuerySet[Article]:
+    bylines = ArticleAuthor.objects.filter(article_id=OuterRef("pk"), author__slug=author_slug)
+    return queryset.filter(Exists(bylines))
+
+
+def ordered(queryset: QuerySet[Article], ordering: str) -> QuerySet[Article]:
+    """``queryset`` in one of ORDERINGS (the caller has checked the name)."""
+    return queryset.order_by(*ORDERINGS[ordering])
+
+
 class _SearchDocument(Expression):
     """The article's stored ``search_vector`` column (PostgreSQL only; see migration 0002).
 
@@ -172,7 +204,7 @@ class _SearchDocument(Expression):
         return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
-def search(queryset: ArticleQuerySet, text: str) -> ArticleQuerySet:
+def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
     """Articles matching ``text`` over title, subtitle, excerpt and body, best match first.
 
     PostgreSQL: full-text search on a stored, GIN-indexed tsvector (title weighted above

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from articles.models import Article
 
@@ -18,3 +21,26 @@ def thread_for(article: Article) -> QuerySet[Comment]:
         .only("id", "parent_id", "author_name", "body_html", "created_at")
         .order_by("created_at", "id")
     )
+
+
+COMMENT_COLUMNS = ("id", "article_id", "parent_id", "author_name", "body_html", "created_at")
+
+
+def threads_for(article_ids: list[int], *, offset: int, limit: int) -> dict[int, list[Any]]:
+    """For each article, its approved comments oldest first, ``limit`` of them from
+    ``offset``, as rows: one query for any number of articles."""
+    position = Window(
+        RowNumber(), partition_by=F("article_id"), order_by=(F("created_at").asc(), F("id").asc())
+    )
+    rows = (
+        Comment.objects.approved()
+        .filter(article_id__in=article_ids)
+        .annotate(position=position)
+        .filter(position__gt=offset, position__lte=offset + limit)
+        .order_by("article_id", "position")
+        .values(*COMMENT_COLUMNS)
+    )
+    threads: dict[int, list[Any]] = {pk: [] for pk in article_ids}
+    for row in rows:
+        threads[row["article_id"]].append(row)
+    return threads

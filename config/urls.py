@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cms import views as cms_views
 from cms.api.errors import api_not_found, api_server_error
+from cms.graphql.view import BylineGraphQLView
+from config.schema import schema
 
 admin.site.site_header = "Byline"
 admin.site.site_title = "Byline"
@@ -21,6 +23,8 @@ urlpatterns = [
     path("api/v1/", include("config.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # GraphiQL (the in-browser IDE) only while developing.
+    path("graphql/", BylineGraphQLView.as_view(schema=schema, graphiql=settings.DEBUG)),
     path("admin/", admin.site.urls),
     path("healthz/", cms_views.healthz, name="healthz"),
     path("readyz/", cms_views.readyz, name="readyz"),

@@ -1,23 +1,13 @@
-"""Query parameters of the article list (django-filter). Each filter is a subquery on the
-article table, so counting a filtered list never joins."""
+"""Query parameters of the article list (django-filter), each delegating to a selector."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
-from django.db.models import Exists, OuterRef
 
-from ..models import Article, ArticleAuthor, ArticleQuerySet, Section
-from ..selectors import search
-
-ORDERINGS = {
-    "-published_at": ("-published_at", "-id"),
-    "published_at": ("published_at", "id"),
-    "-view_count": ("-view_count", "-published_at", "-id"),
-    "-comment_count": ("-comment_count", "-published_at", "-id"),
-    "title": ("title", "id"),
-}
+from .. import selectors
+from ..models import Article
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -40,7 +30,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     ordering = django_filters.ChoiceFilter(
         method="filter_ordering",
-        choices=[(key, key) for key in ORDERINGS],
+        choices=[(key, key) for key in selectors.ORDERINGS],
         help_text="Default: -published_at (newest first), or relevance when searching.",
     )
     fields = django_filters.CharFilter(
@@ -52,25 +42,24 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields: tuple[str, ...] = ()
 
-    def filter_tag(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
-        tagged = Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag__slug=value)
-        return qs.filter(Exists(tagged))
+    def filter_tag(self, qs: Any, name: str, value: str) -> Any:
+        return selectors.tagged(qs, value)
 
-    def filter_section(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
-        return qs.filter(section_id__in=Section.objects.filter(slug=value).values("pk"))
+    def filter_section(self, qs: Any, name: str, value: str) -> Any:
+        return selectors.in_section(qs, value)
 
-    def filter_author(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
-        credited = ArticleAuthor.objects.filter(article_id=OuterRef("pk"), author__slug=value)
-        return qs.filter(Exists(credited))
+    def filter_author(self, qs: Any, name: str, value: str) -> Any:
+        return selectors.credited_to(qs, value)
 
-    def filter_featured(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
+    def filter_featured(self, qs: Any, name: str, value: str) -> Any:
         return qs.filter(featured=value == "true")
 
-    def filter_search(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
-        return search(qs, value)
+    def filter_search(self, qs: Any, name: str, value: str) -> Any:
+        return selectors.search(qs, value)
 
-    def filter_ordering(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
-        return qs.order_by(*ORDERINGS[value])
+    def filter_ordering(self, qs: Any, name: str, value: str) -> Any:
+        # Declared after search, so an explicit ordering replaces relevance.
+        return selectors.ordered(qs, value)
 
-    def filter_nothing(self, qs: ArticleQuerySet, name: str, value: str) -> Any:
+    def filter_nothing(self, qs: Any, name: str, value: str) -> Any:
         return qs  # read by the view, not a filter

@@ -11,19 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.files.storage import default_storage
 from rest_framework import serializers
+
+from cms.media import media_url
 
 from ..models import Author, Section, Tag, frontend_url
 from ..selectors import Row
-
-
-def media_url(name: str | None, base: str) -> str | None:
-    """Absolute URL of a stored file; ``base`` is scheme://host for relative storage URLs."""
-    if not name:
-        return None
-    url = default_storage.url(name)
-    return base + url if url.startswith("/") else url
 
 
 def _file_name(obj: Any, attribute: str) -> str:

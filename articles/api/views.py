@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.views import ReadViewSet, parse_fields
 from cms.generations import generation
+from cms.media import site_base
 
 from .. import selectors
 from ..models import TAXONOMY_GENERATION, Article
@@ -38,7 +39,7 @@ FIELDS_PARAM = OpenApiParameter(
 
 
 def media_base(request: Request) -> str:
-    return f"{request.scheme}://{request.get_host()}"
+    return site_base(request)
 
 
 @extend_schema_view(

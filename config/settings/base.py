@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "cms",
     "articles",
     "comments",
+    # After cms, whose templates replace graphene's GraphiQL page with local assets.
+    "graphene_django",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +195,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- GraphQL ---------------------------------------------------------------------------------
+GRAPHENE = {"SCHEMA": "config.schema.schema"}
+GRAPHQL_MAX_DEPTH: int = env.int("GRAPHQL_MAX_DEPTH", default=10)
+GRAPHQL_MAX_ALIASES: int = env.int("GRAPHQL_MAX_ALIASES", default=15)
+GRAPHQL_MAX_TOKENS: int = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+GRAPHQL_MAX_BODY_BYTES: int = env.int("GRAPHQL_MAX_BODY_BYTES", default=32 * 1024)
+GRAPHQL_DEFAULT_PAGE_SIZE: int = env.int("GRAPHQL_DEFAULT_PAGE_SIZE", default=20)
+GRAPHQL_MAX_PAGE_SIZE: int = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)
+# Introspection lets tools read the schema; off by default where DEBUG is off.
+GRAPHQL_INTROSPECTION: bool = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 
 LOGGING = {
     "version": 1,

@@ -7,3 +7,4 @@ DEBUG = env.bool("DEBUG", default=True)
 # Local only: a fixed, obviously insecure key. Production refuses keys like this one.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-byline-local-development-only")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+GRAPHQL_INTROSPECTION = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)

@@ -1,0 +1,113 @@
+"""Root query fields for articles and the taxonomy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from django.db.models import QuerySet
+from graphql import GraphQLError
+
+from cms.actors import actor_from_request
+from cms.graphql import batch
+from cms.graphql.connections import build_connection, window
+from cms.graphql.selection import requested_fields
+
+from .. import selectors
+from ..models import Article
+from .types import ArticleConnection, ArticleNode, AuthorConnection, AuthorNode, Section, Tag
+
+ORDER_BY_HELP = "One of: " + ", ".join(selectors.ORDERINGS) + ". Default: -published_at."
+
+
+def _article_fields(info: Any, path: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = requested_fields(info, path)
+    return tuple(f for f in selectors.ARTICLE_FIELDS if f in wanted or f == "id")
+
+
+class ArticleQueries(graphene.ObjectType):
+    article = graphene.Field(ArticleNode, slug=graphene.String(required=True))
+    articles = graphene.Field(
+        ArticleConnection,
+        required=True,
+        first=graphene.Int(description="Page size, 0 to 100 (default 20)."),
+        after=graphene.String(),
+        tag=graphene.String(description="A tag's slug."),
+        section=graphene.String(description="A section's slug."),
+        author=graphene.String(description="An author's slug."),
+        search=graphene.String(description="Words to find; ranked by relevance."),
+        featured=graphene.Boolean(),
+        order_by=graphene.String(description=ORDER_BY_HELP),
+    )
+    author = graphene.Field(AuthorNode, slug=graphene.String(required=True))
+    authors = graphene.Field(
+        AuthorConnection, required=True, first=graphene.Int(), after=graphene.String()
+    )
+    tags = graphene.List(graphene.NonNull(Tag), required=True)
+    sections = graphene.List(graphene.NonNull(Section), required=True)
+
+    @staticmethod
+    def resolve_article(root: Any, info: Any, slug: str) -> dict[str, Any] | None:
+        fields = _article_fields(info, ())
+        visible = Article.objects.visible_to(actor_from_request(info.context)).filter(slug=slug)
+        rows = selectors.attach_related(list(selectors.article_rows(visible, fields)[:1]), fields)
+        batch.remember(info, "article", [row["id"] for row in rows])
+        return rows[0] if rows else None
+
+    @staticmethod
+    def resolve_articles(
+        root: Any,
+        info: Any,
+        first: int | None = None,
+        after: str | None = None,
+        tag: str | None = None,
+        section: str | None = None,
+        author: str | None = None,
+        search: str | None = None,
+        featured: bool | None = None,
+        order_by: str | None = None,
+    ) -> Any:
+        page = window(first, after)
+        if order_by is not None and order_by not in selectors.ORDERINGS:
+            raise GraphQLError(
+                f"orderBy must be one of: {', '.join(selectors.ORDERINGS)}.",
+                extensions={"code": "BAD_USER_INPUT", "field": "orderBy"},
+            )
+        queryset: QuerySet[Article] = Article.objects.visible_to(actor_from_request(info.context))
+        if tag is not None:
+            queryset = selectors.tagged(queryset, tag)
+        if section is not None:
+            queryset = selectors.in_section(queryset, section)
+        if author is not None:
+            queryset = selectors.credited_to(queryset, author)
+        if featured is not None:
+            queryset = queryset.filter(featured=featured)
+        if search:
+            queryset = selectors.search(queryset, search)
+        if order_by is not None:
+            queryset = selectors.ordered(queryset, order_by)
+        rows = selectors.ArticleWindow(queryset, _article_fields(info, ("edges", "node")))
+        items = rows[page.offset : page.offset + page.size + 1] if page.size else []
+        batch.remember(info, "article", [row["id"] for row in items[: page.size]])
+        return build_connection(ArticleConnection, items, page, rows.count)
+
+    @staticmethod
+    def resolve_author(root: Any, info: Any, slug: str) -> Any:
+        return selectors.authors_with_published_work().filter(slug=slug).first()
+
+    @staticmethod
+    def resolve_authors(
+        root: Any, info: Any, first: int | None = None, after: str | None = None
+    ) -> Any:
+        page = window(first, after)
+        queryset = selectors.authors_with_published_work()
+        items = list(queryset[page.offset : page.offset + page.size + 1]) if page.size else []
+        return build_connection(AuthorConnection, items, page, queryset.count)
+
+    @staticmethod
+    def resolve_tags(root: Any, info: Any) -> Any:
+        return list(selectors.tags())
+
+    @staticmethod
+    def resolve_sections(root: Any, info: Any) -> Any:
+        return list(selectors.sections())

@@ -1,0 +1,187 @@
+"""GraphQL types for articles and the taxonomy. Articles resolve from the same rows the REST
+API uses (``articles.selectors``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import graphene
+
+from cms.actors import actor_from_request
+from cms.graphql.connections import CountableConnection
+from cms.graphql.node import NODE_TYPES, Node
+from cms.media import media_url, site_base
+
+from .. import selectors
+from ..models import Article, Author, frontend_url
+
+# Fields that apps above this one hang on Article (``comments``, from the comments app):
+# name -> factory of the graphene field. Filled in by those apps; articles imports none.
+ARTICLE_EXTENSIONS: dict[str, Callable[[], graphene.Field]] = {}
+
+
+def _extension(name: str) -> graphene.Dynamic:
+    return graphene.Dynamic(
+        lambda: ARTICLE_EXTENSIONS[name]() if name in ARTICLE_EXTENSIONS else None
+    )
+
+
+class Byline(graphene.ObjectType):
+    """A name in an article's byline."""
+
+    slug = graphene.String(required=True)
+    name = graphene.String(required=True)
+    avatar_url = graphene.String()
+
+    @staticmethod
+    def resolve_avatar_url(root: dict[str, Any], info: Any) -> str | None:
+        return media_url(root["avatar"], site_base(info.context))
+
+
+class Section(graphene.ObjectType):
+    slug = graphene.String(required=True)
+    name = graphene.String(required=True)
+    description = graphene.String(required=True)
+
+
+class Tag(graphene.ObjectType):
+    slug = graphene.String(required=True)
+    name = graphene.String(required=True)
+
+
+class CoverImage(graphene.ObjectType):
+    url = graphene.String(required=True)
+    alt = graphene.String(required=True)
+    caption = graphene.String(required=True)
+    width = graphene.Int()
+    height = graphene.Int()
+
+
+class Seo(graphene.ObjectType):
+    title = graphene.String(required=True)
+    description = graphene.String(required=True)
+    canonical_url = graphene.String(required=True)
+
+
+def _url(row: dict[str, Any]) -> str:
+    return frontend_url(
+        slug=row["slug"],
+        pk=row["id"],
+        section_slug=row["section__slug"],
+        published_at=row["published_at"],
+    )
+
+
+class ArticleNode(graphene.ObjectType):
+    """A published article (what the REST API calls the public representation)."""
+
+    class Meta:
+        name = "Article"
+        interfaces = (Node,)
+
+    slug = graphene.String(required=True)
+    title = graphene.String(required=True)
+    subtitle = graphene.String(required=True)
+    excerpt = graphene.String(required=True)
+    body_html = graphene.String(required=True, description="Sanitised HTML.")
+    body_text = graphene.String(required=True)
+    authors = graphene.List(graphene.NonNull(Byline), required=True)
+    section = graphene.Field(Section)
+    tags = graphene.List(graphene.NonNull(Tag), required=True)
+    cover_image = graphene.Field(CoverImage)
+    published_at = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(required=True)
+    reading_time_minutes = graphene.Int(required=True)
+    word_count = graphene.Int(required=True)
+    view_count = graphene.Int(required=True)
+    comment_count = graphene.Int(required=True, description="Approved comments only.")
+    comments_enabled = graphene.Boolean(required=True)
+    featured = graphene.Boolean(required=True)
+    seo = graphene.Field(Seo, required=True)
+    url = graphene.String(required=True, description="The article's address on the front-end.")
+    comments = _extension("comments")
+
+    @classmethod
+    def owns(cls, root: Any) -> bool:
+        return isinstance(root, dict) and "title" in root
+
+    @classmethod
+    def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
+        if not str(id).isdigit():
+            return None
+        visible = Article.objects.visible_to(actor_from_request(info.context)).filter(pk=id)
+        rows = list(selectors.article_rows(visible, selectors.ARTICLE_FIELDS)[:1])
+        return selectors.attach_related(rows, selectors.ARTICLE_FIELDS)[0] if rows else None
+
+    @staticmethod
+    def resolve_section(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
+        if not root["section__slug"]:
+            return None
+        return {"slug": root["section__slug"], "name": root["section__name"], "description": ""}
+
+    @staticmethod
+    def resolve_cover_image(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
+        if not root["cover_image"]:
+            return None
+        return {
+            "url": media_url(root["cover_image"], site_base(info.context)),
+            "alt": root["cover_image_alt"],
+            "caption": root["cover_image_caption"],
+            "width": root["cover_image_width"],
+            "height": root["cover_image_height"],
+        }
+
+    @staticmethod
+    def resolve_seo(root: dict[str, Any], info: Any) -> dict[str, Any]:
+        return {
+            "title": root["seo_title"] or root["title"],
+            "description": root["seo_description"] or root["excerpt"],
+            "canonical_url": root["canonical_url"] or _url(root),
+        }
+
+    @staticmethod
+    def resolve_url(root: dict[str, Any], info: Any) -> str:
+        return _url(root)
+
+
+class ArticleConnection(CountableConnection):
+    class Meta:
+        node = ArticleNode
+
+
+class AuthorNode(graphene.ObjectType):
+    """An author with published work. Never an email."""
+
+    class Meta:
+        name = "Author"
+        interfaces = (Node,)
+
+    slug = graphene.String(required=True)
+    name = graphene.String(required=True)
+    bio = graphene.String(required=True)
+    avatar_url = graphene.String()
+    website = graphene.String(required=True)
+    article_count = graphene.Int(required=True, description="Published articles.")
+
+    @classmethod
+    def owns(cls, root: Any) -> bool:
+        return isinstance(root, Author)
+
+    @classmethod
+    def get_node(cls, info: Any, id: str) -> Any:
+        if not str(id).isdigit():
+            return None
+        return selectors.authors_with_published_work().filter(pk=id).first()
+
+    @staticmethod
+    def resolve_avatar_url(root: Any, info: Any) -> str | None:
+        return media_url(root.avatar.name if root.avatar else None, site_base(info.context))
+
+
+class AuthorConnection(CountableConnection):
+    class Meta:
+        node = AuthorNode
+
+
+NODE_TYPES.extend([ArticleNode, AuthorNode])

@@ -1,0 +1,106 @@
+"""Cost limits for GraphQL documents, checked before anything executes.
+
+Each refusal is a GraphQLError whose ``extensions.code`` names the limit, so clients can tell
+"too deep" from "too many aliases" without parsing messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from graphql import GraphQLError
+from graphql.language import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from graphql.validation import ValidationRule
+
+DEPTH = "MAX_DEPTH_EXCEEDED"
+ALIASES = "MAX_ALIASES_EXCEEDED"
+TOKENS = "MAX_TOKENS_EXCEEDED"
+BODY = "MAX_BODY_SIZE_EXCEEDED"
+PAGE_SIZE = "MAX_PAGE_SIZE_EXCEEDED"
+BATCH = "BATCH_NOT_SUPPORTED"
+
+
+def limit_error(message: str, code: str, node: Any = None) -> GraphQLError:
+    return GraphQLError(message, node, extensions={"code": code})
+
+
+class DepthLimitRule(ValidationRule):
+    """Refuse operations nested deeper than GRAPHQL_MAX_DEPTH. Introspection fields
+    (``__schema``, ``__type``) do not count, so tools can still read the schema where
+    introspection is enabled."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+        limit = settings.GRAPHQL_MAX_DEPTH
+        depth = self._depth(node.selection_set, set())
+        if depth > limit:
+            self.report_error(
+                limit_error(f"Query depth {depth} exceeds the limit of {limit}.", DEPTH, node)
+            )
+
+    def _depth(self, selection_set: SelectionSetNode | None, seen: set[str]) -> int:
+        if selection_set is None:
+            return 0
+        deepest = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value.startswith("__"):
+                    continue
+                child = self._depth(selection.selection_set, seen)
+                deepest = max(deepest, 1 + child if selection.selection_set else 1)
+            elif isinstance(selection, InlineFragmentNode):
+                deepest = max(deepest, self._depth(selection.selection_set, seen))
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.context.get_fragment(name)
+                if fragment is None or name in seen:
+                    continue  # unknown or cyclic: other rules report those
+                deepest = max(deepest, self._depth(fragment.selection_set, seen | {name}))
+        return deepest
+
+
+class AliasLimitRule(ValidationRule):
+    """Refuse documents with more than GRAPHQL_MAX_ALIASES aliased fields: aliases are how one
+    request asks for the same expensive field many times."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self.count = 0
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        if node.alias is not None:
+            self.count += 1
+
+    def leave_document(self, *_: Any) -> None:
+        limit = settings.GRAPHQL_MAX_ALIASES
+        if self.count > limit:
+            self.report_error(
+                limit_error(f"{self.count} aliases exceed the limit of {limit}.", ALIASES)
+            )
+
+
+class PageSizeRule(ValidationRule):
+    """Refuse literal ``first``/``last`` arguments outside 0..GRAPHQL_MAX_PAGE_SIZE. Values
+    given through variables are checked by the connection resolvers, also before any query."""
+
+    def enter_argument(self, node: Any, *_: Any) -> None:
+        if node.name.value not in ("first", "last"):
+            return
+        raw = getattr(node.value, "value", None)
+        if raw is not None and str(raw).lstrip("-").isdigit():
+            error = page_size_error(int(raw), node)
+            if error is not None:
+                self.report_error(error)
+
+
+def page_size_error(value: int, node: Any = None) -> GraphQLError | None:
+    limit = settings.GRAPHQL_MAX_PAGE_SIZE
+    if 0 <= value <= limit:
+        return None
+    return limit_error(f"Page size {value} is outside 0 to {limit}.", PAGE_SIZE, node)
