@@ -16,3 +16,16 @@ def queries_for(client, path: str, **params: Any) -> tuple[Any, int]:
     with CaptureQueriesContext(connection) as captured:
         response = get(client, path, **params)
     return response, len(captured.captured_queries)
+
+
+def gql(client, query: str, variables: dict[str, Any] | None = None, **extra: Any):
+    """POST a GraphQL query; returns (response, decoded body)."""
+    import json
+
+    response = client.post(
+        "/graphql/",
+        json.dumps({"query": query, "variables": variables or {}}),
+        content_type="application/json",
+        **extra,
+    )
+    return response, response.json()

@@ -65,19 +65,9 @@ class BylineGraphQLView(GraphQLView):
             return self._refuse(
                 f"Request body exceeds {settings.GRAPHQL_MAX_BODY_BYTES} bytes.", limits.BODY, 413
             )
+        if request.body.lstrip()[:1] == b"[":
+            return self._refuse("Batched requests are not supported.", limits.BATCH, 400)
         return super().dispatch(request, *args, **kwargs)
-
-    def parse_body(self, request: HttpRequest) -> Any:
-        data = super().parse_body(request)
-        if isinstance(data, list):
-            raise _Refusal("Batched requests are not supported.", limits.BATCH)
-        return data
-
-    def get_response(self, request: HttpRequest, data: Any, show_graphiql: bool = False) -> Any:
-        try:
-            return super().get_response(request, data, show_graphiql)
-        except _Refusal as refusal:
-            return self.json_encode(request, {"errors": [refusal.formatted]}), 400
 
     def _refuse(self, message: str, code: str, status: int) -> JsonResponse:
         body = {"errors": [{"message": message, "extensions": {"code": code}}]}
@@ -157,9 +147,3 @@ class BylineGraphQLView(GraphQLView):
             # Field suggestions describe the schema to clients that may not introspect it.
             formatted["message"] = formatted["message"].split(" Did you mean")[0]
         return formatted
-
-
-class _Refusal(Exception):
-    def __init__(self, message: str, code: str) -> None:
-        super().__init__(message)
-        self.formatted = {"message": message, "extensions": {"code": code}}

@@ -1,0 +1,232 @@
+"""GraphQL reads of articles, authors, sections and tags."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from graphql_relay import to_global_id
+
+from articles import services
+from articles.models import Article, ArticleStatus
+from cms.actors import Actor
+from tests.api import gql
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    SectionFactory,
+    TagFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HIDDEN = [ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED, "future"]
+
+
+def make_hidden(status, **kwargs):
+    if status == "future":
+        return ArticleFactory(
+            status=ArticleStatus.SCHEDULED,
+            published_at=timezone.now() + timedelta(hours=1),
+            **kwargs,
+        )
+    return ArticleFactory(status=status, **kwargs)
+
+
+def hours_ago(n):
+    return timezone.now() - timedelta(hours=n)
+
+
+def slugs(body):
+    return [edge["node"]["slug"] for edge in body["data"]["articles"]["edges"]]
+
+
+def test_article_by_slug_has_the_contract_fields(client):
+    author = AuthorFactory(name="Maya Okafor", slug="maya", email="maya@private.example")
+    article = ArticleFactory(
+        slug="ferry",
+        title="Ferry returns",
+        section=SectionFactory(slug="town", name="Town"),
+        authors=[author],
+        tags=[TagFactory(slug="harbour", name="Harbour")],
+        view_count=5,
+    )
+    _, body = gql(
+        client,
+        """{ article(slug: "ferry") { id slug title subtitle excerpt bodyHtml bodyText
+             authors { slug name avatarUrl } section { slug name } tags { slug name }
+             coverImage { url } publishedAt updatedAt readingTimeMinutes wordCount viewCount
+             commentCount commentsEnabled featured url
+             seo { title description canonicalUrl } } }""",
+    )
+    assert "errors" not in body
+    data = body["data"]["article"]
+    assert data["id"] == to_global_id("Article", article.pk)
+    assert data["authors"] == [{"slug": "maya", "name": "Maya Okafor", "avatarUrl": None}]
+    assert data["section"] == {"slug": "town", "name": "Town"}
+    assert data["tags"] == [{"slug": "harbour", "name": "Harbour"}]
+    assert data["coverImage"] is None
+    assert data["viewCount"] == 5
+    assert data["url"] == "https://example.com/town/ferry"
+    assert data["seo"]["canonicalUrl"] == "https://example.com/town/ferry"
+    assert "private.example" not in str(body)
+
+
+@pytest.mark.parametrize("status", HIDDEN)
+def test_unpublished_articles_are_invisible_everywhere(client, status):
+    article = make_hidden(status, title="Secret lighthouse plan", slug="secret")
+    ArticleFactory(title="Public story")
+    _, body = gql(client, '{ article(slug: "secret") { title } }')
+    assert body["data"]["article"] is None
+    node_id = to_global_id("Article", article.pk)
+    _, body = gql(client, f'{{ node(id: "{node_id}") {{ id }} }}')
+    assert body["data"]["node"] is None
+    for args in ("", '(search: "lighthouse")', f'(section: "{article.section.slug}")'):
+        _, body = gql(client, f"{{ articles{args} {{ totalCount edges {{ node {{ slug }} }} }} }}")
+        assert "secret" not in slugs(body)
+        assert body["data"]["articles"]["totalCount"] == (0 if args else 1)
+
+
+def test_articles_connection_pages_with_cursors(client):
+    for n in range(5):
+        ArticleFactory(slug=f"a{n}", published_at=hours_ago(n + 1))
+    query = """query($after: String) { articles(first: 2, after: $after) { totalCount
+        pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { slug } } } }"""
+    _, body = gql(client, query)
+    conn = body["data"]["articles"]
+    assert conn["totalCount"] == 5
+    assert slugs(body) == ["a0", "a1"]
+    assert conn["pageInfo"]["hasNextPage"] is True
+    assert conn["pageInfo"]["hasPreviousPage"] is False
+    _, body = gql(client, query, {"after": conn["pageInfo"]["endCursor"]})
+    assert slugs(body) == ["a2", "a3"]
+    _, body = gql(client, query, {"after": body["data"]["articles"]["pageInfo"]["endCursor"]})
+    assert slugs(body) == ["a4"]
+    assert body["data"]["articles"]["pageInfo"]["hasNextPage"] is False
+
+
+def test_default_page_size_is_20(client):
+    Article.objects.bulk_create(
+        Article(title=f"T{n}", slug=f"t{n}", status="published", published_at=hours_ago(1))
+        for n in range(25)
+    )
+    _, body = gql(client, "{ articles { edges { node { slug } } } }")
+    assert len(body["data"]["articles"]["edges"]) == 20
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ('tag: "harbour"', ["a"]),
+        ('section: "town"', ["a", "b"]),
+        ('author: "maya"', ["b"]),
+        ("featured: true", ["c"]),
+        ("featured: false", ["a", "b"]),
+        ('orderBy: "-view_count"', ["c", "a", "b"]),
+        ('orderBy: "title"', ["c", "b", "a"]),
+        ('orderBy: "published_at"', ["c", "b", "a"]),
+        ('orderBy: "-comment_count"', ["b", "a", "c"]),
+        ('search: "ferry"', ["b"]),
+    ],
+)
+def test_articles_arguments(client, args, expected):
+    town = SectionFactory(slug="town")
+    ArticleFactory(
+        slug="a", title="Zed", section=town, tags=[TagFactory(slug="harbour")],
+        view_count=5, comment_count=1, published_at=hours_ago(1),
+    )  # fmt: skip
+    ArticleFactory(
+        slug="b", title="Mango ferry", section=town, authors=[AuthorFactory(slug="maya")],
+        view_count=1, comment_count=4, published_at=hours_ago(2),
+    )  # fmt: skip
+    ArticleFactory(slug="c", title="Apple", featured=True, view_count=9, published_at=hours_ago(3))
+    _, body = gql(client, f"{{ articles({args}) {{ edges {{ node {{ slug }} }} }} }}")
+    assert "errors" not in body, body
+    assert slugs(body) == expected
+
+
+def test_search_ranks_title_matches_first(client):
+    ArticleFactory(slug="body", title="Council", body_html="<p>the ferry</p>")
+    ArticleFactory(slug="title", title="Ferry news", body_html="<p>boats</p>")
+    for article in Article.objects.all():
+        services.article_update(article=article, actor=Actor.system())
+    _, body = gql(client, '{ articles(search: "ferry") { totalCount edges { node { slug } } } }')
+    assert slugs(body) == ["title", "body"]
+    assert body["data"]["articles"]["totalCount"] == 2
+
+
+def test_bad_order_by_names_the_argument(client):
+    _, body = gql(client, '{ articles(orderBy: "author_email") { totalCount } }')
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "orderBy"}
+
+
+def test_bad_cursor_is_refused(client):
+    _, body = gql(client, '{ articles(after: "nonsense") { totalCount } }')
+    assert body["errors"][0]["extensions"]["code"] == "BAD_CURSOR"
+
+
+def test_authors_connection_and_author(client):
+    maya = AuthorFactory(slug="maya", name="Maya", email="maya@private.example")
+    ArticleFactory(authors=[maya])
+    ArticleFactory(authors=[maya])
+    idle = AuthorFactory(slug="idle")
+    ArticleFactory(status=ArticleStatus.DRAFT, authors=[idle])
+    _, body = gql(
+        client,
+        """{ authors(first: 10) { totalCount edges { node { id slug name bio website
+             avatarUrl articleCount } } }
+             author(slug: "maya") { slug articleCount } idle: author(slug: "idle") { slug } }""",
+    )
+    assert body["data"]["authors"]["totalCount"] == 1
+    node = body["data"]["authors"]["edges"][0]["node"]
+    assert node["slug"] == "maya"
+    assert node["articleCount"] == 2
+    assert body["data"]["author"] == {"slug": "maya", "articleCount": 2}
+    assert body["data"]["idle"] is None
+    assert "private.example" not in str(body)
+    _, body = gql(client, f'{{ node(id: "{node["id"]}") {{ ... on Author {{ slug }} }} }}')
+    assert body["data"]["node"] == {"slug": "maya"}
+
+
+def test_tags_and_sections(client):
+    SectionFactory(slug="town", name="Town")
+    TagFactory(slug="harbour", name="Harbour")
+    _, body = gql(client, "{ tags { slug name } sections { slug name description } }")
+    assert body["data"]["tags"] == [{"slug": "harbour", "name": "Harbour"}]
+    assert body["data"]["sections"] == [{"slug": "town", "name": "Town", "description": ""}]
+
+
+def test_node_lookup_of_a_live_article(client):
+    article = ArticleFactory(slug="live")
+    node_id = to_global_id("Article", article.pk)
+    _, body = gql(client, f'{{ node(id: "{node_id}") {{ id ... on Article {{ slug }} }} }}')
+    assert body["data"]["node"] == {"id": node_id, "slug": "live"}
+
+
+def test_query_count_is_the_same_for_1_and_50_articles(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = """{ articles(first: 50) { totalCount edges { node { slug title
+        authors { name } tags { name } section { name } viewCount commentCount
+        comments(first: 3) { totalCount edges { node { authorName } } } } } } }"""
+
+    def make():
+        article = ArticleFactory(authors=[AuthorFactory(), AuthorFactory()], tags=[TagFactory()])
+        for _ in range(4):
+            CommentFactory(article=article, status="approved")
+
+    make()
+    with CaptureQueriesContext(connection) as one:
+        _, body = gql(client, query)
+    assert len(body["data"]["articles"]["edges"]) == 1
+    for _ in range(49):
+        make()
+    with CaptureQueriesContext(connection) as fifty:
+        _, body = gql(client, query)
+    edges = body["data"]["articles"]["edges"]
+    assert len(edges) == 50
+    assert all(len(e["node"]["comments"]["edges"]) == 3 for e in edges)
+    assert len(one.captured_queries) == len(fifty.captured_queries) <= 6

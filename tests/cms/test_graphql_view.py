@@ -1,0 +1,181 @@
+"""The GraphQL endpoint itself: limits, CSRF, introspection, errors, GraphiQL, the schema."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.api import gql
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def refused(client, query, code, status=None):
+    with CaptureQueriesContext(connection) as queries:
+        response, body = gql(client, query)
+    assert body["errors"][0]["extensions"]["code"] == code, body
+    assert "data" not in body or body["data"] is None
+    assert queries.captured_queries == []
+    if status is not None:
+        assert response.status_code == status
+    return response
+
+
+def test_depth_limit(client, settings):
+    settings.GRAPHQL_MAX_DEPTH = 4
+    refused(
+        client,
+        "{ articles { edges { node { comments { edges { node { id } } } } } } }",
+        "MAX_DEPTH_EXCEEDED",
+    )
+    _, body = gql(client, "{ articles { edges { node { slug } } } }")
+    assert "errors" not in body
+
+
+def test_depth_counts_through_fragments(client, settings):
+    settings.GRAPHQL_MAX_DEPTH = 4
+    query = """{ articles { edges { node { ...deep } } } }
+      fragment deep on Article { comments { edges { node { id } } } }"""
+    refused(client, query, "MAX_DEPTH_EXCEEDED")
+
+
+def test_alias_limit(client):
+    aliases = " ".join(f"a{n}: tags {{ slug }}" for n in range(16))
+    refused(client, f"{{ {aliases} }}", "MAX_ALIASES_EXCEEDED")
+    fifteen = " ".join(f"a{n}: tags {{ slug }}" for n in range(15))
+    _, body = gql(client, f"{{ {fifteen} }}")
+    assert "errors" not in body
+
+
+def test_token_limit(client, settings):
+    settings.GRAPHQL_MAX_TOKENS = 50
+    refused(client, "{ " + " ".join(["tags { slug }"] * 20) + " }", "MAX_TOKENS_EXCEEDED")
+
+
+def test_body_size_limit(client, settings):
+    settings.GRAPHQL_MAX_BODY_BYTES = 100
+    query = "{ tags { slug } }" + " " * 200
+    refused(client, query, "MAX_BODY_SIZE_EXCEEDED", status=413)
+
+
+@pytest.mark.parametrize("argument", ["first: 101", "first: -1"])
+def test_page_size_limit(client, argument):
+    refused(client, f"{{ articles({argument}) {{ totalCount }} }}", "MAX_PAGE_SIZE_EXCEEDED")
+
+
+def test_batches_are_refused(client):
+    response = client.post(
+        "/graphql/",
+        json.dumps([{"query": "{ tags { slug } }"}, {"query": "{ sections { slug } }"}]),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BATCH_NOT_SUPPORTED"
+
+
+def test_introspection_is_off_without_debug_but_typename_works(client):
+    _, body = gql(client, "{ __schema { types { name } } }")
+    assert "introspection" in body["errors"][0]["message"].lower()
+    _, body = gql(client, "{ tags { __typename slug } }")
+    assert "errors" not in body
+
+
+def test_introspection_can_be_enabled(client, settings):
+    settings.GRAPHQL_INTROSPECTION = True
+    _, body = gql(client, "{ __schema { queryType { name } } }")
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+
+
+def test_no_field_suggestions_in_production(client):
+    _, body = gql(client, '{ articel(slug: "x") { title } }')
+    message = body["errors"][0]["message"]
+    assert "Did you mean" not in message
+    assert "articel" in message
+
+
+def test_resolver_errors_are_not_500s_and_reveal_nothing(client, monkeypatch):
+    from articles import selectors
+
+    def broken():
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr(selectors, "tags", broken)
+    response, body = gql(client, "{ tags { slug } }")
+    assert response.status_code == 200
+    assert body["errors"][0]["message"] == "Internal server error."
+    assert "hunter2" not in json.dumps(body)
+
+
+def test_malformed_requests_are_400s(client):
+    response = client.post("/graphql/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    response, body = gql(client, "{ tags { slug }")
+    assert response.status_code == 400
+    assert body["errors"]
+
+
+def test_anonymous_posts_need_no_csrf_token(client):
+    csrf_client = Client(enforce_csrf_checks=True)
+    _, body = gql(csrf_client, "{ tags { slug } }")
+    assert "errors" not in body
+
+
+def test_session_posts_must_carry_the_csrf_token(editor):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(editor)
+    response = csrf_client.post(
+        "/graphql/", json.dumps({"query": "{ tags { slug } }"}), content_type="application/json"
+    )
+    assert response.status_code == 403
+    csrf_client.get("/admin/")  # sets the CSRF cookie
+    token = csrf_client.cookies["csrftoken"].value
+    response = csrf_client.post(
+        "/graphql/",
+        json.dumps({"query": "{ tags { slug } }"}),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert response.status_code == 200
+
+
+def test_graphiql_only_in_debug_and_without_cdn(client, settings):
+    page = client.get("/graphql/", HTTP_ACCEPT="text/html")
+    assert b"graphiql.min.js" not in page.content
+    settings.DEBUG = True
+    from django.urls import clear_url_caches
+
+    from cms.graphql.view import BylineGraphQLView
+    from config.schema import schema
+
+    view = BylineGraphQLView.as_view(schema=schema, graphiql=True)
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/graphql/", HTTP_ACCEPT="text/html")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    html = view(request).content.decode()
+    clear_url_caches()
+    assert "/static/graphiql/graphiql.min.js" in html
+    assert "cdn" not in html.lower()
+    assert "https://" not in html
+
+
+def test_schema_graphql_is_up_to_date(tmp_path):
+    out = tmp_path / "schema.graphql"
+    call_command("graphql_schema", schema="config.schema.schema", out=str(out), verbosity=0)
+    committed = Path(__file__).resolve().parents[2] / "schema.graphql"
+    assert committed.read_text() == out.read_text(), (
+        "schema.graphql is stale: run `python manage.py graphql_schema --out schema.graphql`"
+    )
+
+
+def test_get_queries_work_and_mutations_need_post(client):
+    ArticleFactory()
+    response = client.get("/graphql/", {"query": "{ articles { totalCount } }"})
+    assert response.json()["data"]["articles"]["totalCount"] == 1
