@@ -8,12 +8,14 @@ ratio of it, which makes figures comparable across machines.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -49,35 +51,70 @@ def prepare_database(python: str) -> None:
     print(f"dataset: {out} ({time.perf_counter() - started:.1f} s)")
 
 
-def endpoints() -> list[tuple[str, str]]:
+GRAPHQL_LIST = """{ articles(first: 20) { totalCount edges { node { id slug title subtitle
+  excerpt authors { slug name avatarUrl } section { slug name } tags { slug name }
+  publishedAt readingTimeMinutes viewCount commentCount url } } } }"""
+GRAPHQL_ARTICLE = """query($slug: String!) { article(slug: $slug) { id slug title bodyHtml
+  authors { name } section { name } tags { name } publishedAt viewCount commentCount
+  comments(first: 20) { totalCount edges { node { id parentId authorName bodyHtml createdAt } } }
+  } }"""
+
+
+def endpoints() -> list[tuple[str, str, str | None]]:
+    """(name, path, JSON body to POST or None for GET)."""
     from articles.models import Article
 
     slug = Article.objects.published().order_by("-comment_count").values_list("slug", flat=True)[0]
     return [
-        ("floor (bare Django JSON view)", "/bench/floor/"),
-        ("REST article list (20)", "/api/v1/articles/?page_size=20"),
-        ("REST article detail", f"/api/v1/articles/{slug}/"),
-        ("REST article comments", f"/api/v1/articles/{slug}/comments/"),
-        ("REST article search", "/api/v1/articles/?search=harbour+ferry"),
-        ("REST authors", "/api/v1/authors/"),
+        ("floor (bare Django JSON view)", "/bench/floor/", None),
+        ("REST article list (20)", "/api/v1/articles/?page_size=20", None),
+        ("REST article detail", f"/api/v1/articles/{slug}/", None),
+        ("REST article comments", f"/api/v1/articles/{slug}/comments/", None),
+        ("REST article search", "/api/v1/articles/?search=harbour+ferry", None),
+        ("REST authors", "/api/v1/authors/", None),
+        ("GraphQL article list (20)", "/graphql/", json.dumps({"query": GRAPHQL_LIST})),
+        (
+            "GraphQL article + comments",
+            "/graphql/",
+            json.dumps({"query": GRAPHQL_ARTICLE, "variables": {"slug": slug}}),
+        ),
     ]
 
 
-def queries_and_bytes(path: str) -> tuple[int, int]:
+def queries_and_bytes(path: str, body: str | None) -> tuple[int, int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.get(path, HTTP_HOST="127.0.0.1")  # warm caches (generations, content types)
+    client = Client(HTTP_HOST="127.0.0.1")
+
+    def fetch():  # type: ignore[no-untyped-def]
+        if body is None:
+            return client.get(path)
+        return client.post(path, body, content_type="application/json")
+
+    fetch()  # warm caches (generations, content types)
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(path, HTTP_HOST="127.0.0.1")
+        response = fetch()
     assert response.status_code == 200, (path, response.status_code)
+    assert b'"errors"' not in response.content, response.content[:500]
     return len(captured.captured_queries), len(response.content)
 
 
-def wrk(path: str) -> tuple[float, str, str]:
-    out = sh("wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", BASE + path).stdout
+def wrk(path: str, body: str | None) -> tuple[float, str, str]:
+    script: list[str] = []
+    if body is not None:
+        lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
+        lua.write(
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f"wrk.body = {json.dumps(body)}\n"
+        )
+        lua.close()
+        script = ["-s", lua.name]
+    out = sh(
+        "wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *script, BASE + path
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)  # type: ignore[union-attr]
     p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)  # type: ignore[union-attr]
@@ -118,10 +155,15 @@ def main() -> None:
                 time.sleep(0.2)
         rows = []
         floor = None
-        for name, path in endpoints():
-            queries, size = queries_and_bytes(path)
-            urllib.request.urlopen(BASE + path, timeout=60).read()  # noqa: S310 - warm up
-            rps, p50, p99 = wrk(path)
+        for name, path, body in endpoints():
+            queries, size = queries_and_bytes(path, body)
+            warm = urllib.request.Request(  # noqa: S310 - loopback
+                BASE + path,
+                data=body.encode() if body else None,
+                headers={"Content-Type": "application/json"},
+            )
+            urllib.request.urlopen(warm, timeout=60).read()  # noqa: S310 - loopback
+            rps, p50, p99 = wrk(path, body)
             floor = floor or rps
             rows.append((name, rps, p50, p99, queries, size, rps / floor))
     finally:
