@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +19,10 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     GraphQLError,
+    GraphQLSchema,
     OperationType,
     execute,
     get_operation_ast,
@@ -43,6 +46,50 @@ def _csrf_refusal(request: HttpRequest) -> HttpResponse | None:
         return HttpResponse()
 
     return CsrfViewMiddleware(no_view).process_view(request, no_view, (), {})
+
+
+def _never_awaitable(value: Any) -> bool:
+    return False
+
+
+def _limits_key() -> tuple[Any, ...]:
+    """The settings a prepared document depends on (tests and deployments may change them)."""
+    return (
+        settings.GRAPHQL_MAX_TOKENS,
+        settings.GRAPHQL_MAX_DEPTH,
+        settings.GRAPHQL_MAX_ALIASES,
+        settings.GRAPHQL_MAX_PAGE_SIZE,
+        settings.GRAPHQL_INTROSPECTION,
+        settings.DEBUG,
+    )
+
+
+@lru_cache(maxsize=256)
+def prepare(
+    schema: GraphQLSchema, query: str, limits_key: tuple[Any, ...]
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """Parse and validate a query once; front-ends send the same few queries over and over,
+    and parsing plus validation costs about as much as executing them.
+
+    The token limit applies while parsing, so an oversized document is never built.
+    """
+    try:
+        document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
+    except GraphQLSyntaxError as error:
+        if "tokens" in error.message:
+            return None, (limits.limit_error(error.message, limits.TOKENS),)
+        return None, (error,)
+    rules: list[Any] = [
+        *specified_rules,
+        limits.DepthLimitRule,
+        limits.AliasLimitRule,
+        limits.PageSizeRule,
+    ]
+    if not settings.GRAPHQL_INTROSPECTION:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    # Field suggestions ("Did you mean ...?") describe the schema; only while developing.
+    errors = validate(schema, document, rules, max_errors=20, hide_suggestions=not settings.DEBUG)
+    return document, tuple(errors)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -87,12 +134,10 @@ class BylineGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseBadRequest("Must provide query string."))
-        try:
-            document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
-        except GraphQLSyntaxError as error:
-            if "tokens" in error.message:
-                return ExecutionResult(errors=[limits.limit_error(error.message, limits.TOKENS)])
-            return ExecutionResult(errors=[error])
+        schema = self.schema.graphql_schema
+        document, errors = prepare(schema, query, _limits_key())
+        if document is None or errors:
+            return ExecutionResult(data=None, errors=list(errors))
         operation = get_operation_ast(document, operation_name)
         if (
             request.method == "GET"
@@ -102,10 +147,6 @@ class BylineGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseNotAllowed(["POST"], "Send mutations with POST."))
-        schema = self.schema.graphql_schema
-        errors = validate(schema, document, self.byline_rules(), max_errors=20)
-        if errors:
-            return ExecutionResult(data=None, errors=errors)
         try:
             return execute(  # type: ignore[return-value] # no async resolvers here
                 schema,
@@ -115,21 +156,11 @@ class BylineGraphQLView(GraphQLView):
                 variable_values=variables,
                 operation_name=operation_name,
                 middleware=self.get_middleware(request),
+                # Every resolver here is synchronous; skip asking each value if it awaits.
+                is_awaitable=_never_awaitable,
             )
         except GraphQLError as error:  # graphql-core reports resolver errors in the result;
             return ExecutionResult(errors=[error])  # this is for errors around execution
-
-    @staticmethod
-    def byline_rules() -> list[Any]:
-        rules: list[Any] = [
-            *specified_rules,
-            limits.DepthLimitRule,
-            limits.AliasLimitRule,
-            limits.PageSizeRule,
-        ]
-        if not settings.GRAPHQL_INTROSPECTION:
-            rules.append(NoSchemaIntrospectionCustomRule)
-        return rules
 
     @staticmethod
     def format_error(error: Any) -> dict[str, Any]:
@@ -143,7 +174,4 @@ class BylineGraphQLView(GraphQLView):
             logger.error("GraphQL resolver error", exc_info=original)
             formatted["message"] = "Internal server error."
             formatted.setdefault("extensions", {})["code"] = "INTERNAL_SERVER_ERROR"
-        if not settings.DEBUG:
-            # Field suggestions describe the schema to clients that may not introspect it.
-            formatted["message"] = formatted["message"].split(" Did you mean")[0]
         return formatted
