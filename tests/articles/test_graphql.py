@@ -190,6 +190,19 @@ def test_authors_connection_and_author(client):
     assert body["data"]["node"] == {"slug": "maya"}
 
 
+def test_authors_connection_pages(client):
+    for n in range(3):
+        ArticleFactory(authors=[AuthorFactory(name=f"Writer {n}", slug=f"w{n}")])
+    query = """query($after: String) { authors(first: 2, after: $after) {
+        pageInfo { hasNextPage endCursor } edges { node { slug } } } }"""
+    _, body = gql(client, query)
+    page = body["data"]["authors"]
+    assert [e["node"]["slug"] for e in page["edges"]] == ["w0", "w1"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    _, body = gql(client, query, {"after": page["pageInfo"]["endCursor"]})
+    assert [e["node"]["slug"] for e in body["data"]["authors"]["edges"]] == ["w2"]
+
+
 def test_tags_and_sections(client):
     SectionFactory(slug="town", name="Town")
     TagFactory(slug="harbour", name="Harbour")
