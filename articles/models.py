@@ -244,6 +244,23 @@ def frontend_url(
     )
 
 
+class ArticleViewDay(models.Model):
+    """Reader views of one article on one day (UTC): what "most read this week" sums."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_days")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="view_day_unique"),
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="view_day_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} on {self.day}: {self.count}"
+
+
 class ArticleAuthor(models.Model):
     """One name in an article's byline, in order."""
 

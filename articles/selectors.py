@@ -8,6 +8,7 @@ never cause N+1 queries.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any, Final
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
@@ -21,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -239,6 +241,24 @@ def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
             output_field=IntegerField(),
         )
     return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+
+
+def most_read(*, days: int, limit: int) -> list[tuple[int, int]]:
+    """(article id, views in the last ``days`` days) of the most read live articles."""
+    since = timezone.now().date() - timedelta(days=days - 1)
+    return list(
+        Article.objects.published()
+        .annotate(period_views=Sum("view_days__count", filter=Q(view_days__day__gte=since)))
+        .filter(period_views__gt=0)
+        .order_by("-period_views", "-published_at", "-id")
+        .values_list("pk", "period_views")[:limit]
+    )
+
+
+def article_rows_by_id(ids: list[int], fields: Iterable[str]) -> list[Row]:
+    """Rows for ``ids`` in that order, with their bylines and tags."""
+    rows = {row["id"]: row for row in article_rows(Article.objects.filter(pk__in=ids), fields)}
+    return attach_related([rows[pk] for pk in ids if pk in rows], fields)
 
 
 def authors_with_published_work() -> QuerySet[Author]:

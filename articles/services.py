@@ -8,10 +8,11 @@ Each successful write bumps ``version`` (optimistic locking for API clients).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -19,7 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cms.actors import Actor
-from cms.errors import InvalidTransition, ValidationFailed, VersionConflict
+from cms.crawlers import is_crawler
+from cms.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from cms.generations import bump_generation
 from cms.policy import Action, require
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
@@ -30,6 +32,7 @@ from .models import (
     Article,
     ArticleAuthor,
     ArticleStatus,
+    ArticleViewDay,
     Author,
     Section,
     Tag,
@@ -219,6 +222,39 @@ def article_delete(*, article: Article, actor: Actor) -> None:
         current = _lock(article)
         require(actor, Action.DELETE, current)
         current.delete()
+
+
+def register_view(*, article: Article, reader: str, user_agent: str) -> int:
+    """Count one view of a live article by ``reader`` (see ``cms.privacy.reader_id``): at most
+    one per reader, article and day (UTC), none from crawlers. Returns the article's views.
+
+    Counting is atomic (UPDATE ... SET n = n + 1, never read-modify-write), so concurrent
+    readers on any number of servers add up exactly. The de-duplication mark lives in the
+    shared cache until the day ends.
+    """
+    if not article.is_live:
+        raise NotFound("No published article has that address.", field="slug")
+    if not is_crawler(user_agent):
+        now = timezone.now()
+        day = now.date()
+        midnight = datetime.combine(day, time.max, tzinfo=UTC)
+        key = f"viewed:{article.pk}:{day.isoformat()}:{reader}"
+        if cache.add(key, 1, timeout=int((midnight - now).total_seconds()) + 60):
+            with transaction.atomic():
+                Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+                _count_day(article, day)
+    return Article.objects.filter(pk=article.pk).values_list("view_count", flat=True)[0]
+
+
+def _count_day(article: Article, day: date) -> None:
+    bumped = ArticleViewDay.objects.filter(article=article, day=day).update(count=F("count") + 1)
+    if bumped:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: losing the race below is not an error
+            ArticleViewDay.objects.create(article=article, day=day, count=1)
+    except IntegrityError:  # another request created today's row first
+        ArticleViewDay.objects.filter(article=article, day=day).update(count=F("count") + 1)
 
 
 def publish_due_articles(*, now: datetime | None = None) -> int:

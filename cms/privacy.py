@@ -14,3 +14,8 @@ def hash_ip(ip_address: str | None) -> str:
     if not ip_address:
         return ""
     return salted_hmac("byline.privacy.ip", ip_address, algorithm="sha256").hexdigest()
+
+
+def reader_id(ip_address: str, user_agent: str) -> str:
+    """An anonymous reader: a keyed hash of address and browser, no cookie needed."""
+    return salted_hmac("byline.privacy.reader", f"{ip_address}|{user_agent}").hexdigest()

@@ -79,6 +79,10 @@ class Comment(models.Model):
     status = models.CharField(
         max_length=16, choices=CommentStatus.choices, default=CommentStatus.PENDING
     )
+    body_digest = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Fingerprint for duplicate checks."
+    )
+    spam_reason = models.CharField(max_length=60, blank=True, editable=False)
     ip_hash = models.CharField(
         max_length=64, blank=True, editable=False, help_text="Keyed hash; the IP is not stored."
     )
@@ -103,6 +107,7 @@ class Comment(models.Model):
             # The moderation queue.
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
             models.Index(fields=["author_email", "status"], name="comment_email_status_idx"),
+            models.Index(fields=["body_digest", "created_at"], name="comment_digest_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(depth__lte=MAX_DEPTH), name="comment_depth_bounded"),

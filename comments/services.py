@@ -8,7 +8,9 @@ and a cascade (deleting a thread) cannot leave it wrong.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -17,12 +19,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article
+from cms import ratelimit
 from cms.actors import Actor
 from cms.errors import NotFound, ValidationFailed
 from cms.policy import Action, require
 from cms.privacy import hash_ip
 from cms.sanitize import sanitize_comment_html
 
+from . import spam
 from .models import MAX_DEPTH, Comment, CommentStatus
 
 MAX_BODY_LENGTH = 5000
@@ -49,6 +53,83 @@ def comment_create(
     require(actor, Action.ADD, Comment)
     if status != CommentStatus.PENDING:
         require(actor, Action.MODERATE, Comment)  # skipping the queue is a moderation act
+    return _store(
+        article=article,
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        parent=parent,
+        ip_address=ip_address,
+        actor=actor,
+        status=status,
+    )
+
+
+def comment_submit(
+    *,
+    article: Article,
+    author_name: str,
+    author_email: str,
+    body: str,
+    parent: Comment | None = None,
+    ip_address: str,
+    actor: Actor,
+    honeypot: str = "",
+    form_started_at: datetime | None = None,
+) -> Comment:
+    """A reader's comment, from REST or GraphQL: rate-limited per address and per email,
+    checked for spam (stored as ``spam``, never dropped), pending unless the commenter has
+    been approved before and COMMENTS_AUTO_APPROVE_RETURNING is on."""
+    ratelimit.hit("comments:ip", ip_address, settings.COMMENTS_RATE_LIMITS_PER_IP)
+    email = (author_email or "").strip().lower()
+    if email:
+        ratelimit.hit("comments:email", email, settings.COMMENTS_RATE_LIMITS_PER_EMAIL)
+    require(actor, Action.ADD, Comment)
+    reason = spam.spam_reason(
+        spam.Submission(
+            article=article,
+            author_name=author_name or "",
+            author_email=email,
+            body=body or "",
+            honeypot=honeypot or "",
+            form_started_at=form_started_at,
+        )
+    )
+    status = CommentStatus.SPAM if reason else CommentStatus.PENDING
+    if (
+        status == CommentStatus.PENDING
+        and settings.COMMENTS_AUTO_APPROVE_RETURNING
+        and Comment.objects.filter(
+            author_email__iexact=email, status=CommentStatus.APPROVED
+        ).exists()
+    ):
+        status = CommentStatus.APPROVED
+    return _store(
+        article=article,
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        parent=parent,
+        ip_address=ip_address,
+        actor=actor,
+        status=status,
+        spam_reason=reason or "",
+    )
+
+
+def _store(
+    *,
+    article: Article,
+    author_name: str,
+    author_email: str,
+    body: str,
+    parent: Comment | None,
+    ip_address: str | None,
+    actor: Actor,
+    status: CommentStatus,
+    spam_reason: str = "",
+) -> Comment:
+    """Validate and save; the rules every comment obeys, whoever decided its status."""
     errors: dict[str, list[str]] = {}
     if not article.is_live:
         raise NotFound("No published article has that address.", field="article")
@@ -91,7 +172,9 @@ def comment_create(
             author_email=author_email.strip(),
             user=actor.user,
             body_html=body_html,
+            body_digest=spam.body_digest(body),
             status=status,
+            spam_reason=spam_reason[:60],
             ip_hash=hash_ip(ip_address),
         )
         if status == CommentStatus.APPROVED:

@@ -15,7 +15,7 @@ router.register("tags", TagViewSet, basename="tag")
 urlpatterns = [
     path(
         "articles/<slug:article_slug>/comments/",
-        ArticleCommentViewSet.as_view({"get": "list"}),
+        ArticleCommentViewSet.as_view({"get": "list", "post": "create"}),
         name="article-comments",
     ),
     *router.urls,

@@ -1,9 +1,11 @@
-"""The GraphQL schema: the apps' queries composed into one root."""
+"""The GraphQL schema: the apps' queries and mutations composed into one root."""
 
 import graphene
 
+from articles.graphql.mutations import ArticleMutations
 from articles.graphql.queries import ArticleQueries
 from cms.graphql.node import Node
+from comments.graphql.mutations import CommentMutations
 from comments.graphql.types import CommentNode
 
 
@@ -11,4 +13,8 @@ class Query(ArticleQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by its global ID.")
 
 
-schema = graphene.Schema(query=Query, types=[CommentNode])
+class Mutation(ArticleMutations, CommentMutations, graphene.ObjectType):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation, types=[CommentNode])

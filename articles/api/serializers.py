@@ -129,6 +129,19 @@ _GETTERS: dict[str, Callable[[Row, str], Any]] = {
 }
 
 
+class PopularArticleSerializer(ArticleSerializer):
+    views_in_period = serializers.IntegerField(help_text="Views in the last `days` days.")
+
+
+class PopularSerializer(serializers.Serializer):
+    days = serializers.IntegerField()
+    results = PopularArticleSerializer(many=True)
+
+
+class ViewCountSerializer(serializers.Serializer):
+    view_count = serializers.IntegerField()
+
+
 class AuthorSerializer(serializers.ModelSerializer):
     avatar_url = serializers.SerializerMethodField()
     article_count = serializers.IntegerField(help_text="Published articles.")

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -17,15 +20,19 @@ from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_header
 from cms.api.views import ReadViewSet, parse_fields
 from cms.generations import generation
 from cms.media import site_base
+from cms.privacy import reader_id
+from cms.ratelimit import client_ip
 
-from .. import selectors
+from .. import selectors, services
 from ..models import TAXONOMY_GENERATION, Article
 from .filters import ArticleFilter
 from .serializers import (
     ArticleSerializer,
     AuthorSerializer,
+    PopularSerializer,
     SectionSerializer,
     TagSerializer,
+    ViewCountSerializer,
     represent_article,
 )
 
@@ -64,6 +71,10 @@ class ArticleViewSet(ReadViewSet):
     def allowed_query_params(self) -> set[str]:
         if self.action == "retrieve":
             return {"fields"}
+        if self.action == "popular":
+            return {"days", "limit", "fields"}
+        if self.action == "views":
+            return set()
         return super().allowed_query_params()
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -111,6 +122,62 @@ class ArticleViewSet(ReadViewSet):
         if is_fresh(request, etag):
             return not_modified(request, etag)
         return with_cache_headers(Response(self.represent(rows, fields)[0]), request, etag)
+
+    @extend_schema(
+        summary="Most read published articles over the last N days",
+        parameters=[
+            OpenApiParameter("days", OpenApiTypes.INT, description="1 to 90 (default 7)."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 100 (default 10)."),
+            FIELDS_PARAM,
+        ],
+        responses=PopularSerializer,
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def popular(self, request: Request) -> Response:
+        days = _bounded(request, "days", default=7, maximum=90)
+        limit = _bounded(request, "limit", default=10, maximum=settings.API_MAX_PAGE_SIZE)
+        fields = self.get_fields()
+        ranked = selectors.most_read(days=days, limit=limit)
+        etag = make_etag(("popular", days, limit, fields, generation(TAXONOMY), ranked))
+        if is_fresh(request, etag):
+            return not_modified(request, etag)
+        rows = selectors.article_rows_by_id([pk for pk, _ in ranked], fields)
+        views = dict(ranked)
+        results = [
+            {**item, "views_in_period": views[row["id"]]}
+            for row, item in zip(rows, self.represent(rows, fields), strict=True)
+        ]
+        return with_cache_headers(Response({"days": days, "results": results}), request, etag)
+
+    @extend_schema(
+        summary="Count a reader's view",
+        description=(
+            "One view per reader (address and browser), article and day; crawlers are not "
+            "counted. Returns the article's view count."
+        ),
+        request=None,
+        responses=ViewCountSerializer,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def views(self, request: Request, slug: str) -> Response:
+        article = Article.objects.published().filter(slug=slug).only("id", "status", "published_at")
+        found = article.first()
+        if found is None:
+            raise Http404
+        user_agent = request.headers.get("User-Agent", "")
+        count = services.register_view(
+            article=found, reader=reader_id(client_ip(request), user_agent), user_agent=user_agent
+        )
+        return Response({"view_count": count}, headers={"Cache-Control": "private, no-store"})
+
+
+def _bounded(request: Request, name: str, *, default: int, maximum: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise ValidationError({name: [f"Must be a whole number from 1 to {maximum}."]})
+    return int(raw)
 
 
 class _TaxonomyViewSet(ReadViewSet):

@@ -11,6 +11,7 @@ from graphql import GraphQLError
 from cms.actors import actor_from_request
 from cms.graphql import batch
 from cms.graphql.connections import build_connection, window
+from cms.graphql.limits import page_size_error
 from cms.graphql.selection import requested_fields
 
 from .. import selectors
@@ -42,6 +43,13 @@ class ArticleQueries(graphene.ObjectType):
     author = graphene.Field(AuthorNode, slug=graphene.String(required=True))
     authors = graphene.Field(
         AuthorConnection, required=True, first=graphene.Int(), after=graphene.String()
+    )
+    popular_articles = graphene.List(
+        graphene.NonNull(ArticleNode),
+        required=True,
+        days=graphene.Int(default_value=7, description="1 to 90."),
+        first=graphene.Int(default_value=10, description="1 to 100."),
+        description="The most read published articles over the last `days` days.",
     )
     tags = graphene.List(graphene.NonNull(Tag), required=True)
     sections = graphene.List(graphene.NonNull(Section), required=True)
@@ -90,6 +98,20 @@ class ArticleQueries(graphene.ObjectType):
         items = rows[page.offset : page.offset + page.size + 1] if page.size else []
         batch.remember(info, "article", [row["id"] for row in items[: page.size]])
         return build_connection(ArticleConnection, items, page, rows.count)
+
+    @staticmethod
+    def resolve_popular_articles(root: Any, info: Any, days: int, first: int) -> Any:
+        if not 1 <= days <= 90:
+            raise GraphQLError(
+                "days must be from 1 to 90.", extensions={"code": "BAD_USER_INPUT", "field": "days"}
+            )
+        error = page_size_error(first)
+        if error is not None:
+            raise error
+        ranked = selectors.most_read(days=days, limit=first)
+        rows = selectors.article_rows_by_id([pk for pk, _ in ranked], _article_fields(info, ()))
+        batch.remember(info, "article", [row["id"] for row in rows])
+        return rows
 
     @staticmethod
     def resolve_author(root: Any, info: Any, slug: str) -> Any:

@@ -101,6 +101,7 @@ class ArticleNode(graphene.ObjectType):
     seo = graphene.Field(Seo, required=True)
     url = graphene.String(required=True, description="The article's address on the front-end.")
     comments = _extension("comments")
+    comment_form_token = _extension("comment_form_token")
 
     @classmethod
     def owns(cls, root: Any) -> bool:

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from cms.errors import DomainError, ValidationFailed
+from cms.ratelimit import RateLimited
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +71,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if isinstance(exc, DomainError):
         errors = {exc.field: [exc.message]} if exc.field else None
         body = problem(exc.status, exc.message, code=exc.code, errors=errors)
-        return Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
+        refusal = Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
+        if isinstance(exc, RateLimited):
+            refusal["Retry-After"] = str(exc.retry_after)
+        return refusal
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

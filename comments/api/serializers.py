@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from ..models import Comment
@@ -14,3 +16,32 @@ class CommentSerializer(serializers.ModelSerializer):
         model = Comment
         fields = ("id", "parent_id", "author_name", "body_html", "created_at")
         read_only_fields = fields
+
+
+class CommentSubmissionSerializer(serializers.Serializer):
+    """A reader's comment. Lengths and formats are checked by the service, which answers
+    with field errors; this only shapes the input and refuses fields it does not know."""
+
+    author_name = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    author_email = serializers.CharField(allow_blank=True)
+    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    parent_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    website = serializers.CharField(
+        required=False, allow_blank=True, help_text="Leave empty: a field for bots only."
+    )
+    form_token = serializers.CharField(
+        required=False, help_text="The form_token given with the comments list."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field is not accepted."] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+class SubmittedCommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["pending", "approved", "spam"])

@@ -14,10 +14,16 @@ from articles.models import Article
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.pagination import PageNumberPagination
 from cms.api.views import ReadViewSet
+from cms.errors import ValidationFailed
+from cms.ratelimit import client_ip
 
-from .. import selectors
+from .. import form_tokens, selectors, services
 from ..models import Comment
-from .serializers import CommentSerializer
+from .serializers import (
+    CommentSerializer,
+    CommentSubmissionSerializer,
+    SubmittedCommentSerializer,
+)
 
 
 class ThreadPagination(PageNumberPagination):
@@ -30,8 +36,22 @@ class ThreadPagination(PageNumberPagination):
 @extend_schema_view(
     list=extend_schema(
         summary="Approved comments on a published article, oldest first",
-        description="Threads are rebuilt from `parent_id`.",
-    )
+        description=(
+            "Threads are rebuilt from `parent_id`. `form_token` goes back with a new comment "
+            "(comments sent within seconds of it are treated as spam)."
+        ),
+    ),
+    create=extend_schema(
+        summary="Submit a comment",
+        description=(
+            "Anyone may comment on a published article that accepts comments. The comment "
+            "waits for moderation (`pending`) unless it is `spam`, or the commenter was "
+            "approved before and auto-approval is on. Rate-limited per address and email "
+            "(429 with Retry-After). The email is never shown."
+        ),
+        request=CommentSubmissionSerializer,
+        responses={201: SubmittedCommentSerializer},
+    ),
 )
 class ArticleCommentViewSet(ReadViewSet):
     serializer_class = CommentSerializer
@@ -39,7 +59,9 @@ class ArticleCommentViewSet(ReadViewSet):
     queryset = Comment.objects.none()  # documents the model; list() reads through selectors
 
     def get_article(self) -> Article:
-        visible = Article.objects.visible_to(self.actor).only("id", "comment_count")
+        visible = Article.objects.visible_to(self.actor).only(
+            "id", "comment_count", "comments_enabled", "status", "published_at"
+        )
         return get_object_or_404(visible, slug=self.kwargs["article_slug"])
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -57,4 +79,36 @@ class ArticleCommentViewSet(ReadViewSet):
         if is_fresh(request, etag):
             return not_modified(request, etag)
         data = self.get_serializer(page, many=True).data
-        return with_cache_headers(self.get_paginated_response(data), request, etag)
+        response = self.get_paginated_response(data)
+        response.data["form_token"] = form_tokens.issue(article.pk)
+        return with_cache_headers(response, request, etag)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        article = self.get_article()
+        submission = CommentSubmissionSerializer(data=request.data)
+        submission.is_valid(raise_exception=True)
+        data = submission.validated_data
+        parent = None
+        if data.get("parent_id") is not None:
+            parent = Comment.objects.filter(pk=data["parent_id"], article=article).first()
+            if parent is None:
+                raise ValidationFailed({"parent_id": ["No such comment on this article."]})
+        started = None
+        if data.get("form_token"):
+            started = form_tokens.started_at(data["form_token"], article.pk)
+        comment = services.comment_submit(
+            article=article,
+            author_name=data["author_name"],
+            author_email=data["author_email"],
+            body=data["body"],
+            parent=parent,
+            ip_address=client_ip(request),
+            actor=self.actor,
+            honeypot=data.get("website", ""),
+            form_started_at=started,
+        )
+        return Response(
+            {"id": comment.pk, "status": comment.status},
+            status=201,
+            headers={"Cache-Control": "private, no-store"},
+        )

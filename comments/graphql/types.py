@@ -12,7 +12,7 @@ from cms.graphql import batch
 from cms.graphql.connections import CountableConnection, build_connection, window
 from cms.graphql.node import NODE_TYPES, Node
 
-from .. import selectors
+from .. import form_tokens, selectors
 from ..models import Comment
 
 
@@ -75,5 +75,14 @@ def comments_field() -> graphene.Field:
     )
 
 
+def form_token_field() -> graphene.Field:
+    return graphene.String(
+        required=True,
+        description="Send back with submitComment (comments sent within seconds are spam).",
+        resolver=lambda article, info: form_tokens.issue(article["id"]),
+    )
+
+
 ARTICLE_EXTENSIONS["comments"] = comments_field
+ARTICLE_EXTENSIONS["comment_form_token"] = form_token_field
 NODE_TYPES.append(CommentNode)

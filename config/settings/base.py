@@ -196,6 +196,33 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# --- Readers: comments and views ------------------------------------------------------------
+# Clients are identified by REMOTE_ADDR, unless this many reverse proxies (load balancer, CDN)
+# stand in front and append to X-Forwarded-For. Never trust more hops than you run.
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
+COMMENTS_RATE_LIMITS_PER_IP: list[str] = env.list(
+    "COMMENTS_RATE_LIMITS_PER_IP", default=["5/m", "30/h"]
+)
+COMMENTS_RATE_LIMITS_PER_EMAIL: list[str] = env.list(
+    "COMMENTS_RATE_LIMITS_PER_EMAIL", default=["5/m", "30/h"]
+)
+# Approve at once a commenter whose earlier comment (same email) was approved.
+COMMENTS_AUTO_APPROVE_RETURNING: bool = env.bool("COMMENTS_AUTO_APPROVE_RETURNING", default=False)
+COMMENTS_MIN_SECONDS: int = env.int("COMMENTS_MIN_SECONDS", default=3)
+COMMENTS_MAX_LINKS: int = env.int("COMMENTS_MAX_LINKS", default=2)
+COMMENTS_BLOCKED_WORDS: list[str] = env.list("COMMENTS_BLOCKED_WORDS", default=[])
+COMMENTS_BLOCKED_DOMAINS: list[str] = env.list("COMMENTS_BLOCKED_DOMAINS", default=[])
+COMMENTS_SPAM_CHECKERS: list[str] = env.list(
+    "COMMENTS_SPAM_CHECKERS",
+    default=[
+        "comments.spam.HoneypotChecker",
+        "comments.spam.MinimumTimeChecker",
+        "comments.spam.LinkLimitChecker",
+        "comments.spam.BlocklistChecker",
+        "comments.spam.DuplicateChecker",
+    ],
+)
+
 # --- GraphQL ---------------------------------------------------------------------------------
 GRAPHENE = {"SCHEMA": "config.schema.schema"}
 GRAPHQL_MAX_DEPTH: int = env.int("GRAPHQL_MAX_DEPTH", default=10)

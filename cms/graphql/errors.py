@@ -1,0 +1,26 @@
+"""Mutation payload errors: ``errors { field code message }``, the GraphQL face of
+``cms.errors.DomainError`` (REST shows the same codes in problem details)."""
+
+from __future__ import annotations
+
+import graphene
+from graphene.utils.str_converters import to_camel_case
+
+from cms.errors import DomainError, ValidationFailed
+
+
+class FieldError(graphene.ObjectType):
+    field = graphene.String(description="The input field at fault (camelCase), if one is.")
+    code = graphene.String(required=True)
+    message = graphene.String(required=True)
+
+
+def field_errors(error: DomainError) -> list[FieldError]:
+    if isinstance(error, ValidationFailed):
+        return [
+            FieldError(field=to_camel_case(field), code=error.code, message=message)
+            for field, messages in error.errors.items()
+            for message in messages
+        ]
+    field = to_camel_case(error.field) if error.field else None
+    return [FieldError(field=field, code=error.code, message=error.message)]

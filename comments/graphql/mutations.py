@@ -1,0 +1,87 @@
+"""Reader mutations: submitComment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+from graphql_relay import from_global_id, to_global_id
+
+from articles.models import Article
+from cms.actors import actor_from_request
+from cms.errors import DomainError, NotFound, ValidationFailed
+from cms.graphql.errors import FieldError, field_errors
+from cms.ratelimit import client_ip
+
+from .. import form_tokens, services
+from ..models import Comment
+
+
+class SubmitCommentInput(graphene.InputObjectType):
+    article_slug = graphene.String(required=True)
+    author_name = graphene.String(required=True)
+    author_email = graphene.String(required=True, description="Never shown.")
+    body = graphene.String(required=True)
+    parent_id = graphene.ID(description="The comment replied to (global ID).")
+    website = graphene.String(description="Leave empty: a field for bots only.")
+    form_token = graphene.String(description="Article.commentFormToken, fetched with the page.")
+
+
+class SubmittedComment(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    status = graphene.String(required=True, description="pending, approved or spam.")
+
+
+class SubmitComment(graphene.Mutation):
+    """Comment on a published article (same rules, limits and codes as the REST API)."""
+
+    class Arguments:
+        input = SubmitCommentInput(required=True)
+
+    comment = graphene.Field(SubmittedComment)
+    errors = graphene.List(graphene.NonNull(FieldError), required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: SubmitCommentInput) -> SubmitComment:
+        request = info.context
+        actor = actor_from_request(request)
+        try:
+            article = Article.objects.visible_to(actor).filter(slug=input.article_slug).first()
+            if article is None:
+                raise NotFound("No published article has that address.", field="article_slug")
+            parent = None
+            if input.parent_id:
+                kind, raw_id = _decode(input.parent_id)
+                parent = Comment.objects.filter(pk=raw_id, article=article).first()
+                if kind != "Comment" or parent is None:
+                    raise ValidationFailed({"parent_id": ["No such comment on this article."]})
+            started = (
+                form_tokens.started_at(input.form_token, article.pk) if input.form_token else None
+            )
+            comment = services.comment_submit(
+                article=article,
+                author_name=input.author_name,
+                author_email=input.author_email,
+                body=input.body,
+                parent=parent,
+                ip_address=client_ip(request),
+                actor=actor,
+                honeypot=input.website or "",
+                form_started_at=started,
+            )
+        except DomainError as error:
+            return SubmitComment(comment=None, errors=field_errors(error))
+        submitted = SubmittedComment(id=to_global_id("Comment", comment.pk), status=comment.status)
+        return SubmitComment(comment=submitted, errors=[])
+
+
+def _decode(global_id: str) -> tuple[str, str]:
+    try:
+        kind, raw = from_global_id(global_id)
+    except Exception:  # malformed base64 or separator: not one of ours
+        return "", ""
+    return kind, raw if raw.isdigit() else ""
+
+
+class CommentMutations(graphene.ObjectType):
+    submit_comment = SubmitComment.Field()
