@@ -52,8 +52,9 @@ class SubmitComment(graphene.Mutation):
             parent = None
             if input.parent_id:
                 kind, raw_id = _decode(input.parent_id)
-                parent = Comment.objects.filter(pk=raw_id, article=article).first()
-                if kind != "Comment" or parent is None:
+                if kind == "Comment" and raw_id:
+                    parent = Comment.objects.filter(pk=raw_id, article=article).first()
+                if parent is None:
                     raise ValidationFailed({"parent_id": ["No such comment on this article."]})
             started = (
                 form_tokens.started_at(input.form_token, article.pk) if input.form_token else None
