@@ -73,11 +73,6 @@ class Tag(models.Model):
         return self.name
 
 
-# Generation counter (cms.generations) bumped whenever an author, section or tag changes:
-# every cached representation that names one of them is stale.
-TAXONOMY_GENERATION = "taxonomy"
-
-
 class ArticleStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     IN_REVIEW = "in_review", "In review"

@@ -29,6 +29,8 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
+from cms.actors import Actor
+
 from .models import LIVE_STATUSES, Article, ArticleAuthor, Author, Section, Tag
 
 # Public article fields and the columns / relations each needs.
@@ -76,6 +78,15 @@ SEARCH_CONFIG: Final = "english"  # must match the generated column (migration 0
 MAX_SEARCH_WORDS: Final = 12
 
 Row = dict[str, Any]
+
+
+def readable_articles(actor: Actor) -> QuerySet[Article]:
+    """The articles the public APIs serve to ``actor``: live ones it may see.
+
+    Signed-in staff see drafts in the admin; over the APIs, unpublished work is read only
+    through previews, so every representation has a publication date.
+    """
+    return Article.objects.visible_to(actor).published()
 
 
 def article_rows(queryset: QuerySet[Article], fields: Iterable[str]) -> QuerySet[Any]:

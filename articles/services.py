@@ -22,13 +22,11 @@ from django.utils.text import slugify
 from cms.actors import Actor
 from cms.crawlers import is_crawler
 from cms.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
-from cms.generations import bump_generation
 from cms.policy import Action, require
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
 
 from .models import (
     LIVE_STATUSES,
-    TAXONOMY_GENERATION,
     Article,
     ArticleAuthor,
     ArticleStatus,
@@ -281,16 +279,12 @@ def article_default_byline(*, article: Article, actor: Actor) -> None:
 def taxonomy_save(*, obj: Author | Section | Tag, actor: Actor) -> None:
     """Save an author profile, section or tag (validated already by the caller's form)."""
     require(actor, Action.CHANGE if obj.pk else Action.ADD, obj if obj.pk else type(obj))
-    with transaction.atomic():
-        obj.save()
-        transaction.on_commit(lambda: bump_generation(TAXONOMY_GENERATION))
+    obj.save()
 
 
 def taxonomy_delete(*, obj: Author | Section | Tag, actor: Actor) -> None:
     require(actor, Action.DELETE, obj)
-    with transaction.atomic():
-        obj.delete()
-        transaction.on_commit(lambda: bump_generation(TAXONOMY_GENERATION))
+    obj.delete()
 
 
 def set_byline(article: Article, authors: Iterable[Author]) -> None:

@@ -18,13 +18,12 @@ from rest_framework.response import Response
 
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.views import ReadViewSet, parse_fields
-from cms.generations import generation
 from cms.media import site_base
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 
 from .. import selectors, services
-from ..models import TAXONOMY_GENERATION, Article
+from ..models import Article
 from .filters import ArticleFilter
 from .serializers import (
     ArticleSerializer,
@@ -36,7 +35,6 @@ from .serializers import (
     represent_article,
 )
 
-TAXONOMY = TAXONOMY_GENERATION
 LIST_FIELDS = tuple(f for f in selectors.ARTICLE_FIELDS if f not in ("body_html", "body_text"))
 FIELDS_PARAM = OpenApiParameter(
     "fields",
@@ -66,7 +64,7 @@ class ArticleViewSet(ReadViewSet):
         return parse_fields(self.request, allowed=selectors.ARTICLE_FIELDS, default=default)
 
     def get_queryset(self) -> QuerySet[Article]:
-        return Article.objects.visible_to(self.actor)
+        return selectors.readable_articles(self.actor)
 
     def allowed_query_params(self) -> set[str]:
         if self.action == "retrieve":
@@ -88,10 +86,6 @@ class ArticleViewSet(ReadViewSet):
         base = media_base(self.request)
         return [represent_article(row, fields, base) for row in rows]
 
-    @staticmethod
-    def _state(row: selectors.Row) -> tuple[Any, ...]:
-        return tuple(row[name] for name in selectors.STATE_COLUMNS)
-
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self.get_fields()
         queryset = self.filter_queryset(self.get_queryset())
@@ -103,8 +97,7 @@ class ArticleViewSet(ReadViewSet):
                 "articles",
                 sorted(request.query_params.lists()),
                 self.paginator.page.paginator.count,  # type: ignore[attr-defined]
-                generation(TAXONOMY),
-                [self._state(row) for row in rows],
+                rows,
             )
         )
         if is_fresh(request, etag):
@@ -118,7 +111,7 @@ class ArticleViewSet(ReadViewSet):
         rows = selectors.attach_related(list(selectors.article_rows(matches, fields)[:1]), fields)
         if not rows:
             raise Http404
-        etag = make_etag(("article", fields, generation(TAXONOMY), self._state(rows[0])))
+        etag = make_etag(("article", fields, rows[0]))
         if is_fresh(request, etag):
             return not_modified(request, etag)
         return with_cache_headers(Response(self.represent(rows, fields)[0]), request, etag)
@@ -138,10 +131,10 @@ class ArticleViewSet(ReadViewSet):
         limit = _bounded(request, "limit", default=10, maximum=settings.API_MAX_PAGE_SIZE)
         fields = self.get_fields()
         ranked = selectors.most_read(days=days, limit=limit)
-        etag = make_etag(("popular", days, limit, fields, generation(TAXONOMY), ranked))
+        rows = selectors.article_rows_by_id([pk for pk, _ in ranked], fields)
+        etag = make_etag(("popular", days, limit, fields, ranked, rows))
         if is_fresh(request, etag):
             return not_modified(request, etag)
-        rows = selectors.article_rows_by_id([pk for pk, _ in ranked], fields)
         views = dict(ranked)
         results = [
             {**item, "views_in_period": views[row["id"]]}
@@ -181,7 +174,7 @@ def _bounded(request: Request, name: str, *, default: int, maximum: int) -> int:
 
 
 class _TaxonomyViewSet(ReadViewSet):
-    """Shared list/retrieve with generation-based ETags."""
+    """Shared list/retrieve; ETags are made from the rows themselves."""
 
     lookup_field = "slug"
     etag_name = ""
@@ -197,7 +190,7 @@ class _TaxonomyViewSet(ReadViewSet):
             (
                 self.etag_name,
                 sorted(request.query_params.lists()),
-                generation(TAXONOMY),
+                self.paginator.page.paginator.count,  # type: ignore[union-attr]
                 [self.row_state(obj) for obj in page],
             )
         )
@@ -208,13 +201,16 @@ class _TaxonomyViewSet(ReadViewSet):
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = get_object_or_404(self.get_queryset(), slug=kwargs["slug"])
-        etag = make_etag((self.etag_name, generation(TAXONOMY), self.row_state(obj)))
+        etag = make_etag((self.etag_name, self.row_state(obj)))
         if is_fresh(request, etag):
             return not_modified(request, etag)
         return with_cache_headers(Response(self.get_serializer(obj).data), request, etag)
 
+    # The model fields each representation is made of (its ETag covers exactly these).
+    state_fields: tuple[str, ...] = ()
+
     def row_state(self, obj: Any) -> tuple[Any, ...]:
-        return (obj.pk,)
+        return tuple(str(getattr(obj, name)) for name in self.state_fields)
 
 
 @extend_schema_view(
@@ -228,14 +224,14 @@ class AuthorViewSet(_TaxonomyViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         return selectors.authors_with_published_work()
 
-    def row_state(self, obj: Any) -> tuple[Any, ...]:
-        return (obj.pk, obj.article_count)
+    state_fields = ("pk", "slug", "name", "bio", "avatar", "website", "article_count")
 
 
 @extend_schema_view(list=extend_schema(summary="Sections"))
 class SectionViewSet(_TaxonomyViewSet):
     serializer_class = SectionSerializer
     etag_name = "sections"
+    state_fields = ("pk", "slug", "name", "description")
 
     def get_queryset(self) -> QuerySet[Any]:
         return selectors.sections()
@@ -245,6 +241,7 @@ class SectionViewSet(_TaxonomyViewSet):
 class TagViewSet(_TaxonomyViewSet):
     serializer_class = TagSerializer
     etag_name = "tags"
+    state_fields = ("pk", "slug", "name")
 
     def get_queryset(self) -> QuerySet[Any]:
         return selectors.tags()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from django.db.models import QuerySet
 from graphql import GraphQLError
 
 from cms.actors import actor_from_request
@@ -15,7 +14,6 @@ from cms.graphql.limits import page_size_error
 from cms.graphql.selection import requested_fields
 
 from .. import selectors
-from ..models import Article
 from .types import ArticleConnection, ArticleNode, AuthorConnection, AuthorNode, Section, Tag
 
 ORDER_BY_HELP = "One of: " + ", ".join(selectors.ORDERINGS) + ". Default: -published_at."
@@ -57,7 +55,8 @@ class ArticleQueries(graphene.ObjectType):
     @staticmethod
     def resolve_article(root: Any, info: Any, slug: str) -> dict[str, Any] | None:
         fields = _article_fields(info, ())
-        visible = Article.objects.visible_to(actor_from_request(info.context)).filter(slug=slug)
+        actor = actor_from_request(info.context)
+        visible = selectors.readable_articles(actor).filter(slug=slug)
         rows = selectors.attach_related(list(selectors.article_rows(visible, fields)[:1]), fields)
         batch.remember(info, "article", [row["id"] for row in rows])
         return rows[0] if rows else None
@@ -81,7 +80,7 @@ class ArticleQueries(graphene.ObjectType):
                 f"orderBy must be one of: {', '.join(selectors.ORDERINGS)}.",
                 extensions={"code": "BAD_USER_INPUT", "field": "orderBy"},
             )
-        queryset: QuerySet[Article] = Article.objects.visible_to(actor_from_request(info.context))
+        queryset = selectors.readable_articles(actor_from_request(info.context))
         if tag is not None:
             queryset = selectors.tagged(queryset, tag)
         if section is not None:

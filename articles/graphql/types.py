@@ -14,7 +14,7 @@ from cms.graphql.node import NODE_TYPES, Node
 from cms.media import media_url, site_base
 
 from .. import selectors
-from ..models import Article, Author, frontend_url
+from ..models import Author, frontend_url
 
 # Fields that apps above this one hang on Article (``comments``, from the comments app):
 # name -> factory of the graphene field. Filled in by those apps; articles imports none.
@@ -111,7 +111,7 @@ class ArticleNode(graphene.ObjectType):
     def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
         if not str(id).isdigit():
             return None
-        visible = Article.objects.visible_to(actor_from_request(info.context)).filter(pk=id)
+        visible = selectors.readable_articles(actor_from_request(info.context)).filter(pk=id)
         rows = list(selectors.article_rows(visible, selectors.ARTICLE_FIELDS)[:1])
         return selectors.attach_related(rows, selectors.ARTICLE_FIELDS)[0] if rows else None
 

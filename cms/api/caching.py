@@ -1,8 +1,9 @@
 """HTTP caching for API reads: ETag, If-None-Match and Cache-Control.
 
-Views compute an ETag from cheap facts about what they are about to return (row ids,
-versions, counters, the taxonomy generation) *before* serialising, so a matching
-``If-None-Match`` is answered with a 304 without building the body.
+Views compute an ETag from the rows they loaded (every value the response is built from,
+related names included) *before* serialising, so a matching ``If-None-Match`` is answered
+with a 304 without building or rendering the body, and any change to the content, its
+counters or the authors, sections and tags it names gives a new ETag.
 """
 
 from __future__ import annotations

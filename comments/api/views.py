@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from articles.models import Article
+from articles.selectors import readable_articles
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.pagination import PageNumberPagination
 from cms.api.views import ReadViewSet
@@ -59,7 +60,7 @@ class ArticleCommentViewSet(ReadViewSet):
     queryset = Comment.objects.none()  # documents the model; list() reads through selectors
 
     def get_article(self) -> Article:
-        visible = Article.objects.visible_to(self.actor).only(
+        visible = readable_articles(self.actor).only(
             "id", "comment_count", "comments_enabled", "status", "published_at"
         )
         return get_object_or_404(visible, slug=self.kwargs["article_slug"])

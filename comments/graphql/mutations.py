@@ -7,7 +7,7 @@ from typing import Any
 import graphene
 from graphql_relay import from_global_id, to_global_id
 
-from articles.models import Article
+from articles.selectors import readable_articles
 from cms.actors import actor_from_request
 from cms.errors import DomainError, NotFound, ValidationFailed
 from cms.graphql.errors import FieldError, field_errors
@@ -46,7 +46,7 @@ class SubmitComment(graphene.Mutation):
         request = info.context
         actor = actor_from_request(request)
         try:
-            article = Article.objects.visible_to(actor).filter(slug=input.article_slug).first()
+            article = readable_articles(actor).filter(slug=input.article_slug).first()
             if article is None:
                 raise NotFound("No published article has that address.", field="article_slug")
             parent = None

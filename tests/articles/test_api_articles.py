@@ -348,13 +348,22 @@ def test_etag_and_304(client):
 def test_304_skips_serialisation(client, monkeypatch):
     article = ArticleFactory()
     etag = get(client, detail(article.slug))["ETag"]
-    from articles.api import serializers
+    list_etag = get(client, LIST)["ETag"]
+    from articles.api import views
 
     def explode(*args, **kwargs):
         raise AssertionError("serialised")
 
-    monkeypatch.setattr(serializers.ArticleSerializer, "to_representation", explode)
+    monkeypatch.setattr(views, "represent_article", explode)
     assert client.get(detail(article.slug), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(LIST, HTTP_IF_NONE_MATCH=list_etag).status_code == 304
+    # The patch bites whenever a body is built.
+    assert client.get(detail(article.slug)).status_code == 500
+
+
+def rename(obj, name):
+    obj.name = name
+    services.taxonomy_save(obj=obj, actor=Actor.system())
 
 
 @pytest.mark.parametrize(
@@ -363,9 +372,10 @@ def test_304_skips_serialisation(client, monkeypatch):
         lambda a: Article.objects.filter(pk=a.pk).update(view_count=99),
         lambda a: Article.objects.filter(pk=a.pk).update(comment_count=3),
         lambda a: services.article_update(article=a, actor=Actor.system(), title="New"),
-        lambda a: services.taxonomy_save(obj=a.authors.get(), actor=Actor.system()),
+        lambda a: rename(a.authors.get(), "Renamed Writer"),
+        lambda a: rename(a.section, "Renamed Section"),
     ],
-    ids=["views", "comments", "content", "author"],
+    ids=["views", "comments", "content", "author", "section"],
 )
 def test_etags_change_with_content_and_counters(client, change, django_capture_on_commit_callbacks):
     article = ArticleFactory(authors=[AuthorFactory()])
