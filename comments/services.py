@@ -131,6 +131,15 @@ def _store(
 ) -> Comment:
     """Validate and save; the rules every comment obeys, whoever decided its status."""
     errors: dict[str, list[str]] = {}
+    for name, value in (
+        ("author_name", author_name),
+        ("author_email", author_email),
+        ("body", body),
+    ):
+        if "\x00" in (value or ""):
+            errors[name] = ["Contains a NUL character."]
+    if errors:
+        raise ValidationFailed(errors)
     if not article.is_live:
         raise NotFound("No published article has that address.", field="article")
     if not article.comments_enabled:

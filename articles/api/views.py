@@ -21,6 +21,7 @@ from cms.api.views import ReadViewSet, parse_fields
 from cms.media import site_base
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
+from cms.text import is_whole_number
 
 from .. import selectors, services
 from ..models import Article
@@ -168,7 +169,7 @@ def _bounded(request: Request, name: str, *, default: int, maximum: int) -> int:
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not is_whole_number(raw) or not 1 <= int(raw) <= maximum:
         raise ValidationError({name: [f"Must be a whole number from 1 to {maximum}."]})
     return int(raw)
 

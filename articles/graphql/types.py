@@ -12,6 +12,7 @@ from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
 from cms.graphql.node import NODE_TYPES, Node
 from cms.media import media_url, site_base
+from cms.text import is_whole_number
 
 from .. import selectors
 from ..models import Author, frontend_url
@@ -109,7 +110,7 @@ class ArticleNode(graphene.ObjectType):
 
     @classmethod
     def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
-        if not str(id).isdigit():
+        if not is_whole_number(str(id)):
             return None
         visible = selectors.readable_articles(actor_from_request(info.context)).filter(pk=id)
         rows = list(selectors.article_rows(visible, selectors.ARTICLE_FIELDS)[:1])
@@ -171,7 +172,7 @@ class AuthorNode(graphene.ObjectType):
 
     @classmethod
     def get_node(cls, info: Any, id: str) -> Any:
-        if not str(id).isdigit():
+        if not is_whole_number(str(id)):
             return None
         return selectors.authors_with_published_work().filter(pk=id).first()
 

@@ -10,6 +10,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as _DRFPageNumberPagination
 from rest_framework.request import Request
 
+from cms.text import is_whole_number
+
 
 class PageNumberPagination(_DRFPageNumberPagination):
     """``page`` (from 1) and ``page_size`` (1 to ``API_MAX_PAGE_SIZE``).
@@ -28,7 +30,7 @@ class PageNumberPagination(_DRFPageNumberPagination):
         if raw is None:
             return self.default_page_size()
         maximum = int(settings.API_MAX_PAGE_SIZE)
-        if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        if not is_whole_number(raw) or not 1 <= int(raw) <= maximum:
             raise ValidationError({"page_size": [f"Must be a whole number from 1 to {maximum}."]})
         return int(raw)
 
@@ -36,6 +38,6 @@ class PageNumberPagination(_DRFPageNumberPagination):
         self, queryset: QuerySet[Any], request: Request, view: Any = None
     ) -> list[Any] | None:
         raw = request.query_params.get(self.page_query_param)
-        if raw is not None and (not raw.isdigit() or int(raw) < 1):
+        if raw is not None and (not is_whole_number(raw) or int(raw) < 1):
             raise ValidationError({"page": ["Must be a whole number from 1."]})
         return super().paginate_queryset(queryset, request, view)

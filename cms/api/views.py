@@ -34,6 +34,14 @@ class StrictQueryParamsMixin:
         unknown = sorted(set(request.query_params) - self.allowed_query_params())
         if unknown:
             raise ValidationError({name: ["Unknown query parameter."] for name in unknown})
+        with_nul = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if any("\x00" in value for value in values)
+        )
+        if with_nul:
+            # PostgreSQL cannot store or compare text containing NUL.
+            raise ValidationError({name: ["Contains a NUL character."] for name in with_nul})
 
 
 class ReadViewSet(StrictQueryParamsMixin, GenericViewSet):

@@ -13,6 +13,9 @@ from graphql_relay import cursor_to_offset, offset_to_cursor
 
 from cms.graphql.limits import page_size_error
 
+# Cursors are offsets; nobody pages a million items deep, and databases overflow further on.
+MAX_OFFSET = 1_000_000
+
 
 class CountableConnection(graphene.relay.Connection):
     """A connection that also says how many items there are in all."""
@@ -42,7 +45,7 @@ def window(first: int | None, after: str | None) -> Window:
     offset = 0
     if after:
         position = cursor_to_offset(after)
-        if position is None or position < 0:
+        if position is None or not 0 <= position < MAX_OFFSET:
             raise GraphQLError("Invalid cursor in `after`.", extensions={"code": "BAD_CURSOR"})
         offset = position + 1
     return Window(offset=offset, size=size)

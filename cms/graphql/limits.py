@@ -19,6 +19,8 @@ from graphql.language import (
 )
 from graphql.validation import ValidationRule
 
+from cms.text import is_whole_number
+
 DEPTH = "MAX_DEPTH_EXCEEDED"
 ALIASES = "MAX_ALIASES_EXCEEDED"
 TOKENS = "MAX_TOKENS_EXCEEDED"
@@ -93,7 +95,7 @@ class PageSizeRule(ValidationRule):
         if node.name.value not in ("first", "last"):
             return
         raw = getattr(node.value, "value", None)
-        if raw is not None and str(raw).lstrip("-").isdigit():
+        if raw is not None and is_whole_number(str(raw).lstrip("-")):
             error = page_size_error(int(raw), node)
             if error is not None:
                 self.report_error(error)

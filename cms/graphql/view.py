@@ -112,6 +112,8 @@ class BylineGraphQLView(GraphQLView):
             return self._refuse(
                 f"Request body exceeds {settings.GRAPHQL_MAX_BODY_BYTES} bytes.", limits.BODY, 413
             )
+        if b"\x00" in request.body or b"\\u0000" in request.body or "\x00" in str(request.GET):
+            return self._refuse("Requests may not contain NUL characters.", "BAD_USER_INPUT", 400)
         if request.body.lstrip()[:1] == b"[":
             return self._refuse("Batched requests are not supported.", limits.BATCH, 400)
         return super().dispatch(request, *args, **kwargs)
@@ -134,6 +136,10 @@ class BylineGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseBadRequest("Must provide query string."))
+        if not isinstance(query, str):
+            raise HttpError(HttpResponseBadRequest("`query` must be a string."))
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(HttpResponseBadRequest("`variables` must be an object."))
         schema = self.schema.graphql_schema
         document, errors = prepare(schema, query, _limits_key())
         if document is None or errors:

@@ -12,6 +12,7 @@ from cms.actors import actor_from_request
 from cms.errors import DomainError, NotFound, ValidationFailed
 from cms.graphql.errors import FieldError, field_errors
 from cms.ratelimit import client_ip
+from cms.text import is_whole_number
 
 from .. import form_tokens, services
 from ..models import Comment
@@ -81,7 +82,7 @@ def _decode(global_id: str) -> tuple[str, str]:
         kind, raw = from_global_id(global_id)
     except Exception:  # malformed base64 or separator: not one of ours
         return "", ""
-    return kind, raw if raw.isdigit() else ""
+    return kind, raw if is_whole_number(raw) else ""
 
 
 class CommentMutations(graphene.ObjectType):

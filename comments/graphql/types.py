@@ -11,6 +11,7 @@ from articles.graphql.types import ARTICLE_EXTENSIONS
 from cms.graphql import batch
 from cms.graphql.connections import CountableConnection, build_connection, window
 from cms.graphql.node import NODE_TYPES, Node
+from cms.text import is_whole_number
 
 from .. import form_tokens, selectors
 from ..models import Comment
@@ -34,7 +35,7 @@ class CommentNode(graphene.ObjectType):
 
     @classmethod
     def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
-        if not str(id).isdigit():
+        if not is_whole_number(str(id)):
             return None
         return Comment.objects.public().filter(pk=id).values(*selectors.COMMENT_COLUMNS).first()
 
