@@ -58,7 +58,7 @@ ARTICLE_FIELDS: Final = (
     "url",
 )
 _COLUMNS: Final = {
-    "section": ("section__slug", "section__name"),
+    "section": ("section__slug", "section__name", "section__description"),
     "cover_image": (
         "cover_image",
         "cover_image_alt",
@@ -290,4 +290,7 @@ def sections() -> QuerySet[Section]:
 
 
 def tags() -> QuerySet[Tag]:
-    return Tag.objects.only("id", "slug", "name").order_by("name", "id")
+    """Tags on at least one live article: a tag made for an unpublished story would name it."""
+    live = Article.objects.published().values("pk")
+    in_use = Article.tags.through.objects.filter(tag_id=OuterRef("pk"), article_id__in=live)
+    return Tag.objects.filter(Exists(in_use)).only("id", "slug", "name").order_by("name", "id")

@@ -29,7 +29,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create: bool, extracted: Role | None, **kwargs: object) -> None:
         if extracted is not None:
-            self.groups.add(Group.objects.get(name=extracted.group_name))
+            # get_or_create: transactional tests flush the groups the migration made.
+            self.groups.add(Group.objects.get_or_create(name=extracted.group_name)[0])
         self.save()
 
 

@@ -5,9 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
+from django_filters.fields import IsoDateTimeField
 
 from .. import selectors
 from ..models import Article
+
+
+class _DateTimeField(IsoDateTimeField):
+    """ISO 8601, within years every database stores (converting 0001-01-01+05:00 to UTC
+    overflows, which would otherwise surface as a server error)."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            result = super().to_python(value)
+        except OverflowError:
+            raise forms.ValidationError("Give a date between 1900 and 2999.") from None
+        if result is not None and not 1900 <= result.year <= 2999:
+            raise forms.ValidationError("Give a date between 1900 and 2999.")
+        return result
+
+
+class _DateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = _DateTimeField
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -19,10 +39,10 @@ class ArticleFilter(django_filters.FilterSet):
         choices=[("true", "true"), ("false", "false")],
         help_text="true or false.",
     )
-    published_after = django_filters.IsoDateTimeFilter(
+    published_after = _DateTimeFilter(
         field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date-time."
     )
-    published_before = django_filters.IsoDateTimeFilter(
+    published_before = _DateTimeFilter(
         field_name="published_at", lookup_expr="lt", help_text="ISO 8601 date-time."
     )
     search = django_filters.CharFilter(

@@ -120,7 +120,11 @@ class ArticleNode(graphene.ObjectType):
     def resolve_section(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
         if not root["section__slug"]:
             return None
-        return {"slug": root["section__slug"], "name": root["section__name"], "description": ""}
+        return {
+            "slug": root["section__slug"],
+            "name": root["section__name"],
+            "description": root["section__description"],
+        }
 
     @staticmethod
     def resolve_cover_image(root: dict[str, Any], info: Any) -> dict[str, Any] | None:

@@ -173,6 +173,8 @@ def test_authors_connection_and_author(client):
     ArticleFactory(authors=[maya])
     idle = AuthorFactory(slug="idle")
     ArticleFactory(status=ArticleStatus.DRAFT, authors=[idle])
+    make_hidden("future", authors=[maya])  # not counted until it is live
+    ArticleFactory(status=ArticleStatus.ARCHIVED, authors=[maya])
     _, body = gql(
         client,
         """{ authors(first: 10) { totalCount edges { node { id slug name bio website
@@ -204,11 +206,19 @@ def test_authors_connection_pages(client):
 
 
 def test_tags_and_sections(client):
-    SectionFactory(slug="town", name="Town")
-    TagFactory(slug="harbour", name="Harbour")
-    _, body = gql(client, "{ tags { slug name } sections { slug name description } }")
+    town = SectionFactory(slug="town", name="Town", description="Local news.")
+    ArticleFactory(section=town, tags=[TagFactory(slug="harbour", name="Harbour")])
+    ArticleFactory(status="draft", tags=[TagFactory(slug="secret-merger", name="Merger")])
+    _, body = gql(
+        client,
+        """{ tags { slug name } sections { slug name description }
+             articles { edges { node { section { description } } } } }""",
+    )
     assert body["data"]["tags"] == [{"slug": "harbour", "name": "Harbour"}]
-    assert body["data"]["sections"] == [{"slug": "town", "name": "Town", "description": ""}]
+    assert {"slug": "town", "name": "Town", "description": "Local news."} in body["data"][
+        "sections"
+    ]
+    assert body["data"]["articles"]["edges"][0]["node"]["section"] == {"description": "Local news."}
 
 
 def test_node_lookup_of_a_live_article(client):

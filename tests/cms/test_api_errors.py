@@ -83,3 +83,35 @@ def test_every_drf_error_becomes_a_problem(exc, status):
         assert response["Retry-After"] == "7"
     if status == 401:
         assert response.data["code"] in ("not_authenticated", "authentication_failed")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "²"},
+        {"page_size": "²"},
+        {"page": "9" * 40},
+        {"published_after": "0001-01-01T00:00:00+05:00"},
+        {"published_before": "9999-12-31T23:59:59-05:00"},
+        {"tag": "a\x00b"},
+        {"search": "\x00"},
+    ],
+)
+def test_odd_values_are_400_not_500(client, params):
+    ArticleFactory()
+    response = client.get("/api/v1/articles/", params)
+    assert response.status_code == 400
+    assert next(iter(params)) in response.json()["errors"]
+
+
+def test_nul_in_a_comment_is_a_field_error(client):
+    import json
+
+    article = ArticleFactory()
+    response = client.post(
+        f"/api/v1/articles/{article.slug}/comments/",
+        json.dumps({"author_name": "A\x00", "author_email": "a@b.net", "body": "x\x00"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"author_name", "body"}

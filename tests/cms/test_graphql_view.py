@@ -179,3 +179,33 @@ def test_get_queries_work_and_mutations_need_post(client):
     ArticleFactory()
     response = client.get("/graphql/", {"query": "{ articles { totalCount } }"})
     assert response.json()["data"]["articles"]["totalCount"] == 1
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"query": 5},
+        {"query": ["{ tags { slug } }"]},
+        {"query": {"a": 1}},
+        {"query": "query($n: Int) { articles(first: $n) { totalCount } }", "variables": 5},
+        {"query": "query($n: Int) { articles(first: $n) { totalCount } }", "variables": [1]},
+        {"query": '{ articles(tag: "a\\u0000") { totalCount } }'},
+    ],
+)
+def test_malformed_requests_are_400s_not_500s(client, payload):
+    response = client.post("/graphql/", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+
+
+@pytest.mark.parametrize("node_id", ["@@@", "U2VjdGlvbjox", "U3RyaW5nOjE=", "QXJ0aWNsZTrCsg=="])
+def test_foreign_or_malformed_node_ids_are_null(client, node_id):
+    _, body = gql(client, f'{{ node(id: "{node_id}") {{ id }} }}')
+    assert body == {"data": {"node": None}}
+
+
+def test_cursors_past_any_real_page_are_refused(client):
+    from graphql_relay import offset_to_cursor
+
+    _, body = gql(client, f'{{ articles(after: "{offset_to_cursor(2**40)}") {{ totalCount }} }}')
+    assert body["errors"][0]["extensions"]["code"] == "BAD_CURSOR"
