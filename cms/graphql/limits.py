@@ -16,6 +16,7 @@ from graphql.language import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    VariableNode,
 )
 from graphql.validation import ValidationRule
 
@@ -106,3 +107,32 @@ def page_size_error(value: int, node: Any = None) -> GraphQLError | None:
     if 0 <= value <= limit:
         return None
     return limit_error(f"Page size {value} is outside 0 to {limit}.", PAGE_SIZE, node)
+
+
+def variable_page_size_errors(
+    document: Any, variables: dict[str, Any] | None
+) -> list[GraphQLError]:
+    """``first``/``last`` given through variables, checked against the limit before execution
+    (validation rules cannot see variable values)."""
+    if not variables:
+        return []
+    errors: list[GraphQLError] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, FieldNode):
+            for argument in node.arguments or ():
+                if argument.name.value in ("first", "last") and isinstance(
+                    argument.value, VariableNode
+                ):
+                    value = variables.get(argument.value.name.value)
+                    if isinstance(value, int):
+                        error = page_size_error(value, argument)
+                        if error is not None:
+                            errors.append(error)
+        selection_set = getattr(node, "selection_set", None)
+        for child in getattr(selection_set, "selections", None) or ():
+            visit(child)
+
+    for definition in document.definitions:
+        visit(definition)
+    return errors[:1]

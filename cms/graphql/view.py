@@ -144,6 +144,9 @@ class BylineGraphQLView(GraphQLView):
         document, errors = prepare(schema, query, _limits_key())
         if document is None or errors:
             return ExecutionResult(data=None, errors=list(errors))
+        page_errors = limits.variable_page_size_errors(document, variables)
+        if page_errors:
+            return ExecutionResult(data=None, errors=page_errors)
         operation = get_operation_ast(document, operation_name)
         if (
             request.method == "GET"

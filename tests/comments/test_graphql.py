@@ -64,7 +64,13 @@ def test_comment_node_lookup_respects_moderation(client):
         assert body["data"]["node"] is None
 
 
-def test_variables_cannot_exceed_the_page_size(client):
+def test_variables_cannot_exceed_the_page_size_and_nothing_runs(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     ArticleFactory(slug="a")
-    _, body = gql(client, QUERY, {"slug": "a", "first": 101})
+    with CaptureQueriesContext(connection) as queries:
+        _, body = gql(client, QUERY, {"slug": "a", "first": 101})
     assert body["errors"][0]["extensions"]["code"] == "MAX_PAGE_SIZE_EXCEEDED"
+    assert body.get("data") is None
+    assert queries.captured_queries == []
