@@ -64,3 +64,14 @@ def test_docs_are_served_without_any_cdn(client):
     assert "drf_spectacular_sidecar" in page
     assert "cdn" not in page.lower()
     assert 'src="http' not in page
+
+
+def test_errors_and_caching_are_documented(schema):
+    assert "ProblemDetails" in schema["components"]["schemas"]
+    listing = schema["paths"]["/api/v1/articles/"]["get"]
+    assert {"200", "304", "400", "404", "500"} <= set(listing["responses"])
+    assert "ETag" in listing["responses"]["200"]["headers"]
+    assert "If-None-Match" in {p["name"] for p in listing["parameters"]}
+    submit = schema["paths"]["/api/v1/articles/{article_slug}/comments/"]["post"]
+    assert {"201", "400", "404", "415", "429"} <= set(submit["responses"])
+    assert submit["responses"]["429"]["content"]["application/problem+json"]

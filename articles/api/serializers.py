@@ -59,8 +59,12 @@ class ArticleSerializer(serializers.Serializer):
     title = serializers.CharField()
     subtitle = serializers.CharField()
     excerpt = serializers.CharField()
-    body_html = serializers.CharField(help_text="Sanitised HTML.")
-    body_text = serializers.CharField()
+    body_html = serializers.CharField(
+        required=False, help_text="Sanitised HTML. In lists only when named in `fields`."
+    )
+    body_text = serializers.CharField(
+        required=False, help_text="In lists only when named in `fields`."
+    )
     authors = AuthorRefSerializer(many=True, help_text="The byline, in order.")
     section = NamedRefSerializer(allow_null=True)
     tags = NamedRefSerializer(many=True)
