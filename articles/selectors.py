@@ -25,7 +25,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.expressions import Expression
 from django.utils import timezone
@@ -127,17 +126,6 @@ class ArticleWindow:
         page_ids = self.queryset.values("pk")[window]
         rows = article_rows(self.queryset.filter(pk__in=Subquery(page_ids)), self.fields)
         return attach_related(list(rows), self.fields)
-
-    def page(self, offset: int, limit: int) -> tuple[int, list[Row]]:
-        """The total and the rows from ``offset``: the ids and the total come from one query
-        (a window count), then the rows, their bylines and their tags."""
-        ranked = list(
-            self.queryset.annotate(total=Window(Count("pk"))).values_list("pk", "total")[
-                offset : offset + limit
-            ]
-        )
-        total = ranked[0][1] if ranked else (self.count() if offset else 0)
-        return total, article_rows_by_id([pk for pk, _ in ranked], self.fields)
 
 
 def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:

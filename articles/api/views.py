@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
-from cms.api.pagination import PageNumberPagination
 from cms.api.views import ReadViewSet, parse_fields
 from cms.media import site_base
 from cms.privacy import reader_id
@@ -92,13 +91,13 @@ class ArticleViewSet(ReadViewSet):
         fields = self.get_fields()
         queryset = self.filter_queryset(self.get_queryset())
         window = selectors.ArticleWindow(queryset, fields)
-        assert isinstance(self.paginator, PageNumberPagination)  # noqa: S101 - set in settings
-        rows: list[selectors.Row] = self.paginator.paginate_window(window, request)
+        rows: list[selectors.Row] = self.paginate_queryset(window) or []  # type: ignore[arg-type]
+        assert self.paginator is not None  # noqa: S101 - a list always paginates
         etag = make_etag(
             (
                 "articles",
                 sorted(request.query_params.lists()),
-                self.paginator.page.paginator.count if self.paginator.page else 0,
+                self.paginator.page.paginator.count,  # type: ignore[attr-defined]
                 rows,
             )
         )

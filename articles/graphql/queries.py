@@ -94,13 +94,9 @@ class ArticleQueries(graphene.ObjectType):
         if order_by is not None:
             queryset = selectors.ordered(queryset, order_by)
         rows = selectors.ArticleWindow(queryset, _article_fields(info, ("edges", "node")))
-        if page.size:
-            total, items = rows.page(page.offset, page.size + 1)
-            count = lambda: total  # noqa: E731 - known from the same query
-        else:
-            items, count = [], rows.count
+        items = rows[page.offset : page.offset + page.size + 1] if page.size else []
         batch.remember(info, "article", [row["id"] for row in items[: page.size]])
-        return build_connection(ArticleConnection, items, page, count)
+        return build_connection(ArticleConnection, items, page, rows.count)
 
     @staticmethod
     def resolve_popular_articles(root: Any, info: Any, days: int, first: int) -> Any:

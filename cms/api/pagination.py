@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Page
-from django.core.paginator import Paginator as DjangoPaginator
 from django.db.models import QuerySet
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as _DRFPageNumberPagination
 from rest_framework.request import Request
 
@@ -35,23 +33,6 @@ class PageNumberPagination(_DRFPageNumberPagination):
         if not is_whole_number(raw) or not 1 <= int(raw) <= maximum:
             raise ValidationError({"page_size": [f"Must be a whole number from 1 to {maximum}."]})
         return int(raw)
-
-    def paginate_window(self, window: Any, request: Request) -> list[Any]:
-        """Like paginate_queryset, for sources that return the total with the page in one
-        go (``window.page(offset, limit) -> (total, items)``), which saves a COUNT query."""
-        size = self.get_page_size(request)
-        raw = request.query_params.get(self.page_query_param)
-        if raw is not None and (not is_whole_number(raw) or int(raw) < 1):
-            raise ValidationError({"page": ["Must be a whole number from 1."]})
-        number = int(raw) if raw is not None else 1
-        total, items = window.page((number - 1) * size, size)
-        if number > 1 and not items:
-            raise NotFound(self.invalid_page_message.format(page_number=number, message=""))
-        paginator: DjangoPaginator[Any] = DjangoPaginator([], size)
-        paginator.__dict__["count"] = total  # a cached_property, known already
-        self.page = Page(items, number, paginator)
-        self.request = request
-        return items
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None
