@@ -15,7 +15,8 @@ from rest_framework import serializers
 
 from cms.media import media_url
 
-from ..models import Author, Section, Tag, frontend_url
+from .. import representation
+from ..models import Author, Section, Tag
 from ..selectors import Row
 
 
@@ -89,24 +90,6 @@ def represent_article(row: Row, fields: tuple[str, ...], base: str) -> dict[str,
     return {name: _GETTERS[name](row, base) for name in fields}
 
 
-def _url(r: Row) -> str:
-    return frontend_url(
-        slug=r["slug"], pk=r["id"], section_slug=r["section__slug"], published_at=r["published_at"]
-    )
-
-
-def _cover(r: Row, base: str) -> dict[str, Any] | None:
-    if not r["cover_image"]:
-        return None
-    return {
-        "url": media_url(r["cover_image"], base),
-        "alt": r["cover_image_alt"],
-        "caption": r["cover_image_caption"],
-        "width": r["cover_image_width"],
-        "height": r["cover_image_height"],
-    }
-
-
 def _plain(name: str) -> Callable[[Row, str], Any]:
     return lambda r, _: r[name]
 
@@ -116,20 +99,14 @@ _PLAIN = ("id", "slug", "title", "subtitle", "excerpt", "body_html", "body_text"
           "comment_count", "comments_enabled", "featured")  # fmt: skip
 _GETTERS: dict[str, Callable[[Row, str], Any]] = {
     **{name: _plain(name) for name in _PLAIN},
-    "authors": lambda r, base: [
-        {"slug": a["slug"], "name": a["name"], "avatar_url": media_url(a["avatar"], base)}
-        for a in r["authors"]
-    ],
+    "authors": representation.byline,
+    # REST's section is {slug, name}; the description belongs to /sections/.
     "section": lambda r, _: (
         {"slug": r["section__slug"], "name": r["section__name"]} if r["section__slug"] else None
     ),
-    "cover_image": _cover,
-    "seo": lambda r, _: {
-        "title": r["seo_title"] or r["title"],
-        "description": r["seo_description"] or r["excerpt"],
-        "canonical_url": r["canonical_url"] or _url(r),
-    },
-    "url": lambda r, _: _url(r),
+    "cover_image": representation.cover_image,
+    "seo": lambda r, _: representation.seo(r),
+    "url": lambda r, _: representation.url(r),
 }
 
 

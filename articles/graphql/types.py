@@ -14,8 +14,8 @@ from cms.graphql.node import NODE_TYPES, Node
 from cms.media import media_url, site_base
 from cms.text import is_whole_number
 
-from .. import selectors
-from ..models import Author, frontend_url
+from .. import representation, selectors
+from ..models import Author
 
 # Fields that apps above this one hang on Article (``comments``, from the comments app):
 # name -> factory of the graphene field. Filled in by those apps; articles imports none.
@@ -34,10 +34,6 @@ class Byline(graphene.ObjectType):
     slug = graphene.String(required=True)
     name = graphene.String(required=True)
     avatar_url = graphene.String()
-
-    @staticmethod
-    def resolve_avatar_url(root: dict[str, Any], info: Any) -> str | None:
-        return media_url(root["avatar"], site_base(info.context))
 
 
 class Section(graphene.ObjectType):
@@ -63,15 +59,6 @@ class Seo(graphene.ObjectType):
     title = graphene.String(required=True)
     description = graphene.String(required=True)
     canonical_url = graphene.String(required=True)
-
-
-def _url(row: dict[str, Any]) -> str:
-    return frontend_url(
-        slug=row["slug"],
-        pk=row["id"],
-        section_slug=row["section__slug"],
-        published_at=row["published_at"],
-    )
 
 
 class ArticleNode(graphene.ObjectType):
@@ -117,38 +104,24 @@ class ArticleNode(graphene.ObjectType):
         return selectors.attach_related(rows, selectors.ARTICLE_FIELDS)[0] if rows else None
 
     @staticmethod
+    def resolve_authors(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        return representation.byline(root, site_base(info.context))
+
+    @staticmethod
     def resolve_section(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
-        if not root["section__slug"]:
-            return None
-        return {
-            "slug": root["section__slug"],
-            "name": root["section__name"],
-            "description": root["section__description"],
-        }
+        return representation.section(root)
 
     @staticmethod
     def resolve_cover_image(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
-        if not root["cover_image"]:
-            return None
-        return {
-            "url": media_url(root["cover_image"], site_base(info.context)),
-            "alt": root["cover_image_alt"],
-            "caption": root["cover_image_caption"],
-            "width": root["cover_image_width"],
-            "height": root["cover_image_height"],
-        }
+        return representation.cover_image(root, site_base(info.context))
 
     @staticmethod
     def resolve_seo(root: dict[str, Any], info: Any) -> dict[str, Any]:
-        return {
-            "title": root["seo_title"] or root["title"],
-            "description": root["seo_description"] or root["excerpt"],
-            "canonical_url": root["canonical_url"] or _url(root),
-        }
+        return representation.seo(root)
 
     @staticmethod
     def resolve_url(root: dict[str, Any], info: Any) -> str:
-        return _url(root)
+        return representation.url(root)
 
 
 class ArticleConnection(CountableConnection):

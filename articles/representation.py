@@ -1,0 +1,59 @@
+"""The parts of an article's public representation that are rules rather than columns: its
+front-end URL, SEO fallbacks, cover image, section and byline. REST and GraphQL both build
+them from selector rows (``articles.selectors.article_rows``) through these functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cms.media import media_url
+
+from .models import frontend_url
+from .selectors import Row
+
+
+def url(row: Row) -> str:
+    return frontend_url(
+        slug=row["slug"],
+        pk=row["id"],
+        section_slug=row["section__slug"],
+        published_at=row["published_at"],
+    )
+
+
+def seo(row: Row) -> dict[str, str]:
+    """SEO fields fall back to the headline, the excerpt and the front-end URL."""
+    return {
+        "title": row["seo_title"] or row["title"],
+        "description": row["seo_description"] or row["excerpt"],
+        "canonical_url": row["canonical_url"] or url(row),
+    }
+
+
+def cover_image(row: Row, base: str) -> dict[str, Any] | None:
+    if not row["cover_image"]:
+        return None
+    return {
+        "url": media_url(row["cover_image"], base),
+        "alt": row["cover_image_alt"],
+        "caption": row["cover_image_caption"],
+        "width": row["cover_image_width"],
+        "height": row["cover_image_height"],
+    }
+
+
+def section(row: Row) -> dict[str, str] | None:
+    if not row["section__slug"]:
+        return None
+    return {
+        "slug": row["section__slug"],
+        "name": row["section__name"],
+        "description": row.get("section__description", ""),
+    }
+
+
+def byline(row: Row, base: str) -> list[dict[str, Any]]:
+    return [
+        {"slug": a["slug"], "name": a["name"], "avatar_url": media_url(a["avatar"], base)}
+        for a in row["authors"]
+    ]
