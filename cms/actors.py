@@ -60,3 +60,11 @@ def actor_from_request(request: HttpRequest) -> Actor:
         actor = Actor.for_user(getattr(request, "user", None))
         setattr(request, _REQUEST_ATTR, actor)
     return actor
+
+
+def token_actor(request: HttpRequest, token: Any) -> Actor:
+    """Record that ``request`` acts through ``token``: its owner, narrowed to its scopes."""
+    actor = Actor(user=token.owner, scopes=token.scope_set)
+    setattr(request, _REQUEST_ATTR, actor)
+    request.user = token.owner
+    return actor

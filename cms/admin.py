@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from cms import scopes, tokens
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError
+from cms.models import ApiToken
 from cms.policy import Action, can, restrict
 
 
@@ -91,3 +94,79 @@ class PolicyInlineMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._parent_allows(request, obj, Action.CHANGE)
+
+
+class ApiTokenForm(forms.ModelForm[ApiToken]):
+    scopes = forms.MultipleChoiceField(
+        choices=[(s, s) for s in scopes.ALL_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A token never does more than its owner's role allows.",
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ("name", "owner", "scopes", "expires_at")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(PolicyModelAdmin):
+    """Integrations' tokens. The secret is shown once, in the message after creating one."""
+
+    form = ApiTokenForm
+    list_display = (
+        "name",
+        "owner",
+        "prefix",
+        "scope_list",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    )
+    list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "owner__username")
+    actions = ("revoke_selected",)
+
+    def get_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
+        if obj is None:
+            fields = ["name", "owner", "scopes", "expires_at"]
+            return fields if request.user.is_superuser else [f for f in fields if f != "owner"]
+        return ["name", "owner", "prefix", "scopes", "expires_at", "revoked_at", "last_used_at",
+                "created_at"]  # fmt: skip
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiToken | None = None) -> Any:
+        if obj is None:
+            return ()
+        return ("owner", "prefix", "scopes", "expires_at", "revoked_at", "last_used_at",
+                "created_at")  # fmt: skip
+
+    @admin.display(description="Scopes")
+    def scope_list(self, obj: ApiToken) -> str:
+        return ", ".join(obj.scopes)
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form: Any, change: bool) -> None:
+        if change:
+            obj.save(update_fields=["name"])
+            return
+        owner = form.cleaned_data.get("owner") or request.user
+        _, plaintext = tokens.token_create(
+            owner=owner,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            expires_at=form.cleaned_data.get("expires_at"),
+            token=obj,
+        )
+        self.message_user(
+            request,
+            f"Copy this token now; it will not be shown again: {plaintext}",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self.run_bulk(
+            request,
+            queryset,
+            Action.CHANGE,
+            lambda token, actor: tokens.token_revoke(token=token),
+            "revoked",
+        )

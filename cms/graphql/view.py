@@ -33,6 +33,8 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
+from cms import tokens
+from cms.actors import token_actor
 from cms.errors import DomainError
 from cms.graphql import limits
 
@@ -108,6 +110,14 @@ class BylineGraphQLView(GraphQLView):
             refusal = _csrf_refusal(request)
             if refusal is not None:
                 return refusal
+        scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            try:
+                token_actor(request, tokens.authenticate(presented.strip()))
+            except tokens.InvalidToken as error:
+                response = self._refuse(error.message, "INVALID_TOKEN", 401)
+                response["WWW-Authenticate"] = 'Bearer realm="api"'
+                return response
         if len(request.body) > settings.GRAPHQL_MAX_BODY_BYTES:
             return self._refuse(
                 f"Request body exceeds {settings.GRAPHQL_MAX_BODY_BYTES} bytes.", limits.BODY, 413

@@ -1,0 +1,44 @@
+"""API tokens: how integrations act in Byline.
+
+A token is shown once, when created, as ``byl_<prefix>_<secret>``. Only the prefix (to find
+the row) and a keyed SHA-256 digest of the secret are stored, and presented secrets are
+compared in constant time. A token acts as its owner, narrowed to its scopes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cms import scopes
+
+
+class ApiToken(models.Model):
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. “wire importer”.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(default=list, help_text="What the token may do.")
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    @property
+    def scope_set(self) -> frozenset[str]:
+        return frozenset(s for s in self.scopes if s in scopes.ALL_SCOPES)

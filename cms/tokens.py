@@ -1,0 +1,88 @@
+"""Creating, checking and revoking API tokens (the services behind the admin, the command
+and request authentication)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from cms import scopes as scope_names
+from cms.errors import DomainError, ValidationFailed
+from cms.models import ApiToken
+
+TOKEN_PREFIX = "byl"  # noqa: S105 - the public marker at the start of every token
+# last_used_at is written at most this often per token, not on every request.
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+
+
+class InvalidToken(DomainError):
+    code = "invalid_token"
+    status = 401
+
+
+def _digest(secret: str) -> str:
+    return salted_hmac("byline.api-token", secret, algorithm="sha256").hexdigest()
+
+
+def token_create(
+    *,
+    owner: Any,
+    name: str,
+    scopes: Iterable[str],
+    expires_at: datetime | None = None,
+    token: ApiToken | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token and its plaintext, which is never stored and cannot be shown again.
+    ``token`` may be an unsaved instance to fill in (the admin's)."""
+    wanted = list(dict.fromkeys(scopes))
+    unknown = [s for s in wanted if s not in scope_names.ALL_SCOPES]
+    if unknown:
+        raise ValidationFailed({"scopes": [f"Unknown scope: {', '.join(unknown)}."]})
+    if not name.strip():
+        raise ValidationFailed({"name": ["Name what the token is for."]})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed({"expires_at": ["Give a time in the future."]})
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    token = token or ApiToken()
+    token.name, token.owner, token.scopes, token.expires_at = (
+        name.strip(),
+        owner,
+        wanted,
+        expires_at,
+    )
+    token.prefix, token.digest = prefix, _digest(secret)
+    with transaction.atomic():
+        token.save()
+    return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def authenticate(presented: str) -> ApiToken:
+    """The live token ``presented`` names, or InvalidToken (wrong, expired or revoked)."""
+    kind, _, rest = presented.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if kind != TOKEN_PREFIX or not prefix or not secret:
+        raise InvalidToken("That is not a Byline API token.")
+    token = ApiToken.objects.select_related("owner").filter(prefix=prefix).first()
+    # Compare a digest even when no row matched, so timing does not reveal valid prefixes.
+    expected = token.digest if token is not None else _digest("")
+    if not hmac.compare_digest(expected, _digest(secret)) or token is None:
+        raise InvalidToken("The API token is not valid.")
+    if not token.is_usable or not token.owner.is_active:
+        raise InvalidToken("The API token has expired or been revoked.")
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
