@@ -45,7 +45,10 @@ def test_every_documented_path_answers(client, schema):
         assert response.status_code == 200, (path, response.content[:200])
     posts = [p for p, ops in schema["paths"].items() if "post" in ops]
     assert sorted(posts) == [
+        "/api/v1/articles/",
         "/api/v1/articles/{article_slug}/comments/",
+        "/api/v1/articles/{slug}/publish/",
+        "/api/v1/articles/{slug}/unpublish/",
         "/api/v1/articles/{slug}/views/",
     ]
 

@@ -96,7 +96,7 @@ def _plain(name: str) -> Callable[[Row, str], Any]:
 
 _PLAIN = ("id", "slug", "title", "subtitle", "excerpt", "body_html", "body_text", "tags",
           "published_at", "updated_at", "reading_time_minutes", "word_count", "view_count",
-          "comment_count", "comments_enabled", "featured")  # fmt: skip
+          "comment_count", "comments_enabled", "featured", "status", "version")  # fmt: skip
 _GETTERS: dict[str, Callable[[Row, str], Any]] = {
     **{name: _plain(name) for name in _PLAIN},
     "authors": representation.byline,

@@ -25,6 +25,7 @@ from cms.text import is_whole_number
 
 from .. import selectors, services
 from ..models import Article
+from . import writes
 from .filters import ArticleFilter
 from .serializers import (
     ArticleSerializer,
@@ -55,7 +56,7 @@ def media_base(request: Request) -> str:
     ),
     retrieve=extend_schema(summary="One published article", parameters=[FIELDS_PARAM]),
 )
-class ArticleViewSet(ReadViewSet):
+class ArticleViewSet(writes.ArticleWriteViewSet):
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
     lookup_field = "slug"
@@ -72,7 +73,7 @@ class ArticleViewSet(ReadViewSet):
             return {"fields"}
         if self.action == "popular":
             return {"days", "limit", "fields"}
-        if self.action == "views":
+        if self.action in ("views", "create", "partial_update", "destroy", "publish", "unpublish"):
             return set()
         return super().allowed_query_params()
 

@@ -25,7 +25,7 @@ def test_unknown_api_path_is_a_404_problem(client):
 
 def test_wrong_method_is_a_405_problem(client):
     ArticleFactory(slug="a")
-    assert_problem(client.delete("/api/v1/articles/a/"), 405)
+    assert_problem(client.put("/api/v1/articles/a/"), 405)
     assert_problem(client.put("/api/v1/tags/"), 405)
 
 

@@ -1,0 +1,195 @@
+"""Input and output of the article write endpoints (token or signed-in staff only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cms.api.views import ReadViewSet
+from cms.errors import DomainError
+from cms.media import site_base
+from cms.policy import Action, can
+
+from .. import selectors, services
+from ..models import Article, Author, Section, Tag
+from .serializers import ArticleSerializer, represent_article
+
+PRIVILEGED_FIELDS = (*selectors.ARTICLE_FIELDS, "status", "version")
+
+
+class PreconditionRequired(DomainError):
+    code = "precondition_required"
+    status = 428
+
+
+class ArticleInputSerializer(serializers.Serializer):
+    """Content fields only: status, dates, counters and version change through their own
+    actions, so sending them is refused (no mass assignment)."""
+
+    title = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=200, required=False, allow_blank=True)
+    subtitle = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    excerpt = serializers.CharField(max_length=600, required=False, allow_blank=True)
+    body_html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    section = serializers.CharField(required=False, allow_null=True, help_text="A slug.")
+    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    authors = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Author slugs, in order."
+    )
+    comments_enabled = serializers.BooleanField(required=False)
+    seo_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    seo_description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    canonical_url = serializers.URLField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise ValidationError(
+                {name: ["This field cannot be set here."] for name in sorted(unknown)}
+            )
+        return attrs
+
+    def service_arguments(self) -> dict[str, Any]:
+        """The validated input with slugs resolved to objects (400 naming any unknown one)."""
+        data = dict(self.validated_data)
+        errors: dict[str, list[str]] = {}
+        if "section" in data and data["section"] is not None:
+            data["section"] = Section.objects.filter(slug=data["section"]).first()
+            if data["section"] is None:
+                errors["section"] = ["No section has that slug."]
+        for name, model in (("tags", Tag), ("authors", Author)):
+            if name in data:
+                found = {o.slug: o for o in model.objects.filter(slug__in=data[name])}
+                missing = [s for s in data[name] if s not in found]
+                if missing:
+                    errors[name] = [f"Unknown: {', '.join(missing)}."]
+                data[name] = [found[s] for s in data[name] if s in found]
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+class PublishInputSerializer(serializers.Serializer):
+    published_at = serializers.DateTimeField(
+        required=False, help_text="A future time schedules; none publishes now."
+    )
+
+
+def version_etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def expected_version(request: Request) -> int:
+    """The version named by If-Match: required (428) and well-formed (400)."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequired(
+            "Send If-Match with the ETag of the version you edited.", field="If-Match"
+        )
+    value = header.strip().removeprefix("W/").strip('"')
+    if not (value.startswith("v") and value[1:].isascii() and value[1:].isdigit()):
+        raise ValidationError({"If-Match": ["Use the ETag from the article's response."]})
+    return int(value[1:])
+
+
+def privileged(article: Article, base: str) -> dict[str, Any]:
+    rows = selectors.article_rows(Article.objects.filter(pk=article.pk), PRIVILEGED_FIELDS)
+    row = selectors.attach_related(list(rows), PRIVILEGED_FIELDS)[0]
+    return represent_article(row, PRIVILEGED_FIELDS, base)
+
+
+class ArticleWriteViewSet(ReadViewSet):
+    """Create, update, delete, publish and unpublish: for API tokens (with the matching
+    scope) and signed-in staff; every rule is the services' and the policy's."""
+
+    def _signed_in(self) -> None:
+        if not self.actor.is_authenticated:
+            raise NotAuthenticated("Send an API token (Authorization: Bearer ...).")
+
+    def _target(self, slug: str) -> Article:
+        self._signed_in()
+        article = Article.objects.filter(slug=slug).first()
+        visible = article is not None and (
+            can(self.actor, Action.VIEW, article) or can(self.actor, Action.CHANGE, article)
+        )
+        if not visible:
+            raise Http404
+        assert article is not None  # noqa: S101 - visible implies found
+        return article
+
+    def _respond(self, article: Article, status: int = 200) -> Response:
+        body = privileged(article, site_base(self.request))
+        return Response(
+            body,
+            status=status,
+            headers={
+                "ETag": version_etag(article.version),
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+    @extend_schema(
+        summary="Create a draft",
+        request=ArticleInputSerializer,
+        responses={201: ArticleSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        self._signed_in()
+        data = ArticleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        article = services.article_create(actor=self.actor, **data.service_arguments())
+        return self._respond(article, status=201)
+
+    @extend_schema(
+        summary="Change an article's content (If-Match required)",
+        request=ArticleInputSerializer,
+        responses=ArticleSerializer,
+    )
+    def partial_update(self, request: Request, slug: str) -> Response:
+        article = self._target(slug)
+        data = ArticleInputSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        expected = expected_version(request)
+        services.article_update(
+            article=article,
+            actor=self.actor,
+            expected_version=expected,
+            **data.service_arguments(),
+        )
+        return self._respond(article)
+
+    @extend_schema(summary="Delete an article", request=None, responses={204: None})
+    def destroy(self, request: Request, slug: str) -> Response:
+        services.article_delete(article=self._target(slug), actor=self.actor)
+        return Response(status=204)
+
+    @extend_schema(
+        summary="Publish now, or schedule with a future published_at",
+        request=PublishInputSerializer,
+        responses=ArticleSerializer,
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def publish(self, request: Request, slug: str) -> Response:
+        article = self._target(slug)
+        data = PublishInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.article_publish(
+            article=article, actor=self.actor, published_at=data.validated_data.get("published_at")
+        )
+        return self._respond(article)
+
+    @extend_schema(
+        summary="Take an article back to draft", request=None, responses=ArticleSerializer
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
+    def unpublish(self, request: Request, slug: str) -> Response:
+        article = self._target(slug)
+        services.article_unpublish(article=article, actor=self.actor)
+        return self._respond(article)
