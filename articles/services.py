@@ -287,6 +287,28 @@ def taxonomy_delete(*, obj: Author | Section | Tag, actor: Actor) -> None:
     obj.delete()
 
 
+def resolve_references(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Content input from an API with section, tags and authors given by slug, resolved to
+    objects (ValidationFailed naming each unknown slug)."""
+    resolved = dict(data)
+    errors: dict[str, list[str]] = {}
+    if resolved.get("section") is not None:
+        resolved["section"] = Section.objects.filter(slug=resolved["section"]).first()
+        if resolved["section"] is None:
+            errors["section"] = ["No section has that slug."]
+    for name, model in (("tags", Tag), ("authors", Author)):
+        if resolved.get(name) is not None:
+            slugs = list(resolved[name])
+            found = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
+            missing = [slug for slug in slugs if slug not in found]
+            if missing:
+                errors[name] = [f"Unknown: {', '.join(missing)}."]
+            resolved[name] = [found[slug] for slug in slugs if slug in found]
+    if errors:
+        raise ValidationFailed(errors)
+    return resolved
+
+
 def set_byline(article: Article, authors: Iterable[Author]) -> None:
     """Replace the article's byline with ``authors``, in that order."""
     ordered = list(dict.fromkeys(authors))  # keep first occurrence, drop repeats

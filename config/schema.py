@@ -2,7 +2,7 @@
 
 import graphene
 
-from articles.graphql.mutations import ArticleMutations
+from articles.graphql.mutations import ArticleMutations, ArticleWriteMutations
 from articles.graphql.queries import ArticleQueries
 from cms.graphql.node import Node
 from comments.graphql.mutations import CommentMutations
@@ -13,7 +13,7 @@ class Query(ArticleQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by its global ID.")
 
 
-class Mutation(ArticleMutations, CommentMutations, graphene.ObjectType):
+class Mutation(ArticleMutations, ArticleWriteMutations, CommentMutations, graphene.ObjectType):
     pass
 
 

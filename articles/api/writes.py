@@ -18,7 +18,7 @@ from cms.media import site_base
 from cms.policy import Action, can
 
 from .. import selectors, services
-from ..models import Article, Author, Section, Tag
+from ..models import Article
 from .serializers import ArticleSerializer, represent_article
 
 PRIVILEGED_FIELDS = (*selectors.ARTICLE_FIELDS, "status", "version")
@@ -58,22 +58,7 @@ class ArticleInputSerializer(serializers.Serializer):
 
     def service_arguments(self) -> dict[str, Any]:
         """The validated input with slugs resolved to objects (400 naming any unknown one)."""
-        data = dict(self.validated_data)
-        errors: dict[str, list[str]] = {}
-        if "section" in data and data["section"] is not None:
-            data["section"] = Section.objects.filter(slug=data["section"]).first()
-            if data["section"] is None:
-                errors["section"] = ["No section has that slug."]
-        for name, model in (("tags", Tag), ("authors", Author)):
-            if name in data:
-                found = {o.slug: o for o in model.objects.filter(slug__in=data[name])}
-                missing = [s for s in data[name] if s not in found]
-                if missing:
-                    errors[name] = [f"Unknown: {', '.join(missing)}."]
-                data[name] = [found[s] for s in data[name] if s in found]
-        if errors:
-            raise ValidationError(errors)
-        return data
+        return services.resolve_references(self.validated_data)
 
 
 class PublishInputSerializer(serializers.Serializer):

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from graphql_relay import to_global_id
 
+from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
+from cms.policy import Action, can
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 
@@ -45,3 +48,179 @@ class RegisterView(graphene.Mutation):
 
 class ArticleMutations(graphene.ObjectType):
     register_view = RegisterView.Field()
+
+
+class ArticleInput(graphene.InputObjectType):
+    """Content only: status, dates, counters and version change through their own mutations."""
+
+    title = graphene.String()
+    slug = graphene.String()
+    subtitle = graphene.String()
+    excerpt = graphene.String()
+    body_html = graphene.String()
+    section = graphene.String(description="A section's slug.")
+    tags = graphene.List(graphene.NonNull(graphene.String), description="Tag slugs.")
+    authors = graphene.List(graphene.NonNull(graphene.String), description="Author slugs.")
+    comments_enabled = graphene.Boolean()
+    seo_title = graphene.String()
+    seo_description = graphene.String()
+    canonical_url = graphene.String()
+
+
+class EditedArticle(graphene.ObjectType):
+    """An article as its editors see it, whatever its status."""
+
+    id = graphene.ID(required=True)
+    slug = graphene.String(required=True)
+    title = graphene.String(required=True)
+    status = graphene.String(required=True)
+    version = graphene.Int(required=True)
+    published_at = graphene.DateTime()
+    url = graphene.String(required=True)
+
+    @staticmethod
+    def from_article(article: Article) -> EditedArticle:
+        return EditedArticle(
+            id=to_global_id("Article", article.pk),
+            slug=article.slug,
+            title=article.title,
+            status=article.status,
+            version=article.version,
+            published_at=article.published_at,
+            url=article.url,
+        )
+
+
+def _actor(info: Any) -> Actor:
+    actor = actor_from_request(info.context)
+    if not actor.is_authenticated:
+        raise NotAuthenticatedError("Send an API token (Authorization: Bearer ...).")
+    return actor
+
+
+def _target(actor: Actor, slug: str) -> Article:
+    """The article to act on; not found unless the actor may see or change it."""
+    article = Article.objects.filter(slug=slug).first()
+    if article is None or not (
+        can(actor, Action.VIEW, article) or can(actor, Action.CHANGE, article)
+    ):
+        raise NotFound("No article you can see has that slug.", field="slug")
+    return article
+
+
+class NotAuthenticatedError(DomainError):
+    code = "not_authenticated"
+    status = 401
+
+
+def _content(input: ArticleInput | None) -> dict[str, Any]:
+    given = {key: value for key, value in dict(input or {}).items() if value is not None}
+    return services.resolve_references(given)
+
+
+class ArticlePayload(graphene.ObjectType):
+    article = graphene.Field(EditedArticle)
+    errors = graphene.List(graphene.NonNull(FieldError), required=True)
+
+
+def _run(work: Any) -> ArticlePayload:
+    try:
+        article = work()
+    except DomainError as error:
+        return ArticlePayload(article=None, errors=field_errors(error))
+    return ArticlePayload(
+        article=EditedArticle.from_article(article) if article else None, errors=[]
+    )
+
+
+class CreateArticle(graphene.Mutation):
+    class Arguments:
+        input = ArticleInput(required=True)
+
+    Output = ArticlePayload
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: ArticleInput) -> ArticlePayload:
+        return _run(lambda: services.article_create(actor=_actor(info), **_content(input)))
+
+
+class UpdateArticle(graphene.Mutation):
+    class Arguments:
+        slug = graphene.String(required=True)
+        input = ArticleInput(required=True)
+        expected_version = graphene.Int(
+            required=True, description="The version you edited; a newer one is refused."
+        )
+
+    Output = ArticlePayload
+
+    @staticmethod
+    def mutate(
+        root: Any, info: Any, slug: str, input: ArticleInput, expected_version: int
+    ) -> ArticlePayload:
+        def work() -> Article:
+            actor = _actor(info)
+            return services.article_update(
+                article=_target(actor, slug),
+                actor=actor,
+                expected_version=expected_version,
+                **_content(input),
+            )
+
+        return _run(work)
+
+
+class PublishArticle(graphene.Mutation):
+    class Arguments:
+        slug = graphene.String(required=True)
+        published_at = graphene.DateTime(description="A future time schedules.")
+
+    Output = ArticlePayload
+
+    @staticmethod
+    def mutate(root: Any, info: Any, slug: str, published_at: Any = None) -> ArticlePayload:
+        def work() -> Article:
+            actor = _actor(info)
+            return services.article_publish(
+                article=_target(actor, slug), actor=actor, published_at=published_at
+            )
+
+        return _run(work)
+
+
+class UnpublishArticle(graphene.Mutation):
+    class Arguments:
+        slug = graphene.String(required=True)
+
+    Output = ArticlePayload
+
+    @staticmethod
+    def mutate(root: Any, info: Any, slug: str) -> ArticlePayload:
+        def work() -> Article:
+            actor = _actor(info)
+            return services.article_unpublish(article=_target(actor, slug), actor=actor)
+
+        return _run(work)
+
+
+class DeleteArticle(graphene.Mutation):
+    class Arguments:
+        slug = graphene.String(required=True)
+
+    Output = ArticlePayload
+
+    @staticmethod
+    def mutate(root: Any, info: Any, slug: str) -> ArticlePayload:
+        def work() -> None:
+            actor = _actor(info)
+            services.article_delete(article=_target(actor, slug), actor=actor)
+
+        return _run(work)
+
+
+class ArticleWriteMutations(graphene.ObjectType):
+    create_article = CreateArticle.Field()
+    update_article = UpdateArticle.Field()
+    publish_article = PublishArticle.Field()
+    unpublish_article = UnpublishArticle.Field()
+    delete_article = DeleteArticle.Field()
