@@ -45,3 +45,39 @@ class CommentSubmissionSerializer(serializers.Serializer):
 class SubmittedCommentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["pending", "approved", "spam"])
+
+
+class ModeratedCommentSerializer(serializers.ModelSerializer):
+    """A comment as moderators see it over the API (still never the email or the IP hash)."""
+
+    article: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    parent_id = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = Comment
+        fields = (
+            "id",
+            "article",
+            "parent_id",
+            "author_name",
+            "body_html",
+            "status",
+            "spam_reason",
+            "created_at",
+            "moderated_at",
+        )
+        read_only_fields = fields
+
+
+class ModerationInputSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["pending", "approved", "spam", "removed"])
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["This field cannot be set here."] for name in sorted(unknown)}
+            )
+        return attrs

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,13 +20,16 @@ from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_header
 from cms.api.pagination import PageNumberPagination
 from cms.api.views import ReadViewSet
 from cms.errors import ValidationFailed
+from cms.policy import Action, can, restrict
 from cms.ratelimit import client_ip
 
 from .. import form_tokens, selectors, services
-from ..models import Comment
+from ..models import Comment, CommentStatus
 from .serializers import (
     CommentSerializer,
     CommentSubmissionSerializer,
+    ModeratedCommentSerializer,
+    ModerationInputSerializer,
     SubmittedCommentSerializer,
 )
 
@@ -112,4 +119,72 @@ class ArticleCommentViewSet(ReadViewSet):
             {"id": comment.pk, "status": comment.status},
             status=201,
             headers={"Cache-Control": "private, no-store"},
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The moderation queue (comments:moderate)",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=list(CommentStatus.values)),
+            OpenApiParameter("article", OpenApiTypes.STR, description="An article's slug."),
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Moderate a comment (comments:moderate)",
+        request=ModerationInputSerializer,
+        responses=ModeratedCommentSerializer,
+    ),
+)
+class ModerationViewSet(ReadViewSet):
+    """Comments in any status, newest first, for editors and tokens with comments:moderate."""
+
+    serializer_class = ModeratedCommentSerializer
+    extra_query_params = ("status", "article")
+
+    def _moderator(self) -> None:
+        if not self.actor.is_authenticated:
+            raise NotAuthenticated("Send an API token (Authorization: Bearer ...).")
+        if not can(self.actor, Action.MODERATE, Comment):
+            raise PermissionDenied("Moderating comments needs the comments:moderate scope.")
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        return (
+            restrict(self.actor, Action.MODERATE, Comment.objects.all())
+            .select_related("article")
+            .order_by("-created_at", "-id")
+        )
+
+    def allowed_query_params(self) -> set[str]:
+        return super().allowed_query_params() if self.action == "list" else set()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self._moderator()
+        queryset = self.get_queryset()
+        status = request.query_params.get("status")
+        if status is not None:
+            if status not in CommentStatus.values:
+                raise ValidationError({"status": [f"One of: {', '.join(CommentStatus.values)}."]})
+            queryset = queryset.filter(status=status)
+        if request.query_params.get("article"):
+            queryset = queryset.filter(article__slug=request.query_params["article"])
+        page = self.paginate_queryset(queryset) or []
+        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        self._moderator()
+        comment = (
+            get_object_or_404(self.get_queryset(), pk=pk) if pk.isascii() and pk.isdigit() else None
+        )
+        if comment is None:
+            raise Http404
+        data = ModerationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.comment_moderate(
+            comment=comment, actor=self.actor, status=CommentStatus(data.validated_data["status"])
+        )
+        return Response(
+            self.get_serializer(comment).data, headers={"Cache-Control": "private, no-store"}
         )

@@ -11,11 +11,12 @@ from articles.selectors import readable_articles
 from cms.actors import actor_from_request
 from cms.errors import DomainError, NotFound, ValidationFailed
 from cms.graphql.errors import FieldError, field_errors
+from cms.policy import Action, can
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
 from .. import form_tokens, services
-from ..models import Comment
+from ..models import Comment, CommentStatus
 
 
 class SubmitCommentInput(graphene.InputObjectType):
@@ -85,5 +86,35 @@ def _decode(global_id: str) -> tuple[str, str]:
     return kind, raw if is_whole_number(raw) else ""
 
 
+class ModerateComment(graphene.Mutation):
+    """Approve, mark as spam, remove, or return a comment to pending (comments:moderate)."""
+
+    class Arguments:
+        id = graphene.ID(required=True)
+        status = graphene.String(required=True, description="pending, approved, spam, removed")
+
+    comment = graphene.Field(SubmittedComment)
+    errors = graphene.List(graphene.NonNull(FieldError), required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: Any, id: str, status: str) -> ModerateComment:
+        actor = actor_from_request(info.context)
+        try:
+            if status not in CommentStatus.values:
+                raise ValidationFailed({"status": [f"One of: {', '.join(CommentStatus.values)}."]})
+            kind, raw_id = _decode(id)
+            comment = (
+                Comment.objects.filter(pk=raw_id).first() if kind == "Comment" and raw_id else None
+            )
+            if comment is None or not can(actor, Action.MODERATE, comment):
+                raise NotFound("No comment you may moderate has that ID.", field="id")
+            services.comment_moderate(comment=comment, actor=actor, status=CommentStatus(status))
+        except DomainError as error:
+            return ModerateComment(comment=None, errors=field_errors(error))
+        moderated = SubmittedComment(id=to_global_id("Comment", comment.pk), status=comment.status)
+        return ModerateComment(comment=moderated, errors=[])
+
+
 class CommentMutations(graphene.ObjectType):
     submit_comment = SubmitComment.Field()
+    moderate_comment = ModerateComment.Field()

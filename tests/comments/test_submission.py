@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -18,6 +18,14 @@ from tests.api import gql
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _mid_window_clock():
+    """Rate limits count in fixed windows; a test that straddled a minute boundary would see
+    its counter reset halfway. Run every test here at one frozen moment mid-window."""
+    with time_machine.travel(datetime(2026, 6, 1, 12, 0, 30, tzinfo=UTC), tick=False) as clock:
+        yield clock
 
 
 def post(article, ip="203.0.113.7", **fields):

@@ -1,0 +1,94 @@
+"""Moderating comments through REST and GraphQL (comments:moderate)."""
+
+import json
+
+import pytest
+from django.test import Client
+from graphql_relay import to_global_id
+
+from articles.models import Article
+from cms import scopes, tokens
+from comments.models import Comment, CommentStatus
+from tests.api import gql
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+MODERATE = """mutation($id: ID!, $status: String!) { moderateComment(id: $id, status: $status) {
+    comment { id status } errors { field code message } } }"""
+
+
+def as_token(user, scope_list):
+    _, plaintext = tokens.token_create(owner=user, name="t", scopes=scope_list)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+
+
+def patch(client, comment, status):
+    return client.patch(
+        f"/api/v1/comments/{comment.pk}/",
+        json.dumps({"status": status}),
+        content_type="application/json",
+    )
+
+
+def test_the_queue_and_approval_through_rest(editor):
+    article = ArticleFactory(slug="a")
+    pending = CommentFactory(article=article, author_email="secret@mail.example")
+    CommentFactory(article=article, status=CommentStatus.APPROVED)
+    client = as_token(editor, [scopes.COMMENTS_MODERATE])
+    queue = client.get("/api/v1/comments/", {"status": "pending"})
+    assert queue.status_code == 200
+    assert [c["id"] for c in queue.json()["results"]] == [pending.pk]
+    assert "secret@mail.example" not in queue.content.decode()
+    response = patch(client, pending, "approved")
+    assert response.status_code == 200
+    assert response.json()["status"] == "approved"
+    assert Article.objects.get(pk=article.pk).comment_count == 2  # both approved now
+
+
+def test_moderation_needs_the_scope_and_the_role(editor, author, client):
+    comment = CommentFactory()
+    assert client.get("/api/v1/comments/").status_code == 401
+    assert patch(client, comment, "approved").status_code == 401
+    without = as_token(editor, [scopes.CONTENT_WRITE])
+    assert without.get("/api/v1/comments/").status_code == 403
+    assert patch(without, comment, "approved").status_code == 403
+    not_an_editor = as_token(author, [scopes.COMMENTS_MODERATE])
+    assert not_an_editor.get("/api/v1/comments/").status_code == 403
+    assert Comment.objects.get().status == CommentStatus.PENDING
+
+
+def test_bad_moderation_input_is_400(editor):
+    comment = CommentFactory()
+    client = as_token(editor, [scopes.COMMENTS_MODERATE])
+    assert patch(client, comment, "deleted").status_code == 400
+    assert client.get("/api/v1/comments/", {"status": "gone"}).status_code == 400
+    response = client.patch(
+        f"/api/v1/comments/{comment.pk}/",
+        json.dumps({"status": "approved", "body_html": "<p>rewritten</p>"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "body_html" in response.json()["errors"]
+
+
+def test_moderation_through_graphql(editor, author):
+    comment = CommentFactory()
+    node_id = to_global_id("Comment", comment.pk)
+    _, body = gql(
+        as_token(author, [scopes.COMMENTS_MODERATE]),
+        MODERATE,
+        {"id": node_id, "status": "approved"},
+    )
+    assert body["data"]["moderateComment"]["errors"][0]["code"] == "not_found"
+    _, body = gql(
+        as_token(editor, [scopes.COMMENTS_MODERATE]), MODERATE, {"id": node_id, "status": "spam"}
+    )
+    assert body["data"]["moderateComment"] == {
+        "comment": {"id": node_id, "status": "spam"},
+        "errors": [],
+    }
+    _, body = gql(
+        as_token(editor, [scopes.COMMENTS_MODERATE]), MODERATE, {"id": node_id, "status": "nope"}
+    )
+    assert body["data"]["moderateComment"]["errors"][0]["field"] == "status"
