@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from cms.api.views import ReadViewSet
 from cms.errors import DomainError
 from cms.media import site_base
-from cms.policy import Action, can
 
 from .. import selectors, services
 from ..models import Article
@@ -100,13 +99,9 @@ class ArticleWriteViewSet(ReadViewSet):
 
     def _target(self, slug: str) -> Article:
         self._signed_in()
-        article = Article.objects.filter(slug=slug).first()
-        visible = article is not None and (
-            can(self.actor, Action.VIEW, article) or can(self.actor, Action.CHANGE, article)
-        )
-        if not visible:
+        article = selectors.article_for_editing(self.actor, slug)
+        if article is None:
             raise Http404
-        assert article is not None  # noqa: S101 - visible implies found
         return article
 
     def _respond(self, article: Article, status: int = 200) -> Response:

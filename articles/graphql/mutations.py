@@ -10,11 +10,10 @@ from graphql_relay import to_global_id
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
-from cms.policy import Action, can
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 
-from .. import services
+from .. import selectors, services
 from ..models import Article
 
 
@@ -99,11 +98,8 @@ def _actor(info: Any) -> Actor:
 
 
 def _target(actor: Actor, slug: str) -> Article:
-    """The article to act on; not found unless the actor may see or change it."""
-    article = Article.objects.filter(slug=slug).first()
-    if article is None or not (
-        can(actor, Action.VIEW, article) or can(actor, Action.CHANGE, article)
-    ):
+    article = selectors.article_for_editing(actor, slug)
+    if article is None:
         raise NotFound("No article you can see has that slug.", field="slug")
     return article
 
