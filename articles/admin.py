@@ -23,7 +23,7 @@ from cms.errors import DomainError
 from cms.policy import Action, can
 from cms.sanitize import sanitize_article_html
 
-from . import services
+from . import previews, services
 from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
 # The editor's toolbar, kept within what sanitize_article_html allows.
@@ -396,6 +396,8 @@ class ArticleAdmin(PolicyModelAdmin):
             if status in _BUTTON_STATUSES[name] and can(actor, action, target):
                 buttons.append((name, label))
         context["lifecycle_buttons"] = buttons
+        if obj is not None and can(actor, Action.VIEW, obj):
+            context["preview_url"] = previews.preview_url(obj)
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
-from .. import selectors, services
+from .. import previews, selectors, services
 from ..models import Article
 from . import writes
 from .filters import ArticleFilter
@@ -54,7 +54,17 @@ def media_base(request: Request) -> str:
         summary="Published articles, newest first",
         description="Lists leave out body_html and body_text unless named in `fields`.",
     ),
-    retrieve=extend_schema(summary="One published article", parameters=[FIELDS_PARAM]),
+    retrieve=extend_schema(
+        summary="One published article",
+        parameters=[
+            FIELDS_PARAM,
+            OpenApiParameter(
+                "preview",
+                OpenApiTypes.STR,
+                description="A preview token from the admin: the current draft, uncached.",
+            ),
+        ],
+    ),
 )
 class ArticleViewSet(writes.ArticleWriteViewSet):
     serializer_class = ArticleSerializer
@@ -70,7 +80,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
 
     def allowed_query_params(self) -> set[str]:
         if self.action == "retrieve":
-            return {"fields"}
+            return {"fields", "preview"}
         if self.action == "popular":
             return {"days", "limit", "fields"}
         if self.action in ("views", "create", "partial_update", "destroy", "publish", "unpublish"):
@@ -108,6 +118,8 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         return with_cache_headers(response, request, etag)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        if "preview" in request.query_params:
+            return self._preview(request.query_params["preview"], kwargs["slug"])
         fields = self.get_fields()
         matches = self.get_queryset().filter(slug=kwargs["slug"])
         rows = selectors.attach_related(list(selectors.article_rows(matches, fields)[:1]), fields)
@@ -117,6 +129,14 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         if is_fresh(request, etag):
             return not_modified(request, etag)
         return with_cache_headers(Response(self.represent(rows, fields)[0]), request, etag)
+
+    def _preview(self, token: str, slug: str) -> Response:
+        """The current draft behind a preview token, never cached anywhere."""
+        article = previews.previewed(token, slug)
+        if article is None:
+            raise Http404
+        body = writes.privileged(article, site_base(self.request))
+        return Response(body, headers={"Cache-Control": "private, no-store"})
 
     @extend_schema(
         summary="Most read published articles over the last N days",

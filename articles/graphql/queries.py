@@ -13,7 +13,8 @@ from cms.graphql.connections import build_connection, window
 from cms.graphql.limits import page_size_error
 from cms.graphql.selection import requested_fields
 
-from .. import selectors
+from .. import previews, selectors
+from ..models import Article
 from .types import ArticleConnection, ArticleNode, AuthorConnection, AuthorNode, Section, Tag
 
 ORDER_BY_HELP = "One of: " + ", ".join(selectors.ORDERINGS) + ". Default: -published_at."
@@ -25,7 +26,11 @@ def _article_fields(info: Any, path: tuple[str, ...]) -> tuple[str, ...]:
 
 
 class ArticleQueries(graphene.ObjectType):
-    article = graphene.Field(ArticleNode, slug=graphene.String(required=True))
+    article = graphene.Field(
+        ArticleNode,
+        slug=graphene.String(required=True),
+        preview_token=graphene.String(description="From the admin's Preview button."),
+    )
     articles = graphene.Field(
         ArticleConnection,
         required=True,
@@ -53,10 +58,17 @@ class ArticleQueries(graphene.ObjectType):
     sections = graphene.List(graphene.NonNull(Section), required=True)
 
     @staticmethod
-    def resolve_article(root: Any, info: Any, slug: str) -> dict[str, Any] | None:
+    def resolve_article(
+        root: Any, info: Any, slug: str, preview_token: str | None = None
+    ) -> dict[str, Any] | None:
         fields = _article_fields(info, ())
         actor = actor_from_request(info.context)
         visible = selectors.readable_articles(actor).filter(slug=slug)
+        if preview_token is not None:
+            draft = previews.previewed(preview_token, slug)
+            if draft is None:
+                return None
+            visible = Article.objects.filter(pk=draft.pk)
         rows = selectors.attach_related(list(selectors.article_rows(visible, fields)[:1]), fields)
         batch.remember(info, "article", [row["id"] for row in rows])
         return rows[0] if rows else None

@@ -78,7 +78,7 @@ class ArticleNode(graphene.ObjectType):
     section = graphene.Field(Section)
     tags = graphene.List(graphene.NonNull(Tag), required=True)
     cover_image = graphene.Field(CoverImage)
-    published_at = graphene.DateTime(required=True)
+    published_at = graphene.DateTime(description="Null only for a previewed draft.")
     updated_at = graphene.DateTime(required=True)
     reading_time_minutes = graphene.Int(required=True)
     word_count = graphene.Int(required=True)

@@ -162,6 +162,11 @@ FRONTEND_ARTICLE_URL: str = env(
     "FRONTEND_ARTICLE_URL", default="http://localhost:3000/{section}/{slug}"
 )
 FRONTEND_UNSECTIONED: str = env("FRONTEND_UNSECTIONED", default="news")
+# Where the admin's Preview button sends editors: {slug}, {token}, {id}.
+FRONTEND_PREVIEW_URL: str = env(
+    "FRONTEND_PREVIEW_URL", default="http://localhost:3000/preview/{slug}?token={token}"
+)
+PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 # Reading speed used for reading_time_minutes.
 READING_WORDS_PER_MINUTE: int = env.int("READING_WORDS_PER_MINUTE", default=230)
 

@@ -200,9 +200,9 @@ def test_bad_parameters_are_400_naming_the_parameter(client, params, field):
 
 def test_unknown_parameters_on_detail_are_400(client):
     article = ArticleFactory()
-    response = get(client, detail(article.slug), preview="x")
+    response = get(client, detail(article.slug), status="draft")
     assert response.status_code == 400
-    assert "preview" in response.json()["errors"]
+    assert "status" in response.json()["errors"]
 
 
 def test_pagination(client):
