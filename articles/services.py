@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cms import audit
 from cms.actors import Actor
 from cms.crawlers import is_crawler
 from cms.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
@@ -85,6 +86,7 @@ def article_create(
         try:
             with transaction.atomic():
                 article.save(force_insert=True)
+                audit.record(actor, "article.create", article)
                 if authors is None:
                     article_default_byline(article=article, actor=actor)
                 else:
@@ -137,6 +139,7 @@ def article_update(
         require(actor, Action.CHANGE, current)  # the locked row decides, not a stale copy
         article.version = current.version + 1
         article.save(update_fields=[*CONTENT_FIELDS, *_DERIVED_FIELDS, "version", "updated_at"])
+        audit.record(actor, "article.update", article)
         if authors is not None:
             set_byline(article, authors)
         if tags is not None:
@@ -211,6 +214,7 @@ def article_set_featured(*, article: Article, actor: Actor, featured: bool) -> A
         current.featured = featured
         current.version += 1
         current.save(update_fields=["featured", "version", "updated_at"])
+        audit.record(actor, "article.feature" if featured else "article.unfeature", current)
     _copy_state(current, article)
     return article
 
@@ -219,6 +223,7 @@ def article_delete(*, article: Article, actor: Actor) -> None:
     with transaction.atomic():
         current = _lock(article)
         require(actor, Action.DELETE, current)
+        audit.record(actor, "article.delete", current)
         current.delete()
 
 
@@ -279,12 +284,16 @@ def article_default_byline(*, article: Article, actor: Actor) -> None:
 def taxonomy_save(*, obj: Author | Section | Tag, actor: Actor) -> None:
     """Save an author profile, section or tag (validated already by the caller's form)."""
     require(actor, Action.CHANGE if obj.pk else Action.ADD, obj if obj.pk else type(obj))
-    obj.save()
+    with transaction.atomic():
+        obj.save()
+        audit.record(actor, f"{obj._meta.model_name}.save", obj)
 
 
 def taxonomy_delete(*, obj: Author | Section | Tag, actor: Actor) -> None:
     require(actor, Action.DELETE, obj)
-    obj.delete()
+    with transaction.atomic():
+        audit.record(actor, f"{obj._meta.model_name}.delete", obj)
+        obj.delete()
 
 
 def resolve_references(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -407,6 +416,7 @@ def _transition(
             fields.append("published_at")
         current.version += 1
         current.save(update_fields=fields)
+        audit.record(actor, f"article.{action}", current)
     _copy_state(current, article)
     return article
 

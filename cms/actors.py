@@ -21,6 +21,8 @@ class Actor:
     # None means "not narrowed by scopes" (a session user); a token actor lists its scopes.
     scopes: frozenset[str] | None = None
     is_system: bool = False
+    # The API token acted through, if any (for the audit log).
+    token_id: int | None = None
 
     @classmethod
     def anonymous(cls) -> Actor:
@@ -64,7 +66,7 @@ def actor_from_request(request: HttpRequest) -> Actor:
 
 def token_actor(request: HttpRequest, token: Any) -> Actor:
     """Record that ``request`` acts through ``token``: its owner, narrowed to its scopes."""
-    actor = Actor(user=token.owner, scopes=token.scope_set)
+    actor = Actor(user=token.owner, scopes=token.scope_set, token_id=token.pk)
     setattr(request, _REQUEST_ATTR, actor)
     request.user = token.owner
     return actor

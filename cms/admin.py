@@ -16,8 +16,9 @@ from django.http import HttpRequest
 from cms import scopes, tokens
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError
-from cms.models import ApiToken
+from cms.models import ApiToken, AuditEntry
 from cms.policy import Action, can, restrict
+from cms.roles import Role, has_role
 
 
 class PolicyModelAdmin(admin.ModelAdmin[Any]):
@@ -167,6 +168,33 @@ class ApiTokenAdmin(PolicyModelAdmin):
             request,
             queryset,
             Action.CHANGE,
-            lambda token, actor: tokens.token_revoke(token=token),
+            lambda token, actor: tokens.token_revoke(token=token, actor=actor),
             "revoked",
         )
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+    """Read-only: who changed what, and when. Editors and superusers read it."""
+
+    list_display = ("created_at", "actor", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor", "object_repr", "object_id")
+    date_hierarchy = "created_at"
+    fields = (*list_display, "object_id", "user", "token")
+    readonly_fields = fields
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, Role.EDITOR)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, Role.EDITOR)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

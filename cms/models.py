@@ -42,3 +42,29 @@ class ApiToken(models.Model):
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(s for s in self.scopes if s in scopes.ALL_SCOPES)
+
+
+class AuditEntry(models.Model):
+    """One write by a person or an integration: who, through what, did what, to what, when."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    actor = models.CharField(max_length=150, help_text="As it was at the time.")
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action} {self.object_repr}"

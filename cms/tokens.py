@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from cms import audit
 from cms import scopes as scope_names
+from cms.actors import Actor
 from cms.errors import DomainError, ValidationFailed
 from cms.models import ApiToken
 
@@ -61,11 +63,16 @@ def token_create(
     token.prefix, token.digest = prefix, _digest(secret)
     with transaction.atomic():
         token.save()
+        audit.record(Actor.for_user(owner), "apitoken.create", token)
     return token, f"{TOKEN_PREFIX}_{prefix}_{secret}"
 
 
-def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def token_revoke(*, token: ApiToken, actor: Actor | None = None) -> None:
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        audit.record(actor or Actor.system(), "apitoken.revoke", token)
 
 
 def authenticate(presented: str) -> ApiToken:

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from articles.models import Article
-from cms import ratelimit
+from cms import audit, ratelimit
 from cms.actors import Actor
 from cms.errors import NotFound, ValidationFailed
 from cms.policy import Action, require
@@ -202,6 +202,7 @@ def comment_moderate(*, comment: Comment, actor: Actor, status: CommentStatus) -
             current.moderated_by = actor.user
             current.moderated_at = timezone.now()
             current.save(update_fields=["status", "moderated_by", "moderated_at"])
+            audit.record(actor, f"comment.{status}", current)
             recount_comments([current.article_id])
     for name in ("status", "moderated_by", "moderated_at"):
         setattr(comment, name, getattr(current, name))
@@ -216,6 +217,7 @@ def comment_delete(*, comment: Comment, actor: Actor) -> None:
         if current is None:
             return
         require(actor, Action.DELETE, current)
+        audit.record(actor, "comment.delete", current)
         current.delete()
         recount_comments([comment.article_id])
 

@@ -1,0 +1,82 @@
+"""Every editorial write records who (user or token), what and when, whatever the adapter."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from articles.models import ArticleStatus
+from cms import scopes, tokens
+from cms.models import AuditEntry
+from comments.models import CommentStatus
+from tests.api import gql
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def entries():
+    return list(AuditEntry.objects.order_by("id").values_list("action", "object_repr"))
+
+
+def test_admin_writes_are_logged(client, editor):
+    draft = ArticleFactory(status=ArticleStatus.DRAFT, title="Ferry")
+    client.force_login(editor)
+    client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+    )
+    entry = AuditEntry.objects.get(action="article.publish")
+    assert entry.user == editor
+    assert entry.token is None
+    assert entry.object_repr == "Ferry"
+    assert entry.object_id == str(draft.pk)
+
+
+def test_rest_writes_through_a_token_name_the_token(editor):
+    token, plaintext = tokens.token_create(
+        owner=editor, name="wire", scopes=list(scopes.ALL_SCOPES)
+    )
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    response = client.post(
+        "/api/v1/articles/", json.dumps({"title": "Wire copy"}), content_type="application/json"
+    )
+    assert response.status_code == 201
+    entry = AuditEntry.objects.get(action="article.create")
+    assert entry.user == editor
+    assert entry.token == token
+    assert f"API token {token.pk}" in entry.actor
+
+
+def test_graphql_moderation_is_logged(editor):
+    comment = CommentFactory(status=CommentStatus.PENDING)
+    _, plaintext = tokens.token_create(owner=editor, name="mod", scopes=[scopes.COMMENTS_MODERATE])
+    from graphql_relay import to_global_id
+
+    node_id = to_global_id("Comment", comment.pk)
+    mutation = (
+        'mutation($id: ID!) { moderateComment(id: $id, status: "approved") { errors { code } } }'
+    )
+    gql(Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}"), mutation, {"id": node_id})
+    assert ("comment.approved", str(comment)) in entries()
+
+
+def test_refused_writes_leave_no_entry(client, contributor):
+    draft = ArticleFactory(status=ArticleStatus.DRAFT)
+    client.force_login(contributor)
+    client.post(
+        "/admin/articles/article/",
+        {"action": "publish_selected", "_selected_action": [draft.pk]},
+    )
+    assert not AuditEntry.objects.filter(action="article.publish").exists()
+
+
+def test_the_log_is_read_only_and_for_editors(client, editor, author):
+    ArticleFactory()
+    client.force_login(author)
+    assert client.get("/admin/cms/auditentry/").status_code == 403
+    client.force_login(editor)
+    assert client.get("/admin/cms/auditentry/").status_code == 200
+    assert client.get("/admin/cms/auditentry/add/").status_code == 403
