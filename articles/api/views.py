@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.views import ReadViewSet, parse_fields
 from cms.media import site_base
+from cms.policy import Action, can
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
@@ -73,7 +74,11 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
 
     def get_fields(self) -> tuple[str, ...]:
         default = LIST_FIELDS if self.action == "list" else selectors.ARTICLE_FIELDS
-        return parse_fields(self.request, allowed=selectors.ARTICLE_FIELDS, default=default)
+        fields = parse_fields(self.request, allowed=selectors.ARTICLE_FIELDS, default=default)
+        if can(self.actor, Action.CHANGE, Article):
+            # Privileged readers (people and tokens that may edit) also see these.
+            fields = (*fields, "status", "version")
+        return fields
 
     def get_queryset(self) -> QuerySet[Article]:
         return selectors.readable_articles(self.actor)

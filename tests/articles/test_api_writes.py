@@ -159,3 +159,15 @@ def test_session_writes_need_the_csrf_token(editor):
     response = send(csrf_client, "post", "/api/v1/articles/", {"title": "x"})
     assert response.status_code == 403
     assert not Article.objects.exists()
+
+
+def test_privileged_readers_also_see_status_and_version(editor, client):
+    ArticleFactory(slug="live")
+    public = client.get("/api/v1/articles/live/").json()
+    assert "status" not in public
+    assert "version" not in public
+    privileged = api(editor, [scopes.CONTENT_WRITE]).get("/api/v1/articles/live/").json()
+    assert privileged["status"] == "published"
+    assert privileged["version"] == 1
+    reader_token = api(editor, [scopes.CONTENT_READ]).get("/api/v1/articles/").json()
+    assert "status" not in reader_token["results"][0]
