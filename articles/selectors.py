@@ -266,6 +266,11 @@ def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
     return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
 
 
+# "Most read" looks back at most this many days, and by default this many.
+MOST_READ_MAX_DAYS: Final = 90
+MOST_READ_DEFAULT_DAYS: Final = 7
+
+
 def most_read(*, days: int, limit: int) -> list[tuple[int, int]]:
     """(article id, views in the last ``days`` days) of the most read live articles."""
     since = timezone.now().date() - timedelta(days=days - 1)

@@ -8,7 +8,6 @@ and a cascade (deleting a thread) cannot leave it wrong.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +25,7 @@ from cms.policy import Action, require
 from cms.privacy import hash_ip
 from cms.sanitize import sanitize_comment_html
 
-from . import spam
+from . import form_tokens, spam
 from .models import MAX_DEPTH, Comment, CommentStatus
 
 MAX_BODY_LENGTH = 5000
@@ -71,15 +70,24 @@ def comment_submit(
     author_name: str,
     author_email: str,
     body: str,
-    parent: Comment | None = None,
+    parent_id: int | None = None,
     ip_address: str,
     actor: Actor,
     honeypot: str = "",
-    form_started_at: datetime | None = None,
+    form_token: str | None = None,
 ) -> Comment:
     """A reader's comment, from REST or GraphQL: rate-limited per address and per email,
     checked for spam (stored as ``spam``, never dropped), pending unless the commenter has
-    been approved before and COMMENTS_AUTO_APPROVE_RETURNING is on."""
+    been approved before and COMMENTS_AUTO_APPROVE_RETURNING is on.
+
+    ``parent_id`` names the comment replied to (0 or a foreign id is refused);
+    ``form_token`` is the one handed out with the thread (``comments.form_tokens``)."""
+    parent = None
+    if parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, article=article).first()
+        if parent is None:
+            raise ValidationFailed({"parent_id": ["No such comment on this article."]})
+    form_started_at = form_tokens.started_at(form_token, article.pk) if form_token else None
     ratelimit.hit("comments:ip", ip_address, settings.COMMENTS_RATE_LIMITS_PER_IP)
     email = (author_email or "").strip().lower()
     if email:

@@ -146,7 +146,12 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     @extend_schema(
         summary="Most read published articles over the last N days",
         parameters=[
-            OpenApiParameter("days", OpenApiTypes.INT, description="1 to 90 (default 7)."),
+            OpenApiParameter(
+                "days",
+                OpenApiTypes.INT,
+                description=f"1 to {selectors.MOST_READ_MAX_DAYS} "
+                f"(default {selectors.MOST_READ_DEFAULT_DAYS}).",
+            ),
             OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 100 (default 10)."),
             FIELDS_PARAM,
         ],
@@ -154,7 +159,12 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def popular(self, request: Request) -> Response:
-        days = _bounded(request, "days", default=7, maximum=90)
+        days = _bounded(
+            request,
+            "days",
+            default=selectors.MOST_READ_DEFAULT_DAYS,
+            maximum=selectors.MOST_READ_MAX_DAYS,
+        )
         limit = _bounded(request, "limit", default=10, maximum=settings.API_MAX_PAGE_SIZE)
         fields = self.get_fields()
         ranked = selectors.most_read(days=days, limit=limit)

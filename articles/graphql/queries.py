@@ -50,7 +50,10 @@ class ArticleQueries(graphene.ObjectType):
     popular_articles = graphene.List(
         graphene.NonNull(ArticleNode),
         required=True,
-        days=graphene.Int(default_value=7, description="1 to 90."),
+        days=graphene.Int(
+            default_value=selectors.MOST_READ_DEFAULT_DAYS,
+            description=f"1 to {selectors.MOST_READ_MAX_DAYS}.",
+        ),
         first=graphene.Int(default_value=10, description="1 to 100."),
         description="The most read published articles over the last `days` days.",
     )
@@ -112,9 +115,10 @@ class ArticleQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_popular_articles(root: Any, info: Any, days: int, first: int) -> Any:
-        if not 1 <= days <= 90:
+        if not 1 <= days <= selectors.MOST_READ_MAX_DAYS:
             raise GraphQLError(
-                "days must be from 1 to 90.", extensions={"code": "BAD_USER_INPUT", "field": "days"}
+                f"days must be from 1 to {selectors.MOST_READ_MAX_DAYS}.",
+                extensions={"code": "BAD_USER_INPUT", "field": "days"},
             )
         error = page_size_error(first)
         if error is not None:

@@ -19,7 +19,6 @@ from articles.selectors import readable_articles
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.pagination import PageNumberPagination
 from cms.api.views import ReadViewSet
-from cms.errors import ValidationFailed
 from cms.policy import Action, can, restrict
 from cms.ratelimit import client_ip
 
@@ -96,24 +95,16 @@ class ArticleCommentViewSet(ReadViewSet):
         submission = CommentSubmissionSerializer(data=request.data)
         submission.is_valid(raise_exception=True)
         data = submission.validated_data
-        parent = None
-        if data.get("parent_id") is not None:
-            parent = Comment.objects.filter(pk=data["parent_id"], article=article).first()
-            if parent is None:
-                raise ValidationFailed({"parent_id": ["No such comment on this article."]})
-        started = None
-        if data.get("form_token"):
-            started = form_tokens.started_at(data["form_token"], article.pk)
         comment = services.comment_submit(
             article=article,
             author_name=data["author_name"],
             author_email=data["author_email"],
             body=data["body"],
-            parent=parent,
+            parent_id=data.get("parent_id"),
             ip_address=client_ip(request),
             actor=self.actor,
             honeypot=data.get("website", ""),
-            form_started_at=started,
+            form_token=data.get("form_token"),
         )
         return Response(
             {"id": comment.pk, "status": comment.status},

@@ -15,7 +15,7 @@ from cms.policy import Action, can
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
-from .. import form_tokens, services
+from .. import services
 from ..models import Comment, CommentStatus
 
 
@@ -51,26 +51,20 @@ class SubmitComment(graphene.Mutation):
             article = readable_articles(actor).filter(slug=input.article_slug).first()
             if article is None:
                 raise NotFound("No published article has that address.", field="article_slug")
-            parent = None
+            parent_id = None
             if input.parent_id:
                 kind, raw_id = _decode(input.parent_id)
-                if kind == "Comment" and raw_id:
-                    parent = Comment.objects.filter(pk=raw_id, article=article).first()
-                if parent is None:
-                    raise ValidationFailed({"parent_id": ["No such comment on this article."]})
-            started = (
-                form_tokens.started_at(input.form_token, article.pk) if input.form_token else None
-            )
+                parent_id = int(raw_id) if kind == "Comment" and raw_id else 0  # 0: no such
             comment = services.comment_submit(
                 article=article,
                 author_name=input.author_name,
                 author_email=input.author_email,
                 body=input.body,
-                parent=parent,
+                parent_id=parent_id,
                 ip_address=client_ip(request),
                 actor=actor,
                 honeypot=input.website or "",
-                form_started_at=started,
+                form_token=input.form_token,
             )
         except DomainError as error:
             return SubmitComment(comment=None, errors=field_errors(error))
