@@ -21,6 +21,13 @@ class DomainError(Exception):
         self.field = field
 
 
+class NotAuthenticated(DomainError):
+    """The action needs credentials (an API token or a signed-in session) and none came."""
+
+    code = "not_authenticated"
+    status = 401
+
+
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403

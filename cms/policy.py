@@ -11,10 +11,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 
+from cms import scopes
 from cms.actors import Actor
-from cms.errors import PermissionDenied
+from cms.errors import NotAuthenticated, PermissionDenied
 
 M = TypeVar("M", bound=Model)
 
@@ -89,3 +91,29 @@ def restrict(actor: Actor, action: Action, queryset: QuerySet[M]) -> QuerySet[M]
 def editable_by(actor: Actor, model: type[M]) -> QuerySet[M]:
     """Every object of ``model`` the actor may change."""
     return restrict(actor, Action.CHANGE, model._default_manager.all())
+
+
+def may_read_content(actor: Actor) -> bool:
+    """May ``actor`` use the reader-facing API at all: read published content, post comments
+    and register views?
+
+    Open to everyone by default. A deployment without a public API (``API_PUBLIC_READS`` off,
+    e.g. a site rendered server-side) admits only the system, signed-in staff and tokens with
+    ``content:read``. With the API open, a token needs no scope to read what anyone may.
+    """
+    if settings.API_PUBLIC_READS:
+        return True
+    return actor.is_authenticated and actor.has_scope(scopes.CONTENT_READ)
+
+
+def require_content_read(actor: Actor) -> None:
+    """Raise :class:`NotAuthenticated` (no credentials) or :class:`PermissionDenied` (a token
+    without ``content:read``) unless :func:`may_read_content` allows it."""
+    if may_read_content(actor):
+        return
+    if not actor.is_authenticated:
+        raise NotAuthenticated(
+            "This API is not public: send a token with the content:read scope "
+            "(Authorization: Bearer ...)."
+        )
+    raise PermissionDenied("Reading content needs the content:read scope.")

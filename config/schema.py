@@ -17,4 +17,7 @@ class Mutation(ArticleMutations, ArticleWriteMutations, CommentMutations, graphe
     pass
 
 
+# The mutations readers send (anonymously, on a public API); they close with the public API.
+READER_MUTATIONS = frozenset({"submitComment", "registerView"})
+
 schema = graphene.Schema(query=Query, mutation=Mutation, types=[CommentNode])

@@ -11,7 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cms import views as cms_views
 from cms.api.errors import api_not_found, api_server_error
 from cms.graphql.view import BylineGraphQLView
-from config.schema import schema
+from config.schema import READER_MUTATIONS, schema
 
 admin.site.site_header = "Byline"
 admin.site.site_title = "Byline"
@@ -24,7 +24,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # GraphiQL (the in-browser IDE) only while developing.
-    path("graphql/", BylineGraphQLView.as_view(schema=schema, graphiql=settings.DEBUG)),
+    path(
+        "graphql/",
+        BylineGraphQLView.as_view(
+            schema=schema, graphiql=settings.DEBUG, reader_mutations=READER_MUTATIONS
+        ),
+    ),
     path("admin/", admin.site.urls),
     path("healthz/", cms_views.healthz, name="healthz"),
     path("readyz/", cms_views.readyz, name="readyz"),

@@ -71,6 +71,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
     lookup_field = "slug"
+    reader_actions = frozenset({"list", "retrieve", "popular", "views"})
 
     def get_fields(self) -> tuple[str, ...]:
         default = LIST_FIELDS if self.action == "list" else selectors.ARTICLE_FIELDS

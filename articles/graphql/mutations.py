@@ -8,7 +8,7 @@ import graphene
 from graphql_relay import to_global_id
 
 from cms.actors import Actor, actor_from_request
-from cms.errors import DomainError, NotFound
+from cms.errors import DomainError, NotAuthenticated, NotFound
 from cms.graphql.errors import FieldError, field_errors
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
@@ -93,7 +93,7 @@ class EditedArticle(graphene.ObjectType):
 def _actor(info: Any) -> Actor:
     actor = actor_from_request(info.context)
     if not actor.is_authenticated:
-        raise NotAuthenticatedError("Send an API token (Authorization: Bearer ...).")
+        raise NotAuthenticated("Send an API token (Authorization: Bearer ...).")
     return actor
 
 
@@ -102,11 +102,6 @@ def _target(actor: Actor, slug: str) -> Article:
     if article is None:
         raise NotFound("No article you can see has that slug.", field="slug")
     return article
-
-
-class NotAuthenticatedError(DomainError):
-    code = "not_authenticated"
-    status = 401
 
 
 def _content(input: ArticleInput | None) -> dict[str, Any]:

@@ -74,6 +74,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         refusal = Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
         if isinstance(exc, RateLimited):
             refusal["Retry-After"] = str(exc.retry_after)
+        if exc.status == 401:
+            refusal["WWW-Authenticate"] = 'Bearer realm="api"'
         return refusal
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.viewsets import GenericViewSet
 
 from cms.actors import Actor, actor_from_request
+from cms.policy import require_content_read
 
 
 class StrictQueryParamsMixin:
@@ -45,8 +46,15 @@ class StrictQueryParamsMixin:
 
 
 class ReadViewSet(StrictQueryParamsMixin, GenericViewSet):
+    # The actions that serve readers: content, and readers' own comments and views. They
+    # close with the rest of the public API (``cms.policy.may_read_content``); other actions
+    # (writes, moderation) answer to their own scopes.
+    reader_actions: frozenset[str] = frozenset({"list", "retrieve"})
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
+        super().initial(request, *args, **kwargs)  # authenticates
+        if self.action in self.reader_actions:
+            require_content_read(self.actor)
         self.check_query_params(request)
 
     @property

@@ -21,8 +21,13 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
     OperationType,
     execute,
     get_operation_ast,
@@ -34,9 +39,10 @@ from graphql.error import GraphQLSyntaxError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from cms import tokens
-from cms.actors import token_actor
+from cms.actors import actor_from_request, token_actor
 from cms.errors import DomainError
 from cms.graphql import limits
+from cms.policy import require_content_read
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +100,35 @@ def prepare(
     return document, tuple(errors)
 
 
+def root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> set[str]:
+    """The names of the root fields an operation selects, through fragments too."""
+    fragments = {
+        node.name.value: node
+        for node in document.definitions
+        if isinstance(node, FragmentDefinitionNode)
+    }
+    names: set[str] = set()
+    pending = list(operation.selection_set.selections)
+    while pending:
+        selection = pending.pop()
+        if isinstance(selection, FieldNode):
+            names.add(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            pending.extend(selection.selection_set.selections)
+        elif isinstance(selection, FragmentSpreadNode):
+            # Validation has already refused unknown and cyclic fragments.
+            pending.extend(fragments[selection.name.value].selection_set.selections)
+    return names
+
+
+class _Refused(Exception):
+    """Raised during execution to answer with a top-level error and an HTTP status."""
+
+    def __init__(self, error: DomainError):
+        super().__init__(error.message)
+        self.error = error
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class BylineGraphQLView(GraphQLView):
     """POST (or GET for queries) ``{query, variables, operationName}``.
@@ -103,7 +138,16 @@ class BylineGraphQLView(GraphQLView):
       view is exempted from the middleware only so that it can make that distinction.
     * Limits: body size, tokens, depth, aliases and page sizes are checked before execution.
     * Introspection follows GRAPHQL_INTROSPECTION (on with DEBUG); batches are refused.
+    * Reads (every query) and ``reader_mutations`` (readers' comments and views) close with
+      the public API: see ``cms.policy.may_read_content``. Other mutations check their own
+      scopes.
     """
+
+    reader_mutations: frozenset[str] = frozenset()
+
+    def __init__(self, *, reader_mutations: frozenset[str] = frozenset(), **kwargs: Any):
+        super().__init__(**kwargs)  # graphene's view names its own keyword arguments
+        self.reader_mutations = reader_mutations
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated:
@@ -126,7 +170,15 @@ class BylineGraphQLView(GraphQLView):
             return self._refuse("Requests may not contain NUL characters.", "BAD_USER_INPUT", 400)
         if request.body.lstrip()[:1] == b"[":
             return self._refuse("Batched requests are not supported.", limits.BATCH, 400)
-        return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except _Refused as refused:
+            response = self._refuse(
+                refused.error.message, refused.error.code.upper(), refused.error.status
+            )
+            if refused.error.status == 401:
+                response["WWW-Authenticate"] = 'Bearer realm="api"'
+            return response
 
     def _refuse(self, message: str, code: str, status: int) -> JsonResponse:
         body = {"errors": [{"message": message, "extensions": {"code": code}}]}
@@ -166,6 +218,14 @@ class BylineGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseNotAllowed(["POST"], "Send mutations with POST."))
+        if operation is not None and (
+            operation.operation == OperationType.QUERY
+            or root_fields(document, operation) & self.reader_mutations
+        ):
+            try:
+                require_content_read(actor_from_request(request))
+            except DomainError as error:
+                raise _Refused(error) from None
         try:
             return execute(  # type: ignore[return-value] # no async resolvers here
                 schema,

@@ -63,6 +63,7 @@ class ThreadPagination(PageNumberPagination):
 class ArticleCommentViewSet(ReadViewSet):
     serializer_class = CommentSerializer
     pagination_class = ThreadPagination
+    reader_actions = frozenset({"list", "create"})
     queryset = Comment.objects.none()  # documents the model; list() reads through selectors
 
     def get_article(self) -> Article:
@@ -132,6 +133,7 @@ class ModerationViewSet(ReadViewSet):
 
     serializer_class = ModeratedCommentSerializer
     extra_query_params = ("status", "article")
+    reader_actions = frozenset()  # the moderation queue answers to comments:moderate
 
     def _moderator(self) -> None:
         if not self.actor.is_authenticated:

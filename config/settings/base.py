@@ -171,6 +171,9 @@ PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 READING_WORDS_PER_MINUTE: int = env.int("READING_WORDS_PER_MINUTE", default=230)
 
 # --- REST API -------------------------------------------------------------------------------
+# Off: reading content, posting comments and counting views over REST and GraphQL need a
+# signed-in session or an API token with content:read (for sites rendered server-side).
+API_PUBLIC_READS: bool = env.bool("API_PUBLIC_READS", default=True)
 API_PAGE_SIZE: int = env.int("API_PAGE_SIZE", default=20)
 API_MAX_PAGE_SIZE: int = env.int("API_MAX_PAGE_SIZE", default=100)
 # Shared caches (a CDN) may keep anonymous API reads this long, then serve them stale while
