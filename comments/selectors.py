@@ -8,8 +8,26 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from articles.models import Article
+from cms.actors import Actor
+from cms.errors import NotAuthenticated, PermissionDenied
+from cms.policy import Action, can, restrict
 
 from .models import Comment
+
+
+def moderation_queue(actor: Actor) -> QuerySet[Comment]:
+    """Comments in every status, newest first, for those who may moderate; anyone else is
+    refused here (401 without credentials, 403 without the role or the scope), so that REST
+    and GraphQL answer alike."""
+    if not actor.is_authenticated:
+        raise NotAuthenticated("Send an API token (Authorization: Bearer ...).")
+    if not can(actor, Action.MODERATE, Comment):
+        raise PermissionDenied("Moderating comments needs an editor's comments:moderate scope.")
+    return (
+        restrict(actor, Action.MODERATE, Comment.objects.all())
+        .select_related("article")
+        .order_by("-created_at", "-id")
+    )
 
 
 def thread_for(article: Article) -> QuerySet[Comment]:

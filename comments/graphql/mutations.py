@@ -11,12 +11,11 @@ from articles.selectors import readable_articles
 from cms.actors import actor_from_request
 from cms.errors import DomainError, NotFound, ValidationFailed
 from cms.graphql.errors import FieldError, field_errors
-from cms.policy import Action, can
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
-from .. import services
-from ..models import Comment, CommentStatus
+from .. import selectors, services
+from ..models import CommentStatus
 
 
 class SubmitCommentInput(graphene.InputObjectType):
@@ -94,14 +93,13 @@ class ModerateComment(graphene.Mutation):
     def mutate(root: Any, info: Any, id: str, status: str) -> ModerateComment:
         actor = actor_from_request(info.context)
         try:
+            queue = selectors.moderation_queue(actor)
+            kind, raw_id = _decode(id)
+            comment = queue.filter(pk=raw_id).first() if kind == "Comment" and raw_id else None
+            if comment is None:
+                raise NotFound("No comment you may moderate has that ID.", field="id")
             if status not in CommentStatus.values:
                 raise ValidationFailed({"status": [f"One of: {', '.join(CommentStatus.values)}."]})
-            kind, raw_id = _decode(id)
-            comment = (
-                Comment.objects.filter(pk=raw_id).first() if kind == "Comment" and raw_id else None
-            )
-            if comment is None or not can(actor, Action.MODERATE, comment):
-                raise NotFound("No comment you may moderate has that ID.", field="id")
             services.comment_moderate(comment=comment, actor=actor, status=CommentStatus(status))
         except DomainError as error:
             return ModerateComment(comment=None, errors=field_errors(error))
