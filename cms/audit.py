@@ -11,8 +11,11 @@ from cms.models import AuditEntry
 
 
 def record(actor: Actor, action: str, obj: Model) -> None:
-    """Note that ``actor`` did ``action`` (e.g. "article.publish") to ``obj``. Readers'
-    comments and views are not logged here: they are the comment table and the counters."""
+    """Note that ``actor`` did ``action`` (e.g. "article.publish") to ``obj``.
+
+    Readers' views are not logged: they are counters, deduplicated per reader and day, and a
+    row per view would outgrow everything else. Readers' comments are (as "anonymous").
+    """
     label = str(actor)
     if actor.token_id is not None:
         label = f"{label} (API token {actor.token_id})"

@@ -194,6 +194,9 @@ def _store(
             spam_reason=spam_reason[:60],
             ip_hash=hash_ip(ip_address),
         )
+        # Who posted it: "anonymous" for readers, the user or token otherwise (a closed API's
+        # front-end posts through its token). No email or address goes into the log.
+        audit.record(actor, "comment.create", comment)
         if status == CommentStatus.APPROVED:
             recount_comments([article.pk])
     return comment

@@ -80,3 +80,44 @@ def test_the_log_is_read_only_and_for_editors(client, editor, author):
     client.force_login(editor)
     assert client.get("/admin/cms/auditentry/").status_code == 200
     assert client.get("/admin/cms/auditentry/add/").status_code == 403
+
+
+def test_readers_comments_are_logged_without_personal_data(client, editor):
+    from comments import form_tokens
+
+    article = ArticleFactory(slug="live")
+    submission = {
+        "author_name": "Ann",
+        "author_email": "ann@example.com",
+        "body": "Well said.",
+        "form_token": form_tokens.issue(article.pk),
+    }
+    response = client.post(
+        "/api/v1/articles/live/comments/",
+        json.dumps(submission),
+        content_type="application/json",
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 201
+    entry = AuditEntry.objects.get(action="comment.create")
+    assert (entry.user, entry.token, entry.actor) == (None, None, "anonymous")
+    assert entry.object_id == str(response.json()["id"])
+    logged = json.dumps(list(AuditEntry.objects.values()), default=str)
+    assert "ann@example.com" not in logged
+    assert "203.0.113.9" not in logged
+    _, plaintext = tokens.token_create(owner=editor, name="site", scopes=[scopes.CONTENT_READ])
+    _, body = gql(
+        Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}"),
+        'mutation { submitComment(input: {articleSlug: "live", authorName: "Bo", '
+        'authorEmail: "bo@example.com", body: "Hm."}) { errors { code } } }',
+    )
+    assert body["data"]["submitComment"]["errors"] == []
+    by_token = AuditEntry.objects.filter(action="comment.create").latest("id")
+    assert by_token.user == editor
+    assert by_token.token is not None
+
+
+def test_readers_views_are_counted_not_logged(client):
+    ArticleFactory(slug="live")
+    assert client.post("/api/v1/articles/live/views/").status_code == 200
+    assert not AuditEntry.objects.exists()
