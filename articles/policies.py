@@ -9,8 +9,9 @@ Roles (``cms.roles``):
 * Editor: everything, on every article, including featuring.
 
 An article is "own" when the user created it or is credited in its byline through their
-author profile. Anyone may read live articles; drafts are read by those who may edit them
-(and by editors). A token actor needs the scope that matches the action as well.
+author profile. Anyone may read live articles. Unpublished work is previewed by every role on
+its own articles, and by editors on all; a token needs ``content:preview`` for that. A token
+actor needs the scope that matches the action as well.
 """
 
 from __future__ import annotations
@@ -58,16 +59,16 @@ class ArticlePolicy(ModelPolicy[Article]):
     def allows(self, actor: Actor, action: Action, obj: Article | None) -> bool:
         if action == Action.VIEW and obj is not None and obj.is_live:
             return True
+        if action == Action.VIEW and obj is None:
+            return True  # anyone may read live articles
         role = role_of(actor.user)
         if role is None:
-            return action == Action.VIEW and obj is None  # anyone may read live articles
-        if action == Action.VIEW:
-            # Reading unpublished work needs the preview scope when acting through a token.
-            if obj is None:
-                return True
+            return False
+        if action in (Action.VIEW, Action.PREVIEW):
+            # Unpublished work (a VIEW that is not of a live article is a preview).
             if not actor.has_scope(scopes.CONTENT_PREVIEW):
                 return False
-            return role == Role.EDITOR or self._owns(actor, obj)
+            return obj is None or role == Role.EDITOR or self._owns(actor, obj)
         scope = _SCOPE_FOR.get(action)
         if scope is None or not actor.has_scope(scope):
             return False  # not an action on articles
@@ -88,12 +89,13 @@ class ArticlePolicy(ModelPolicy[Article]):
         qs: ArticleQuerySet = queryset  # type: ignore[assignment]
         user = actor.user
         role = role_of(user)
-        if action == Action.VIEW:
+        if action in (Action.VIEW, Action.PREVIEW):
+            live = qs.published() if action == Action.VIEW else qs.none()
             if user is None or role is None or not actor.has_scope(scopes.CONTENT_PREVIEW):
-                return qs.published()
+                return live
             if role == Role.EDITOR:
                 return qs
-            return qs.published() | qs.owned_by(user)
+            return live | qs.owned_by(user)
         scope = _SCOPE_FOR.get(action)
         if user is None or role is None or scope is None or not actor.has_scope(scope):
             return qs.none()

@@ -72,7 +72,11 @@ _COLUMNS: Final = {
     "url": ("published_at", "section__slug"),
     "authors": (),
     "tags": (),
+    # Whether a privileged row is live decides how it may be cached.
+    "status": ("status", "published_at"),
 }  # fmt: skip
+# Editorial state, shown to those who may edit or preview (``sees_editorial_state``).
+PRIVILEGED_FIELDS: Final = (*ARTICLE_FIELDS, "status", "version")
 # Always read: identity, and what HTTP caches key their ETags on.
 STATE_COLUMNS: Final = ("id", "slug", "version", "updated_at", "view_count", "comment_count")
 SEARCH_CONFIG: Final = "english"  # must match the generated column (migration 0002)
@@ -82,21 +86,50 @@ Row = dict[str, Any]
 
 
 def readable_articles(actor: Actor) -> QuerySet[Article]:
-    """The articles the public APIs serve to ``actor``: live ones it may see.
+    """The articles the public listings serve to ``actor``: live ones.
 
-    Signed-in staff see drafts in the admin; over the APIs, unpublished work is read only
-    through previews, so every representation has a publication date.
+    Listings, search, feeds and counts hold only live articles for everyone, so every item in
+    them has a publication date. Unpublished work is read one article at a time
+    (:func:`retrievable_articles`) or through a preview token.
     """
     return Article.objects.visible_to(actor).published()
 
 
-def article_for_editing(actor: Actor, slug: str) -> Article | None:
-    """The article an API write names, if the actor may see or change it (else None, so
-    adapters answer "not found" rather than confirm that a draft exists)."""
+def retrievable_articles(actor: Actor) -> QuerySet[Article]:
+    """The articles ``actor`` may read one at a time by address: live ones, plus the
+    unpublished work the policy lets it preview (its own; all for editors; a token needs
+    ``content:preview``)."""
+    return Article.objects.visible_to(actor)
+
+
+def sees_editorial_state(actor: Actor) -> bool:
+    """Does ``actor`` see ``status`` and ``version``: may it edit or preview any article?"""
+    return can(actor, Action.CHANGE, Article) or can(actor, Action.PREVIEW, Article)
+
+
+def is_live_row(row: Row) -> bool:
+    """Is a row loaded with ``status`` live? (Rows without it come from live-only queries.)"""
+    if "status" not in row:
+        return True
+    published_at = row["published_at"]
+    return (
+        row["status"] in LIVE_STATUSES
+        and published_at is not None
+        and published_at <= timezone.now()
+    )
+
+
+def article_for_editing(actor: Actor, slug: str, action: Action) -> Article | None:
+    """The article an API write names, if the actor may see it or take ``action`` on it
+    (else None, so adapters answer "not found" rather than confirm that a draft exists).
+
+    ``action`` matters for tokens: one with only ``content:publish`` cannot read drafts, yet
+    may publish them.
+    """
     article = Article.objects.filter(slug=slug).first()
     if article is None:
         return None
-    if can(actor, Action.VIEW, article) or can(actor, Action.CHANGE, article):
+    if can(actor, Action.VIEW, article) or can(actor, action, article):
         return article
     return None
 

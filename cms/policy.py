@@ -23,6 +23,7 @@ M = TypeVar("M", bound=Model)
 
 class Action(StrEnum):
     VIEW = "view"
+    PREVIEW = "preview"  # read unpublished work (drafts, scheduled, archived)
     ADD = "add"
     CHANGE = "change"
     DELETE = "delete"

@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.views import ReadViewSet, parse_fields
 from cms.media import site_base
-from cms.policy import Action, can
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
@@ -76,8 +75,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     def get_fields(self) -> tuple[str, ...]:
         default = LIST_FIELDS if self.action == "list" else selectors.ARTICLE_FIELDS
         fields = parse_fields(self.request, allowed=selectors.ARTICLE_FIELDS, default=default)
-        if can(self.actor, Action.CHANGE, Article):
-            # Privileged readers (people and tokens that may edit) also see these.
+        if selectors.sees_editorial_state(self.actor):
             fields = (*fields, "status", "version")
         return fields
 
@@ -127,14 +125,24 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         if "preview" in request.query_params:
             return self._preview(request.query_params["preview"], kwargs["slug"])
         fields = self.get_fields()
-        matches = self.get_queryset().filter(slug=kwargs["slug"])
+        matches = selectors.retrievable_articles(self.actor).filter(slug=kwargs["slug"])
         rows = selectors.attach_related(list(selectors.article_rows(matches, fields)[:1]), fields)
         if not rows:
             raise Http404
-        etag = make_etag(("article", fields, rows[0]))
+        row = rows[0]
+        if "version" in fields:
+            # Editors' integrations send this ETag back in If-Match to edit what they read.
+            digest = make_etag(("article", fields, media_base(request), row))
+            etag = writes.version_etag(row["version"], digest[3:-1])
+        else:
+            etag = make_etag(("article", fields, row))
         if is_fresh(request, etag):
-            return not_modified(request, etag)
-        return with_cache_headers(Response(self.represent(rows, fields)[0]), request, etag)
+            response = not_modified(request, etag)
+        else:
+            response = with_cache_headers(Response(self.represent(rows, fields)[0]), request, etag)
+        if not selectors.is_live_row(row):
+            response["Cache-Control"] = "private, no-store"  # unpublished work
+        return response
 
     def _preview(self, token: str, slug: str) -> Response:
         """The current draft behind a preview token, never cached anywhere."""

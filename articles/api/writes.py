@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import Http404
@@ -15,12 +16,13 @@ from rest_framework.response import Response
 from cms.api.views import ReadViewSet
 from cms.errors import DomainError
 from cms.media import site_base
+from cms.policy import Action
 
 from .. import selectors, services
 from ..models import Article
 from .serializers import ArticleSerializer, represent_article
 
-PRIVILEGED_FIELDS = (*selectors.ARTICLE_FIELDS, "status", "version")
+PRIVILEGED_FIELDS = selectors.PRIVILEGED_FIELDS
 
 
 class PreconditionRequired(DomainError):
@@ -66,8 +68,14 @@ class PublishInputSerializer(serializers.Serializer):
     )
 
 
-def version_etag(version: int) -> str:
-    return f'"v{version}"'
+def version_etag(version: int, digest: str = "") -> str:
+    """The ETag of a privileged representation: ``"v<version>"``, then (on reads) a digest of
+    the body, so that a 304 is exact while If-Match compares only the version: a view or a
+    comment counted since is not an edit."""
+    return f'"v{version}-{digest}"' if digest else f'"v{version}"'
+
+
+_VERSION_ETAG = re.compile(r'(?:W/)?"v([0-9]{1,9})(?:-[0-9a-f]+)?"')
 
 
 def expected_version(request: Request) -> int:
@@ -77,10 +85,10 @@ def expected_version(request: Request) -> int:
         raise PreconditionRequired(
             "Send If-Match with the ETag of the version you edited.", field="If-Match"
         )
-    value = header.strip().removeprefix("W/").strip('"')
-    if not (value.startswith("v") and value[1:].isascii() and value[1:].isdigit()):
+    match = _VERSION_ETAG.fullmatch(header.strip())
+    if match is None:
         raise ValidationError({"If-Match": ["Use the ETag from the article's response."]})
-    return int(value[1:])
+    return int(match.group(1))
 
 
 def privileged(article: Article, base: str) -> dict[str, Any]:
@@ -97,9 +105,9 @@ class ArticleWriteViewSet(ReadViewSet):
         if not self.actor.is_authenticated:
             raise NotAuthenticated("Send an API token (Authorization: Bearer ...).")
 
-    def _target(self, slug: str) -> Article:
+    def _target(self, slug: str, action: Action) -> Article:
         self._signed_in()
-        article = selectors.article_for_editing(self.actor, slug)
+        article = selectors.article_for_editing(self.actor, slug, action)
         if article is None:
             raise Http404
         return article
@@ -133,7 +141,7 @@ class ArticleWriteViewSet(ReadViewSet):
         responses=ArticleSerializer,
     )
     def partial_update(self, request: Request, slug: str) -> Response:
-        article = self._target(slug)
+        article = self._target(slug, Action.CHANGE)
         data = ArticleInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         expected = expected_version(request)
@@ -147,7 +155,7 @@ class ArticleWriteViewSet(ReadViewSet):
 
     @extend_schema(summary="Delete an article", request=None, responses={204: None})
     def destroy(self, request: Request, slug: str) -> Response:
-        services.article_delete(article=self._target(slug), actor=self.actor)
+        services.article_delete(article=self._target(slug, Action.DELETE), actor=self.actor)
         return Response(status=204)
 
     @extend_schema(
@@ -157,7 +165,7 @@ class ArticleWriteViewSet(ReadViewSet):
     )
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def publish(self, request: Request, slug: str) -> Response:
-        article = self._target(slug)
+        article = self._target(slug, Action.PUBLISH)
         data = PublishInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.article_publish(
@@ -170,6 +178,6 @@ class ArticleWriteViewSet(ReadViewSet):
     )
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def unpublish(self, request: Request, slug: str) -> Response:
-        article = self._target(slug)
+        article = self._target(slug, Action.UNPUBLISH)
         services.article_unpublish(article=article, actor=self.actor)
         return self._respond(article)

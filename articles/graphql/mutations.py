@@ -10,6 +10,7 @@ from graphql_relay import to_global_id
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError, NotAuthenticated, NotFound
 from cms.graphql.errors import FieldError, field_errors
+from cms.policy import Action
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 
@@ -97,8 +98,8 @@ def _actor(info: Any) -> Actor:
     return actor
 
 
-def _target(actor: Actor, slug: str) -> Article:
-    article = selectors.article_for_editing(actor, slug)
+def _target(actor: Actor, slug: str, action: Action) -> Article:
+    article = selectors.article_for_editing(actor, slug, action)
     if article is None:
         raise NotFound("No article you can see has that slug.", field="slug")
     return article
@@ -152,7 +153,7 @@ class UpdateArticle(graphene.Mutation):
         def work() -> Article:
             actor = _actor(info)
             return services.article_update(
-                article=_target(actor, slug),
+                article=_target(actor, slug, Action.CHANGE),
                 actor=actor,
                 expected_version=expected_version,
                 **_content(input),
@@ -173,7 +174,7 @@ class PublishArticle(graphene.Mutation):
         def work() -> Article:
             actor = _actor(info)
             return services.article_publish(
-                article=_target(actor, slug), actor=actor, published_at=published_at
+                article=_target(actor, slug, Action.PUBLISH), actor=actor, published_at=published_at
             )
 
         return _run(work)
@@ -189,7 +190,9 @@ class UnpublishArticle(graphene.Mutation):
     def mutate(root: Any, info: Any, slug: str) -> ArticlePayload:
         def work() -> Article:
             actor = _actor(info)
-            return services.article_unpublish(article=_target(actor, slug), actor=actor)
+            return services.article_unpublish(
+                article=_target(actor, slug, Action.UNPUBLISH), actor=actor
+            )
 
         return _run(work)
 
@@ -204,7 +207,7 @@ class DeleteArticle(graphene.Mutation):
     def mutate(root: Any, info: Any, slug: str) -> ArticlePayload:
         def work() -> None:
             actor = _actor(info)
-            services.article_delete(article=_target(actor, slug), actor=actor)
+            services.article_delete(article=_target(actor, slug, Action.DELETE), actor=actor)
 
         return _run(work)
 

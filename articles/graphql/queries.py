@@ -15,14 +15,22 @@ from cms.graphql.selection import requested_fields
 
 from .. import previews, selectors
 from ..models import Article
-from .types import ArticleConnection, ArticleNode, AuthorConnection, AuthorNode, Section, Tag
+from .types import (
+    PREVIEWED,
+    ArticleConnection,
+    ArticleNode,
+    AuthorConnection,
+    AuthorNode,
+    Section,
+    Tag,
+)
 
 ORDER_BY_HELP = "One of: " + ", ".join(selectors.ORDERINGS) + ". Default: -published_at."
 
 
 def _article_fields(info: Any, path: tuple[str, ...]) -> tuple[str, ...]:
     wanted = requested_fields(info, path)
-    return tuple(f for f in selectors.ARTICLE_FIELDS if f in wanted or f == "id")
+    return tuple(f for f in selectors.PRIVILEGED_FIELDS if f in wanted or f == "id")
 
 
 class ArticleQueries(graphene.ObjectType):
@@ -66,7 +74,7 @@ class ArticleQueries(graphene.ObjectType):
     ) -> dict[str, Any] | None:
         fields = _article_fields(info, ())
         actor = actor_from_request(info.context)
-        visible = selectors.readable_articles(actor).filter(slug=slug)
+        visible = selectors.retrievable_articles(actor).filter(slug=slug)
         if preview_token is not None:
             draft = previews.previewed(preview_token, slug)
             if draft is None:
@@ -74,6 +82,8 @@ class ArticleQueries(graphene.ObjectType):
             visible = Article.objects.filter(pk=draft.pk)
         rows = selectors.attach_related(list(selectors.article_rows(visible, fields)[:1]), fields)
         batch.remember(info, "article", [row["id"] for row in rows])
+        if rows and preview_token is not None:
+            rows[0][PREVIEWED] = True
         return rows[0] if rows else None
 
     @staticmethod

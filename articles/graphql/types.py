@@ -88,6 +88,8 @@ class ArticleNode(graphene.ObjectType):
     featured = graphene.Boolean(required=True)
     seo = graphene.Field(Seo, required=True)
     url = graphene.String(required=True, description="The article's address on the front-end.")
+    status = graphene.String(description="For those who may edit or preview; else null.")
+    version = graphene.Int(description="For those who may edit or preview; else null.")
     comments = _extension("comments")
     comment_form_token = _extension("comment_form_token")
 
@@ -99,9 +101,9 @@ class ArticleNode(graphene.ObjectType):
     def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
         if not is_whole_number(str(id)):
             return None
-        visible = selectors.readable_articles(actor_from_request(info.context)).filter(pk=id)
-        rows = list(selectors.article_rows(visible, selectors.ARTICLE_FIELDS)[:1])
-        return selectors.attach_related(rows, selectors.ARTICLE_FIELDS)[0] if rows else None
+        visible = selectors.retrievable_articles(actor_from_request(info.context)).filter(pk=id)
+        rows = list(selectors.article_rows(visible, selectors.PRIVILEGED_FIELDS)[:1])
+        return selectors.attach_related(rows, selectors.PRIVILEGED_FIELDS)[0] if rows else None
 
     @staticmethod
     def resolve_authors(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
@@ -122,6 +124,23 @@ class ArticleNode(graphene.ObjectType):
     @staticmethod
     def resolve_url(root: dict[str, Any], info: Any) -> str:
         return representation.url(root)
+
+    @staticmethod
+    def resolve_status(root: dict[str, Any], info: Any) -> str | None:
+        return _editorial(root, info, "status")
+
+    @staticmethod
+    def resolve_version(root: dict[str, Any], info: Any) -> int | None:
+        return _editorial(root, info, "version")
+
+
+PREVIEWED = "_previewed"  # marks a row read through a preview token
+
+
+def _editorial(root: dict[str, Any], info: Any, name: str) -> Any:
+    if root.get(PREVIEWED) or selectors.sees_editorial_state(actor_from_request(info.context)):
+        return root.get(name)
+    return None
 
 
 class ArticleConnection(CountableConnection):

@@ -171,3 +171,52 @@ def test_privileged_readers_also_see_status_and_version(editor, client):
     assert privileged["version"] == 1
     reader_token = api(editor, [scopes.CONTENT_READ]).get("/api/v1/articles/").json()
     assert "status" not in reader_token["results"][0]
+
+
+def test_a_read_etag_is_an_if_match_for_the_version_it_shows(editor):
+    ArticleFactory(slug="draft", status=ArticleStatus.DRAFT)
+    client = api(editor, [scopes.CONTENT_PREVIEW, scopes.CONTENT_WRITE])
+    read = client.get("/api/v1/articles/draft/")
+    assert read.status_code == 200
+    etag = read["ETag"]
+    assert etag.startswith('"v1-')
+    assert read["Cache-Control"] == "private, no-store"
+    again = client.get("/api/v1/articles/draft/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again["Cache-Control"] == "private, no-store"
+    edit = send(client, "patch", "/api/v1/articles/draft/", {"title": "New"}, HTTP_IF_MATCH=etag)
+    assert edit.status_code == 200, edit.content
+    stale = send(client, "patch", "/api/v1/articles/draft/", {"title": "Lost"}, HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert client.get("/api/v1/articles/draft/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_counters_moving_do_not_make_an_edit_stale(editor):
+    article = ArticleFactory(slug="live")
+    client = api(editor)
+    etag = client.get("/api/v1/articles/live/")["ETag"]
+    Article.objects.filter(pk=article.pk).update(view_count=99)  # readers came by
+    assert client.get("/api/v1/articles/live/", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    edit = send(client, "patch", "/api/v1/articles/live/", {"title": "New"}, HTTP_IF_MATCH=etag)
+    assert edit.status_code == 200, edit.content
+
+
+@pytest.mark.parametrize("header", ['"v1-"', '"v1-xyz"', "v1", '"1"', '"v1"x', '"v99999999999"'])
+def test_malformed_if_match_is_a_400(editor, header):
+    ArticleFactory(slug="draft", status=ArticleStatus.DRAFT)
+    response = send(api(editor), "patch", "/api/v1/articles/draft/", {"title": "x"},
+                    HTTP_IF_MATCH=header)  # fmt: skip
+    assert response.status_code == 400
+    assert "If-Match" in response.json()["errors"]
+
+
+def test_listings_hold_only_live_articles_even_for_editors(editor):
+    ArticleFactory(slug="draft", status=ArticleStatus.DRAFT)
+    ArticleFactory(slug="soon", status=ArticleStatus.SCHEDULED,
+                   published_at=timezone.now() + timedelta(days=1))  # fmt: skip
+    ArticleFactory(slug="live")
+    body = api(editor).get("/api/v1/articles/").json()
+    assert [a["slug"] for a in body["results"]] == ["live"]
+    scheduled = api(editor).get("/api/v1/articles/soon/")
+    assert scheduled.json()["status"] == "scheduled"
+    assert scheduled["Cache-Control"] == "private, no-store"

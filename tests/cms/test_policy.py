@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 ALL_STATUSES = list(ArticleStatus)
 ARTICLE_ACTIONS = [
     Action.VIEW,
+    Action.PREVIEW,
     Action.CHANGE,
     Action.DELETE,
     Action.SUBMIT,
@@ -44,13 +45,14 @@ def expected(role: str, action: Action, own: bool, status: ArticleStatus) -> boo
     if role in ("anonymous", "staff_without_role") or not own:
         return False
     if role == "contributor":
-        return action == Action.VIEW or (
+        return action in (Action.VIEW, Action.PREVIEW) or (
             action in (Action.CHANGE, Action.DELETE, Action.SUBMIT)
             and status == ArticleStatus.DRAFT
         )
     # author, own article
     return {
         Action.VIEW: True,
+        Action.PREVIEW: True,
         Action.CHANGE: True,
         Action.DELETE: status
         in (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED),
