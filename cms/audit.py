@@ -10,11 +10,12 @@ from cms.actors import Actor
 from cms.models import AuditEntry
 
 
-def record(actor: Actor, action: str, obj: Model) -> None:
+def record(actor: Actor, action: str, obj: Model, *, description: str | None = None) -> None:
     """Note that ``actor`` did ``action`` (e.g. "article.publish") to ``obj``.
 
-    Readers' views are not logged: they are counters, deduplicated per reader and day, and a
-    row per view would outgrow everything else. Readers' comments are (as "anonymous").
+    ``description`` replaces ``str(obj)`` where that holds personal data the log should not
+    keep. Readers' views are not logged: they are counters, deduplicated per reader and day,
+    and a row per view would outgrow everything else. Readers' comments are (as "anonymous").
     """
     label = str(actor)
     if actor.token_id is not None:
@@ -26,5 +27,5 @@ def record(actor: Actor, action: str, obj: Model) -> None:
         action=action,
         object_type=obj._meta.model_name or "",
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=(str(obj) if description is None else description)[:200],
     )

@@ -196,7 +196,7 @@ def _store(
         )
         # Who posted it: "anonymous" for readers, the user or token otherwise (a closed API's
         # front-end posts through its token). No email or address goes into the log.
-        audit.record(actor, "comment.create", comment)
+        audit.record(actor, "comment.create", comment, description=_described(comment))
         if status == CommentStatus.APPROVED:
             recount_comments([article.pk])
     return comment
@@ -213,7 +213,7 @@ def comment_moderate(*, comment: Comment, actor: Actor, status: CommentStatus) -
             current.moderated_by = actor.user
             current.moderated_at = timezone.now()
             current.save(update_fields=["status", "moderated_by", "moderated_at"])
-            audit.record(actor, f"comment.{status}", current)
+            audit.record(actor, f"comment.{status}", current, description=_described(current))
             recount_comments([current.article_id])
     for name in ("status", "moderated_by", "moderated_at"):
         setattr(comment, name, getattr(current, name))
@@ -228,9 +228,14 @@ def comment_delete(*, comment: Comment, actor: Actor) -> None:
         if current is None:
             return
         require(actor, Action.DELETE, current)
-        audit.record(actor, "comment.delete", current)
+        audit.record(actor, "comment.delete", current, description=_described(current))
         current.delete()
         recount_comments([comment.article_id])
+
+
+def _described(comment: Comment) -> str:
+    """A comment in the audit log: not by its author's name, which a reader may ask to erase."""
+    return f"comment {comment.pk} on {comment.article}"
 
 
 def recount_comments(article_ids: Iterable[int]) -> None:

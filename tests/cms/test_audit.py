@@ -60,7 +60,7 @@ def test_graphql_moderation_is_logged(editor):
         'mutation($id: ID!) { moderateComment(id: $id, status: "approved") { errors { code } } }'
     )
     gql(Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}"), mutation, {"id": node_id})
-    assert ("comment.approved", str(comment)) in entries()
+    assert ("comment.approved", f"comment {comment.pk} on {comment.article}") in entries()
 
 
 def test_refused_writes_leave_no_entry(client, contributor):
@@ -104,6 +104,8 @@ def test_readers_comments_are_logged_without_personal_data(client, editor):
     assert entry.object_id == str(response.json()["id"])
     logged = json.dumps(list(AuditEntry.objects.values()), default=str)
     assert "ann@example.com" not in logged
+    assert "Ann" not in logged  # names are personal data too: "comment 7 on <title>"
+    assert entry.object_repr == f"comment {entry.object_id} on {article.title}"
     assert "203.0.113.9" not in logged
     _, plaintext = tokens.token_create(owner=editor, name="site", scopes=[scopes.CONTENT_READ])
     _, body = gql(
