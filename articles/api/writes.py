@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from cms.api.views import ReadViewSet
 from cms.errors import DomainError
 from cms.media import site_base
-from cms.policy import Action
+from cms.policy import Action, can
 
 from .. import selectors, services
 from ..models import Article
@@ -91,15 +91,25 @@ def expected_version(request: Request) -> int:
     return int(match.group(1))
 
 
-def privileged(article: Article, base: str) -> dict[str, Any]:
-    rows = selectors.article_rows(Article.objects.filter(pk=article.pk), PRIVILEGED_FIELDS)
-    row = selectors.attach_related(list(rows), PRIVILEGED_FIELDS)[0]
-    return represent_article(row, PRIVILEGED_FIELDS, base)
+# What a write answers to a caller who may not read the article (a token without
+# content:preview writing a draft): enough to follow up, none of the unpublished content.
+# The same fields as GraphQL's EditedArticle.
+EDITED_FIELDS = ("id", "slug", "title", "published_at", "url", "status", "version")
+
+
+def privileged(
+    article: Article, base: str, fields: tuple[str, ...] = PRIVILEGED_FIELDS
+) -> dict[str, Any]:
+    rows = selectors.article_rows(Article.objects.filter(pk=article.pk), fields)
+    row = selectors.attach_related(list(rows), fields)[0]
+    return represent_article(row, fields, base)
 
 
 class ArticleWriteViewSet(ReadViewSet):
     """Create, update, delete, publish and unpublish: for API tokens (with the matching
     scope) and signed-in staff; every rule is the services' and the policy's."""
+
+    scoped_actions = frozenset({"create", "partial_update", "destroy", "publish", "unpublish"})
 
     def _signed_in(self) -> None:
         if not self.actor.is_authenticated:
@@ -113,7 +123,10 @@ class ArticleWriteViewSet(ReadViewSet):
         return article
 
     def _respond(self, article: Article, status: int = 200) -> Response:
-        body = privileged(article, site_base(self.request))
+        readable = can(self.actor, Action.VIEW, article)
+        body = privileged(
+            article, site_base(self.request), PRIVILEGED_FIELDS if readable else EDITED_FIELDS
+        )
         return Response(
             body,
             status=status,

@@ -220,3 +220,20 @@ def test_listings_hold_only_live_articles_even_for_editors(editor):
     scheduled = api(editor).get("/api/v1/articles/soon/")
     assert scheduled.json()["status"] == "scheduled"
     assert scheduled["Cache-Control"] == "private, no-store"
+
+
+def test_writes_show_unpublished_content_only_to_those_who_may_preview_it(author):
+    ArticleFactory(slug="draft", status=ArticleStatus.DRAFT, body_html="<p>Embargoed</p>",
+                   authors=[profile(author)])  # fmt: skip
+    blind = api(author, [scopes.CONTENT_WRITE])
+    assert blind.get("/api/v1/articles/draft/").status_code == 404
+    edited = send(blind, "patch", "/api/v1/articles/draft/", {}, HTTP_IF_MATCH='"v1"')
+    assert edited.status_code == 200
+    assert set(edited.json()) == {"id", "slug", "title", "published_at", "url", "status",
+                                  "version"}  # fmt: skip
+    assert "Embargoed" not in edited.content.decode()
+    created = send(blind, "post", "/api/v1/articles/", {"title": "Mine", "body_html": "<p>x</p>"})
+    assert "body_html" not in created.json()
+    seeing = api(author, [scopes.CONTENT_WRITE, scopes.CONTENT_PREVIEW])
+    edited = send(seeing, "patch", "/api/v1/articles/draft/", {}, HTTP_IF_MATCH='"v2"')
+    assert edited.json()["body_html"] == "<p>Embargoed</p>"
