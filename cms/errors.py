@@ -21,16 +21,17 @@ class DomainError(Exception):
         self.field = field
 
 
-class NotAuthenticated(DomainError):
-    """The action needs credentials (an API token or a signed-in session) and none came."""
-
-    code = "not_authenticated"
-    status = 401
-
-
 class PermissionDenied(DomainError):
     code = "permission_denied"
     status = 403
+
+
+class NotAuthenticated(PermissionDenied):
+    """Refused because no credentials came (an API token or a signed-in session): 401, so
+    the caller knows to authenticate rather than that it lacks a right."""
+
+    code = "not_authenticated"
+    status = 401
 
 
 class NotFound(DomainError):

@@ -9,25 +9,31 @@ from django.db.models.functions import RowNumber
 
 from articles.models import Article
 from cms.actors import Actor
-from cms.errors import NotAuthenticated, PermissionDenied
-from cms.policy import Action, can, restrict
+from cms.errors import ValidationFailed
+from cms.policy import Action, require, restrict
 
-from .models import Comment
+from .models import Comment, CommentStatus
 
 
-def moderation_queue(actor: Actor) -> QuerySet[Comment]:
-    """Comments in every status, newest first, for those who may moderate; anyone else is
-    refused here (401 without credentials, 403 without the role or the scope), so that REST
-    and GraphQL answer alike."""
-    if not actor.is_authenticated:
-        raise NotAuthenticated("Send an API token (Authorization: Bearer ...).")
-    if not can(actor, Action.MODERATE, Comment):
-        raise PermissionDenied("Moderating comments needs an editor's comments:moderate scope.")
-    return (
+def moderation_queue(
+    actor: Actor, *, status: str | None = None, article: str | None = None
+) -> QuerySet[Comment]:
+    """Comments newest first, in ``status`` (any by default) and on the article with slug
+    ``article`` (any by default), for those who may moderate. Anyone else is refused by the
+    policy (401 without credentials, 403 otherwise), for REST and GraphQL alike."""
+    require(actor, Action.MODERATE, Comment)
+    queue = (
         restrict(actor, Action.MODERATE, Comment.objects.all())
         .select_related("article")
         .order_by("-created_at", "-id")
     )
+    if status is not None:
+        if status not in CommentStatus.values:
+            raise ValidationFailed({"status": [f"One of: {', '.join(CommentStatus.values)}."]})
+        queue = queue.filter(status=status)
+    if article:
+        queue = queue.filter(article__slug=article)
+    return queue
 
 
 def thread_for(article: Article) -> QuerySet[Comment]:

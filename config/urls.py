@@ -11,7 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cms import views as cms_views
 from cms.api.errors import api_not_found, api_server_error
 from cms.graphql.view import BylineGraphQLView
-from config.schema import READER_MUTATIONS, schema
+from config.schema import SCOPED_FIELDS, schema
 
 admin.site.site_header = "Byline"
 admin.site.site_title = "Byline"
@@ -27,7 +27,7 @@ urlpatterns = [
     path(
         "graphql/",
         BylineGraphQLView.as_view(
-            schema=schema, graphiql=settings.DEBUG, reader_mutations=READER_MUTATIONS
+            schema=schema, graphiql=settings.DEBUG, scoped_fields=SCOPED_FIELDS
         ),
     ),
     path("admin/", admin.site.urls),

@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
+from cms.api.caching import digest, is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.views import ReadViewSet, parse_fields
 from cms.media import site_base
 from cms.privacy import reader_id
@@ -70,7 +70,6 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
     lookup_field = "slug"
-    reader_actions = frozenset({"list", "retrieve", "popular", "views"})
 
     def get_fields(self) -> tuple[str, ...]:
         default = LIST_FIELDS if self.action == "list" else selectors.ARTICLE_FIELDS
@@ -132,8 +131,8 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         row = rows[0]
         if "version" in fields:
             # Editors' integrations send this ETag back in If-Match to edit what they read.
-            digest = make_etag(("article", fields, media_base(request), row))
-            etag = writes.version_etag(row["version"], digest[3:-1])
+            body_digest = digest(("article", fields, media_base(request), row))
+            etag = writes.version_etag(row["version"], body_digest)
         else:
             etag = make_etag(("article", fields, row))
         if is_fresh(request, etag):

@@ -12,6 +12,7 @@ from cms.graphql import batch
 from cms.graphql.connections import build_connection, window
 from cms.graphql.limits import page_size_error
 from cms.graphql.selection import requested_fields
+from cms.graphql.view import never_store
 
 from .. import previews, selectors
 from ..models import Article
@@ -72,7 +73,8 @@ class ArticleQueries(graphene.ObjectType):
     def resolve_article(
         root: Any, info: Any, slug: str, preview_token: str | None = None
     ) -> dict[str, Any] | None:
-        fields = _article_fields(info, ())
+        # status: whether the row is live decides whether the response may be stored.
+        fields = tuple(dict.fromkeys((*_article_fields(info, ()), "status")))
         actor = actor_from_request(info.context)
         visible = selectors.retrievable_articles(actor).filter(slug=slug)
         if preview_token is not None:
@@ -82,8 +84,9 @@ class ArticleQueries(graphene.ObjectType):
             visible = Article.objects.filter(pk=draft.pk)
         rows = selectors.attach_related(list(selectors.article_rows(visible, fields)[:1]), fields)
         batch.remember(info, "article", [row["id"] for row in rows])
-        if rows and preview_token is not None:
-            rows[0][PREVIEWED] = True
+        if rows and (preview_token is not None or not selectors.is_live_row(rows[0])):
+            never_store(info.context)
+            rows[0][PREVIEWED] = preview_token is not None
         return rows[0] if rows else None
 
     @staticmethod

@@ -46,14 +46,14 @@ class StrictQueryParamsMixin:
 
 
 class ReadViewSet(StrictQueryParamsMixin, GenericViewSet):
-    # The actions that serve readers: content, and readers' own comments and views. They
-    # close with the rest of the public API (``cms.policy.may_read_content``); other actions
-    # (writes, moderation) answer to their own scopes.
-    reader_actions: frozenset[str] = frozenset({"list", "retrieve"})
+    # Actions that answer to scopes of their own (writes, moderation). Every other action
+    # serves readers (content, readers' comments and views) and closes with the public API
+    # (``cms.policy.may_read_content``): a new action is a reader's until listed here.
+    scoped_actions: frozenset[str] = frozenset()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authenticates
-        if self.action in self.reader_actions:
+        if self.action not in self.scoped_actions:
             require_content_read(self.actor)
         self.check_query_params(request)
 

@@ -15,6 +15,7 @@ from django.http import (
     JsonResponse,
 )
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
@@ -42,7 +43,7 @@ from cms import tokens
 from cms.actors import actor_from_request, token_actor
 from cms.errors import DomainError
 from cms.graphql import limits
-from cms.policy import require_content_read
+from cms.policy import may_read_content, require_content_read
 
 logger = logging.getLogger(__name__)
 
@@ -100,15 +101,24 @@ def prepare(
     return document, tuple(errors)
 
 
-def root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> set[str]:
-    """The names of the root fields an operation selects, through fragments too."""
+def root_fields(document: DocumentNode) -> set[str]:
+    """The names of the root fields the document's operations select, through fragments.
+
+    Runs before validation, so unknown fragments are skipped and cycles are cut.
+    """
     fragments = {
         node.name.value: node
         for node in document.definitions
         if isinstance(node, FragmentDefinitionNode)
     }
     names: set[str] = set()
-    pending = list(operation.selection_set.selections)
+    pending = [
+        selection
+        for node in document.definitions
+        if isinstance(node, OperationDefinitionNode)
+        for selection in node.selection_set.selections
+    ]
+    spread: set[str] = set()
     while pending:
         selection = pending.pop()
         if isinstance(selection, FieldNode):
@@ -116,9 +126,19 @@ def root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> s
         elif isinstance(selection, InlineFragmentNode):
             pending.extend(selection.selection_set.selections)
         elif isinstance(selection, FragmentSpreadNode):
-            # Validation has already refused unknown and cyclic fragments.
-            pending.extend(fragments[selection.name.value].selection_set.selections)
+            name = selection.name.value
+            if name in fragments and name not in spread:
+                spread.add(name)
+                pending.extend(fragments[name].selection_set.selections)
     return names
+
+
+NO_STORE = "_byline_no_store"
+
+
+def never_store(request: HttpRequest) -> None:
+    """Mark the response to ``request`` uncacheable (it shows unpublished work)."""
+    setattr(request, NO_STORE, True)
 
 
 class _Refused(Exception):
@@ -138,16 +158,19 @@ class BylineGraphQLView(GraphQLView):
       view is exempted from the middleware only so that it can make that distinction.
     * Limits: body size, tokens, depth, aliases and page sizes are checked before execution.
     * Introspection follows GRAPHQL_INTROSPECTION (on with DEBUG); batches are refused.
-    * Reads (every query) and ``reader_mutations`` (readers' comments and views) close with
-      the public API: see ``cms.policy.may_read_content``. Other mutations check their own
-      scopes.
+    * Every root field except ``scoped_fields`` (writes and moderation, which check their own
+      scopes) serves readers and closes with the public API (``cms.policy.may_read_content``).
+      When it is closed, a caller who may not read learns nothing of the schema: the refusal
+      comes before validation.
+    * Responses to signed-in or token requests, and any showing unpublished work, are
+      ``Cache-Control: private, no-store``.
     """
 
-    reader_mutations: frozenset[str] = frozenset()
+    scoped_fields: frozenset[str] = frozenset()
 
-    def __init__(self, *, reader_mutations: frozenset[str] = frozenset(), **kwargs: Any):
+    def __init__(self, *, scoped_fields: frozenset[str] = frozenset(), **kwargs: Any):
         super().__init__(**kwargs)  # graphene's view names its own keyword arguments
-        self.reader_mutations = reader_mutations
+        self.scoped_fields = scoped_fields
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated:
@@ -171,14 +194,30 @@ class BylineGraphQLView(GraphQLView):
         if request.body.lstrip()[:1] == b"[":
             return self._refuse("Batched requests are not supported.", limits.BATCH, 400)
         try:
-            return super().dispatch(request, *args, **kwargs)
+            response = super().dispatch(request, *args, **kwargs)
         except _Refused as refused:
             response = self._refuse(
                 refused.error.message, refused.error.code.upper(), refused.error.status
             )
             if refused.error.status == 401:
                 response["WWW-Authenticate"] = 'Bearer realm="api"'
-            return response
+        if actor_from_request(request).is_authenticated or getattr(request, NO_STORE, False):
+            response["Cache-Control"] = "private, no-store"
+        patch_vary_headers(response, ("Authorization",))
+        return response
+
+    def _check_content_read(self, request: HttpRequest, document: DocumentNode | None) -> None:
+        """Refuse (401/403) a caller who may not read content anything but scoped fields."""
+        actor = actor_from_request(request)
+        if may_read_content(actor):
+            return
+        fields = root_fields(document) if document is not None else set()
+        if fields and fields <= self.scoped_fields:
+            return
+        try:
+            require_content_read(actor)
+        except DomainError as error:
+            raise _Refused(error) from None
 
     def _refuse(self, message: str, code: str, status: int) -> JsonResponse:
         body = {"errors": [{"message": message, "extensions": {"code": code}}]}
@@ -204,6 +243,7 @@ class BylineGraphQLView(GraphQLView):
             raise HttpError(HttpResponseBadRequest("`variables` must be an object."))
         schema = self.schema.graphql_schema
         document, errors = prepare(schema, query, _limits_key())
+        self._check_content_read(request, document)
         if document is None or errors:
             return ExecutionResult(data=None, errors=list(errors))
         page_errors = limits.variable_page_size_errors(document, variables)
@@ -218,14 +258,6 @@ class BylineGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseNotAllowed(["POST"], "Send mutations with POST."))
-        if operation is not None and (
-            operation.operation == OperationType.QUERY
-            or root_fields(document, operation) & self.reader_mutations
-        ):
-            try:
-                require_content_read(actor_from_request(request))
-            except DomainError as error:
-                raise _Refused(error) from None
         try:
             return execute(  # type: ignore[return-value] # no async resolvers here
                 schema,

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -62,7 +61,6 @@ class ThreadPagination(PageNumberPagination):
 class ArticleCommentViewSet(ReadViewSet):
     serializer_class = CommentSerializer
     pagination_class = ThreadPagination
-    reader_actions = frozenset({"list", "create"})
     queryset = Comment.objects.none()  # documents the model; list() reads through selectors
 
     def get_article(self) -> Article:
@@ -132,7 +130,7 @@ class ModerationViewSet(ReadViewSet):
 
     serializer_class = ModeratedCommentSerializer
     extra_query_params = ("status", "article")
-    reader_actions = frozenset()  # the moderation queue answers to comments:moderate
+    scoped_actions = frozenset({"list", "partial_update"})  # comments:moderate decides
 
     def get_queryset(self) -> QuerySet[Comment]:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the types
@@ -143,14 +141,11 @@ class ModerationViewSet(ReadViewSet):
         return super().allowed_query_params() if self.action == "list" else set()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.get_queryset()
-        status = request.query_params.get("status")
-        if status is not None:
-            if status not in CommentStatus.values:
-                raise ValidationError({"status": [f"One of: {', '.join(CommentStatus.values)}."]})
-            queryset = queryset.filter(status=status)
-        if request.query_params.get("article"):
-            queryset = queryset.filter(article__slug=request.query_params["article"])
+        queryset = selectors.moderation_queue(
+            self.actor,
+            status=request.query_params.get("status"),
+            article=request.query_params.get("article"),
+        )
         page = self.paginate_queryset(queryset) or []
         response = self.get_paginated_response(self.get_serializer(page, many=True).data)
         response["Cache-Control"] = "private, no-store"

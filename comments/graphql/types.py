@@ -8,6 +8,7 @@ import graphene
 from graphql_relay import to_global_id
 
 from articles.graphql.types import ARTICLE_EXTENSIONS
+from cms.actors import actor_from_request
 from cms.graphql import batch
 from cms.graphql.connections import CountableConnection, build_connection, window
 from cms.graphql.node import NODE_TYPES, Node
@@ -82,6 +83,65 @@ def form_token_field() -> graphene.Field:
         description="Send back with submitComment (comments sent within seconds are spam).",
         resolver=lambda article, info: form_tokens.issue(article["id"]),
     )
+
+
+class ModeratedComment(graphene.ObjectType):
+    """A comment as moderators see it, in any status (still never the email or the IP)."""
+
+    id = graphene.ID(required=True, description="The global ID moderateComment takes.")
+    article = graphene.String(required=True, description="The article's slug.")
+    parent_id = graphene.ID()
+    author_name = graphene.String(required=True)
+    body_html = graphene.String(required=True, description="Sanitised HTML.")
+    status = graphene.String(required=True)
+    spam_reason = graphene.String(required=True)
+    created_at = graphene.DateTime(required=True)
+    moderated_at = graphene.DateTime()
+
+    @staticmethod
+    def resolve_id(root: Comment, info: Any) -> str:
+        return to_global_id("Comment", root.pk)
+
+    @staticmethod
+    def resolve_article(root: Comment, info: Any) -> str:
+        return root.article.slug
+
+    @staticmethod
+    def resolve_parent_id(root: Comment, info: Any) -> str | None:
+        return to_global_id("Comment", root.parent_id) if root.parent_id is not None else None
+
+
+class ModeratedCommentConnection(CountableConnection):
+    class Meta:
+        node = ModeratedComment
+
+
+class CommentQueries(graphene.ObjectType):
+    moderation_queue = graphene.Field(
+        ModeratedCommentConnection,
+        required=True,
+        status=graphene.String(description="pending, approved, spam or removed; default all."),
+        article=graphene.String(description="An article's slug."),
+        first=graphene.Int(description="Page size, 0 to 100 (default 20)."),
+        after=graphene.String(),
+        description="Comments newest first, for editors (a token needs comments:moderate).",
+    )
+
+    @staticmethod
+    def resolve_moderation_queue(
+        root: Any,
+        info: Any,
+        status: str | None = None,
+        article: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> ModeratedCommentConnection:
+        page = window(first, after)
+        queue = selectors.moderation_queue(
+            actor_from_request(info.context), status=status, article=article
+        )
+        items = list(queue[page.offset : page.offset + page.size + 1]) if page.size else []
+        return build_connection(ModeratedCommentConnection, items, page, queue.count)
 
 
 ARTICLE_EXTENSIONS["comments"] = comments_field

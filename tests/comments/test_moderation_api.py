@@ -94,3 +94,54 @@ def test_moderation_through_graphql(editor, author):
         as_token(editor, [scopes.COMMENTS_MODERATE]), MODERATE, {"id": node_id, "status": "nope"}
     )
     assert body["data"]["moderateComment"]["errors"][0]["field"] == "status"
+
+
+QUEUE = """query($status: String, $article: String) {
+    moderationQueue(status: $status, article: $article, first: 10) {
+        totalCount edges { node { id article parentId authorName bodyHtml status spamReason } }
+    } }"""
+
+
+def test_the_queue_through_graphql_matches_rest(editor, author, client):
+    live = ArticleFactory(slug="live")
+    pending = CommentFactory(article=live, status=CommentStatus.PENDING,
+                             author_email="secret@example.com")  # fmt: skip
+    CommentFactory(article=live, status=CommentStatus.APPROVED)
+    CommentFactory(status=CommentStatus.PENDING)  # on another article
+    moderator = as_token(editor, [scopes.COMMENTS_MODERATE])
+    response, body = gql(moderator, QUEUE, {"status": "pending", "article": "live"})
+    assert "errors" not in body, body
+    queue = body["data"]["moderationQueue"]
+    assert queue["totalCount"] == 1
+    node = queue["edges"][0]["node"]
+    assert node["id"] == to_global_id("Comment", pending.pk)
+    assert (node["article"], node["status"]) == ("live", "pending")
+    assert "secret@example.com" not in response.content.decode()
+    rest = moderator.get("/api/v1/comments/?status=pending&article=live").json()
+    assert [c["id"] for c in rest["results"]] == [pending.pk]
+    # The ID it lists is the one moderateComment takes.
+    _, body = gql(moderator, MODERATE, {"id": node["id"], "status": "approved"})
+    assert body["data"]["moderateComment"]["errors"] == []
+
+
+@pytest.mark.parametrize(
+    ("who", "code"),
+    [("anonymous", "not_authenticated"), ("author", "permission_denied"),
+     ("editor_without_scope", "permission_denied")],
+)  # fmt: skip
+def test_the_graphql_queue_refuses_like_rest(client, editor, author, who, code):
+    CommentFactory(status=CommentStatus.PENDING)
+    caller = {
+        "anonymous": client,
+        "author": as_token(author, [scopes.COMMENTS_MODERATE]),
+        "editor_without_scope": as_token(editor, [scopes.CONTENT_READ]),
+    }[who]
+    _, body = gql(caller, QUEUE)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == code
+
+
+def test_a_bad_status_in_the_graphql_queue_names_the_field(editor):
+    _, body = gql(as_token(editor, [scopes.COMMENTS_MODERATE]), QUEUE, {"status": "nope"})
+    assert body["errors"][0]["extensions"]["code"] == "invalid"
+    assert "One of" in body["errors"][0]["message"]
