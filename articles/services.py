@@ -8,7 +8,7 @@ Each successful write bumps ``version`` (optimistic locking for API clients).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -171,6 +171,7 @@ def article_publish(
     when = published_at or now
     if timezone.is_naive(when):
         raise ValidationFailed({"published_at": ["Give a date and time with a time zone."]})
+    _check_publication_date(when, now)
     status = ArticleStatus.SCHEDULED if when > now else ArticleStatus.PUBLISHED
     allowed = {
         ArticleStatus.DRAFT,
@@ -181,6 +182,22 @@ def article_publish(
     return _transition(
         article, actor, Action.PUBLISH, allowed_from=allowed, status=status, published_at=when
     )
+
+
+# Back-dating is allowed (archives are imported with their original dates); scheduling is
+# bounded, because a date near year 9999 overflows when stored in UTC (PostgreSQL refuses it,
+# and every later read of the row fails).
+EARLIEST_PUBLICATION = datetime(1700, 1, 1, tzinfo=UTC)
+MAX_SCHEDULE_AHEAD = timedelta(days=366 * 10)
+
+
+def _check_publication_date(when: datetime, now: datetime) -> None:
+    try:
+        in_range = EARLIEST_PUBLICATION <= when.astimezone(UTC) <= now + MAX_SCHEDULE_AHEAD
+    except OverflowError:
+        in_range = False
+    if not in_range:
+        raise ValidationFailed({"published_at": ["Give a date from 1700 to ten years from now."]})
 
 
 def article_unpublish(*, article: Article, actor: Actor) -> Article:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from graphql_relay import to_global_id
 
 from articles.models import Article, ArticleStatus
@@ -32,6 +34,7 @@ from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
 
+FUTURE = (timezone.now() + timedelta(days=30)).isoformat()
 OK, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "ok", "unauthenticated", "forbidden", "not_found"
 ROLES = ("anonymous", "no_role", "contributor", "author", "other_author", "editor")
 CREDENTIALS = ("session", "exact_scopes", "all_but_needed")
@@ -258,7 +261,7 @@ def rest_call(name: str, client: Client, world: World):
         case "publish_draft":
             return send("post", "/api/v1/articles/draft/publish/", {})
         case "schedule_draft":
-            future = {"published_at": "2999-01-01T09:00:00Z"}
+            future = {"published_at": FUTURE}
             return send("post", "/api/v1/articles/draft/publish/", future)
         case "unpublish_live":
             return send("post", "/api/v1/articles/live/unpublish/")
@@ -305,7 +308,7 @@ def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
         "delete_draft": 'mutation { deleteArticle(slug: "draft") ' + PAYLOAD + " }",
         "publish_draft": 'mutation { publishArticle(slug: "draft") ' + PAYLOAD + " }",
         "schedule_draft": 'mutation { publishArticle(slug: "draft", '
-        'publishedAt: "2999-01-01T09:00:00Z") ' + PAYLOAD + " }",
+        f'publishedAt: "{FUTURE}") ' + PAYLOAD + " }",
         "unpublish_live": 'mutation { unpublishArticle(slug: "live") ' + PAYLOAD + " }",
         "moderate_comment": f'mutation {{ moderateComment(id: "{comment_id}", '
         'status: "approved") { comment { id status } errors { field code message } } }',

@@ -110,3 +110,16 @@ def test_no_mass_assignment_in_the_schema(editor):
     _, body = gql(as_token(editor), CREATE, {"input": {"title": "x", "status": "published"}})
     assert body["errors"]
     assert not Article.objects.exists()
+
+
+def test_a_date_past_year_9999_in_utc_is_a_field_error(author):
+    ArticleFactory(slug="draft", status=ArticleStatus.DRAFT, authors=[profile(author)])
+    result = run(
+        as_token(author, [scopes.CONTENT_PUBLISH]),
+        'mutation { publishArticle(slug: "draft", publishedAt: "9999-12-31T23:59:59-12:00") '
+        + PAYLOAD
+        + " }",
+    )
+    assert result["article"] is None
+    assert result["errors"][0]["field"] == "publishedAt"
+    assert Article.objects.get().status == ArticleStatus.DRAFT

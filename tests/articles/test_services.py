@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -205,3 +205,30 @@ def test_system_actor_creates_without_a_byline():
     article = services.article_create(actor=Actor.system(), title="Wire copy")
     assert article.created_by is None
     assert not article.authors.exists()
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        "9999-12-31T23:59:59-12:00",  # year 10000 in UTC: PostgreSQL refuses to store it
+        "2999-01-01T00:00:00+00:00",
+        "1650-01-01T00:00:00+00:00",
+    ],
+)
+def test_publication_dates_out_of_range_are_refused(editor, when):
+    article = ArticleFactory(status=ArticleStatus.DRAFT)
+    with pytest.raises(ValidationFailed) as refused:
+        services.article_publish(
+            article=article, actor=actor(editor), published_at=datetime.fromisoformat(when)
+        )
+    assert refused.value.field == "published_at"
+    article.refresh_from_db()
+    assert article.status == ArticleStatus.DRAFT
+
+
+def test_archives_may_be_back_dated(editor):
+    article = ArticleFactory(status=ArticleStatus.DRAFT)
+    services.article_publish(
+        article=article, actor=actor(editor), published_at=datetime(1851, 9, 18, tzinfo=UTC)
+    )
+    assert article.is_live
