@@ -373,7 +373,10 @@ def _assign(article: Article, fields: Mapping[str, Any]) -> None:
 
 
 def _derive(article: Article) -> None:
-    article.body_html = sanitize_article_html(article.body_html)
+    try:
+        article.body_html = sanitize_article_html(article.body_html)
+    except ValidationError as error:
+        raise ValidationFailed({"body_html": error.messages}) from error
     article.body_text = html_to_text(article.body_html)
     article.word_count = count_words(article.body_text)
     article.reading_time_minutes = reading_time_minutes(

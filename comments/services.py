@@ -161,11 +161,12 @@ def _store(
         validate_email(author_email)
     except ValidationError:
         errors.setdefault("author_email", []).append("Give a valid email address.")
-    body_html = sanitize_comment_html(body)
-    if not body_html:
-        errors.setdefault("body", []).append("The comment is empty.")
-    elif len(body) > MAX_BODY_LENGTH:
+    # Length first: the sanitiser's cost grows with nesting, and a short body cannot nest far.
+    body_html = ""
+    if len(body or "") > MAX_BODY_LENGTH:
         errors.setdefault("body", []).append(f"Keep it under {MAX_BODY_LENGTH} characters.")
+    elif not (body_html := sanitize_comment_html(body)):
+        errors.setdefault("body", []).append("The comment is empty.")
     depth = 0
     if parent is not None:
         in_thread = Comment.objects.approved().filter(pk=parent.pk, article=article).exists()

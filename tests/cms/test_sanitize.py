@@ -189,3 +189,30 @@ def test_word_count_and_reading_time():
     assert reading_time_minutes(1, 230) == 1
     assert reading_time_minutes(230, 230) == 1
     assert reading_time_minutes(231, 230) == 2
+
+
+def test_nesting_depth_is_measured_without_counting_implicitly_closed_elements():
+    from cms.sanitize import MAX_NESTING, nests_deeper_than
+
+    assert nests_deeper_than("<div>" * (MAX_NESTING + 1))
+    assert not nests_deeper_than("<div>" * MAX_NESTING)
+    assert not nests_deeper_than("<p>one" * 5000)  # unclosed paragraphs are siblings
+    assert not nests_deeper_than("<ul><li>a<li>b</ul>" * 5000 + "<br><img src=x>" * 5000)
+    assert not nests_deeper_than("<blockquote><p>x</p></blockquote>" * 50_000)
+
+
+def test_deep_or_oversized_bodies_are_refused_before_the_sanitiser_runs(monkeypatch, settings):
+    from django.core.exceptions import ValidationError
+
+    from cms import sanitize
+
+    class Refuse:
+        def clean(self, html):
+            raise AssertionError("the sanitiser ran")
+
+    monkeypatch.setattr(sanitize, "_article_cleaner", Refuse())
+    with pytest.raises(ValidationError, match="more than 100 deep"):
+        sanitize.sanitize_article_html("<div>" * 200_000)
+    settings.ARTICLE_BODY_MAX_CHARS = 1000
+    with pytest.raises(ValidationError, match="too long"):
+        sanitize.sanitize_article_html("<p>x</p>" * 200)
