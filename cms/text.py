@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 # Identifiers and sizes in URLs are short; anything longer is not a number we issued.
 _MAX_DIGITS = 12
 
@@ -12,3 +14,26 @@ def is_whole_number(text: object) -> bool:
     return (
         isinstance(text, str) and 0 < len(text) <= _MAX_DIGITS and text.isascii() and text.isdigit()
     )
+
+
+def is_storable(text: str) -> bool:
+    """False for text no database column should get: NUL characters (PostgreSQL refuses
+    them) and lone surrogates (not UTF-8 at all)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def all_storable(value: Any) -> bool:
+    """:func:`is_storable` for every string in a decoded JSON value, keys included."""
+    if isinstance(value, str):
+        return is_storable(value)
+    if isinstance(value, dict):
+        return all(all_storable(k) and all_storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(all_storable(item) for item in value)
+    return True

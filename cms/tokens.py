@@ -75,6 +75,24 @@ def token_revoke(*, token: ApiToken, actor: Actor | None = None) -> None:
         audit.record(actor or Actor.system(), "apitoken.revoke", token)
 
 
+def presented_token(authorization: str) -> str | None:
+    """The token in an ``Authorization`` header value, or None when it carries none.
+
+    ``Bearer <token>`` (any case, any whitespace). A Byline token sent under another scheme
+    (``Token byl_...``) is refused rather than ignored, so a misconfigured integration learns
+    of it at once instead of reading as anonymous; other schemes (a proxy's Basic) pass.
+    """
+    parts = authorization.split(None, 1)
+    if not parts:
+        return None
+    credentials = parts[1].strip() if len(parts) > 1 else ""
+    if parts[0].lower() == "bearer":
+        return credentials
+    if credentials.startswith(f"{TOKEN_PREFIX}_") or parts[0].startswith(f"{TOKEN_PREFIX}_"):
+        raise InvalidToken("Send API tokens as Authorization: Bearer <token>.")
+    return None
+
+
 def authenticate(presented: str) -> ApiToken:
     """The live token ``presented`` names, or InvalidToken (wrong, expired or revoked)."""
     kind, _, rest = presented.partition("_")

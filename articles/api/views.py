@@ -37,6 +37,9 @@ from .serializers import (
     represent_article,
 )
 
+# What SlugField accepts; anything else in the path cannot name an article (and a NUL byte
+# would reach PostgreSQL, which refuses it).
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
 LIST_FIELDS = tuple(f for f in selectors.ARTICLE_FIELDS if f not in ("body_html", "body_text"))
 FIELDS_PARAM = OpenApiParameter(
     "fields",
@@ -70,6 +73,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
 
     def get_fields(self) -> tuple[str, ...]:
         default = LIST_FIELDS if self.action == "list" else selectors.ARTICLE_FIELDS
@@ -222,6 +226,7 @@ class _TaxonomyViewSet(ReadViewSet):
     """Shared list/retrieve; ETags are made from the rows themselves."""
 
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     etag_name = ""
 
     def get_serializer_context(self) -> dict[str, Any]:

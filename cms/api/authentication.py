@@ -18,11 +18,11 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         header = get_authorization_header(request).decode("latin-1")
-        scheme, _, presented = header.partition(" ")
-        if scheme.lower() != "bearer":
-            return None
         try:
-            token = tokens.authenticate(presented.strip())
+            presented = tokens.presented_token(header)
+            if presented is None:
+                return None
+            token = tokens.authenticate(presented)
         except tokens.InvalidToken as error:
             raise AuthenticationFailed(error.message, code=error.code) from None
         token_actor(request._request, token)

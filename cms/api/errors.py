@@ -11,7 +11,9 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -77,6 +79,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         if exc.status == 401:
             refusal["WWW-Authenticate"] = 'Bearer realm="api"'
         return refusal
+    if isinstance(exc, RequestDataTooBig):
+        body = problem(413, f"The request body exceeds {settings.MAX_REQUEST_BYTES} bytes.",
+                       code="request_too_large")  # fmt: skip
+        return Response(body, status=413, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(str(exc))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -30,11 +31,14 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
+    StringValueNode,
+    Visitor,
     execute,
     get_operation_ast,
     parse,
     specified_rules,
     validate,
+    visit,
 )
 from graphql.error import GraphQLSyntaxError
 from graphql.validation import NoSchemaIntrospectionCustomRule
@@ -44,6 +48,7 @@ from cms.actors import actor_from_request, token_actor
 from cms.errors import DomainError
 from cms.graphql import limits
 from cms.policy import may_read_content, require_content_read
+from cms.text import all_storable, is_storable
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +93,8 @@ def prepare(
         if "tokens" in error.message:
             return None, (limits.limit_error(error.message, limits.TOKENS),)
         return None, (error,)
+    if not all(is_storable(s.value) for s in _string_literals(document)):
+        return None, (_unstorable_error(),)
     rules: list[Any] = [
         *specified_rules,
         limits.DepthLimitRule,
@@ -99,6 +106,26 @@ def prepare(
     # Field suggestions ("Did you mean ...?") describe the schema; only while developing.
     errors = validate(schema, document, rules, max_errors=20, hide_suggestions=not settings.DEBUG)
     return document, tuple(errors)
+
+
+def _string_literals(document: DocumentNode) -> list[StringValueNode]:
+    found: list[StringValueNode] = []
+
+    class Collect(Visitor):
+        def enter_string_value(self, node: StringValueNode, *args: Any) -> None:
+            found.append(node)
+
+    visit(document, Collect())
+    return found
+
+
+def _unstorable_error() -> GraphQLError:
+    # Escapes (\u0000, \u{0}) decode to these only after parsing, so the raw body cannot
+    # be searched for them.
+    return GraphQLError(
+        "Strings may not contain NUL characters or lone surrogates.",
+        extensions={"code": "BAD_USER_INPUT"},
+    )
 
 
 def root_fields(document: DocumentNode) -> set[str]:
@@ -177,20 +204,27 @@ class BylineGraphQLView(GraphQLView):
             refusal = _csrf_refusal(request)
             if refusal is not None:
                 return refusal
-        scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() == "bearer":
-            try:
-                token_actor(request, tokens.authenticate(presented.strip()))
-            except tokens.InvalidToken as error:
-                response = self._refuse(error.message, "INVALID_TOKEN", 401)
-                response["WWW-Authenticate"] = 'Bearer realm="api"'
-                return response
-        if len(request.body) > settings.GRAPHQL_MAX_BODY_BYTES:
-            return self._refuse(
-                f"Request body exceeds {settings.GRAPHQL_MAX_BODY_BYTES} bytes.", limits.BODY, 413
-            )
-        if b"\x00" in request.body or b"\\u0000" in request.body or "\x00" in str(request.GET):
-            return self._refuse("Requests may not contain NUL characters.", "BAD_USER_INPUT", 400)
+        try:
+            presented = tokens.presented_token(request.headers.get("Authorization", ""))
+            if presented is not None:
+                token_actor(request, tokens.authenticate(presented))
+        except tokens.InvalidToken as error:
+            response = self._refuse(error.message, "INVALID_TOKEN", 401)
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+            return response
+        # Anonymous requests are reads and readers' comments; credentialed ones may carry
+        # whole article bodies.
+        limit = (
+            settings.GRAPHQL_MAX_SIGNED_IN_BODY_BYTES
+            if actor_from_request(request).is_authenticated
+            else settings.GRAPHQL_MAX_BODY_BYTES
+        )
+        try:
+            too_big = len(request.body) > limit
+        except RequestDataTooBig:  # over MAX_REQUEST_BYTES: Django would not even read it
+            too_big = True
+        if too_big:
+            return self._refuse(f"Request body exceeds {limit} bytes.", limits.BODY, 413)
         if request.body.lstrip()[:1] == b"[":
             return self._refuse("Batched requests are not supported.", limits.BATCH, 400)
         try:
@@ -246,6 +280,8 @@ class BylineGraphQLView(GraphQLView):
         self._check_content_read(request, document)
         if document is None or errors:
             return ExecutionResult(data=None, errors=list(errors))
+        if variables and not all_storable(variables):
+            return ExecutionResult(data=None, errors=[_unstorable_error()])
         page_errors = limits.variable_page_size_errors(document, variables)
         if page_errors:
             return ExecutionResult(data=None, errors=page_errors)

@@ -131,6 +131,7 @@ class ModerationViewSet(ReadViewSet):
     serializer_class = ModeratedCommentSerializer
     extra_query_params = ("status", "article")
     scoped_actions = frozenset({"list", "partial_update"})  # comments:moderate decides
+    lookup_value_regex = "[0-9]{1,12}"
 
     def get_queryset(self) -> QuerySet[Comment]:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the types

@@ -167,8 +167,15 @@ FRONTEND_PREVIEW_URL: str = env(
     "FRONTEND_PREVIEW_URL", default="http://localhost:3000/preview/{slug}?token={token}"
 )
 PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
+# Longest article body accepted, in characters of HTML (a long read is about 100,000).
+ARTICLE_BODY_MAX_CHARS: int = env.int("ARTICLE_BODY_MAX_CHARS", default=1_000_000)
 # Reading speed used for reading_time_minutes.
 READING_WORDS_PER_MINUTE: int = env.int("READING_WORDS_PER_MINUTE", default=230)
+
+# --- Request limits --------------------------------------------------------------------------
+# The largest request body read at all (an article body and some JSON); larger is a 413.
+MAX_REQUEST_BYTES: int = env.int("MAX_REQUEST_BYTES", default=4 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 
 # --- REST API -------------------------------------------------------------------------------
 # Off: reading content, posting comments and counting views over REST and GraphQL need a
@@ -243,7 +250,11 @@ GRAPHENE = {"SCHEMA": "config.schema.schema"}
 GRAPHQL_MAX_DEPTH: int = env.int("GRAPHQL_MAX_DEPTH", default=10)
 GRAPHQL_MAX_ALIASES: int = env.int("GRAPHQL_MAX_ALIASES", default=15)
 GRAPHQL_MAX_TOKENS: int = env.int("GRAPHQL_MAX_TOKENS", default=2000)
+# Anonymous requests (reads, readers' comments) and credentialed ones (article writes).
 GRAPHQL_MAX_BODY_BYTES: int = env.int("GRAPHQL_MAX_BODY_BYTES", default=32 * 1024)
+GRAPHQL_MAX_SIGNED_IN_BODY_BYTES: int = env.int(
+    "GRAPHQL_MAX_SIGNED_IN_BODY_BYTES", default=MAX_REQUEST_BYTES
+)
 GRAPHQL_DEFAULT_PAGE_SIZE: int = env.int("GRAPHQL_DEFAULT_PAGE_SIZE", default=20)
 GRAPHQL_MAX_PAGE_SIZE: int = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)
 # Introspection lets tools read the schema; off by default where DEBUG is off.

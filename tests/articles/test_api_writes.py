@@ -237,3 +237,21 @@ def test_writes_show_unpublished_content_only_to_those_who_may_preview_it(author
     seeing = api(author, [scopes.CONTENT_WRITE, scopes.CONTENT_PREVIEW])
     edited = send(seeing, "patch", "/api/v1/articles/draft/", {}, HTTP_IF_MATCH='"v2"')
     assert edited.json()["body_html"] == "<p>Embargoed</p>"
+
+
+def test_deeply_nested_bodies_are_a_field_error_through_rest_and_graphql(editor):
+    from tests.api import gql
+
+    client = api(editor)
+    deep = "<div>" * 100_000
+    response = send(client, "post", "/api/v1/articles/", {"title": "x", "body_html": deep})
+    assert response.status_code == 400
+    assert "deep" in response.json()["errors"]["body_html"][0]
+    _, body = gql(
+        client,
+        'mutation($b: String) { createArticle(input: {title: "x", bodyHtml: $b}) '
+        "{ errors { field code } } }",
+        {"b": deep},
+    )
+    assert body["data"]["createArticle"]["errors"] == [{"field": "bodyHtml", "code": "invalid"}]
+    assert not Article.objects.exists()

@@ -1,0 +1,142 @@
+"""Input an outsider can send that no database column should get: a clear 4xx, never a 500.
+
+Several of these only fail on PostgreSQL (which refuses NUL characters and years past 9999),
+so CI runs this file on both databases.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from articles.models import Article
+from cms import scopes, tokens
+from comments.models import Comment
+from tests.api import gql
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live(db):
+    return ArticleFactory(slug="live")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/v1/articles/a%00b/"),
+        ("get", "/api/v1/authors/a%00/"),
+        ("get", "/api/v1/tags/a%00/"),
+        ("post", "/api/v1/articles/a%00b/views/"),
+        ("get", "/api/v1/articles/a%00b/comments/"),
+        ("patch", "/api/v1/articles/a%00/"),
+        ("patch", "/api/v1/comments/1%00/"),
+    ],
+)
+def test_nul_in_a_path_is_a_404(client, live, editor, method, path):
+    client.force_login(editor)
+    if method == "get":
+        response = client.get(path)
+    else:
+        response = getattr(client, method)(path, "{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ article(slug: "a\\u0000") { title } }',
+        '{ articles(search: "\\u0000") { totalCount } }',
+        '{ article(slug: "a\\u{0}") { title } }',
+    ],
+)
+def test_nul_and_lone_surrogates_in_graphql_literals_are_refused(client, live, query):
+    for response, body in (
+        gql(client, query),
+        (lambda r: (r, r.json()))(client.get("/graphql/", {"query": query})),
+    ):
+        assert response.status_code == 400, body
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_lone_surrogate_escape_in_a_graphql_literal_is_a_syntax_error(client, live):
+    response, body = gql(client, '{ article(slug: "\\ud800") { title } }')
+    assert response.status_code == 400
+    assert "Invalid Unicode escape" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "\ud800", {"nested": ["\x00"]}])
+def test_nul_and_lone_surrogates_in_graphql_variables_are_refused(client, live, value):
+    # json.dumps writes a lone surrogate as the escape "\ud800", as a hostile client would.
+    response, body = gql(client, "query($s: String!) { article(slug: $s) { title } }",
+                         {"s": value})  # fmt: skip
+    assert response.status_code == 400, body
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_lone_surrogate_in_a_comment_writes_nothing(client, live):
+    _, body = gql(
+        client,
+        'mutation($n: String!) { submitComment(input: {articleSlug: "live", authorName: $n, '
+        'authorEmail: "a@example.com", body: "Hi"}) { errors { code } } }',
+        {"n": "\ud800"},
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert not Comment.objects.exists()
+
+
+def test_a_body_over_the_request_limit_is_a_413_problem(client, live, settings):
+    settings.MAX_REQUEST_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    big = json.dumps({"author_name": "x", "author_email": "a@example.com", "body": "x" * 20_000})
+    response = client.post("/api/v1/articles/live/comments/", big, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    response, body = gql(client, "{ articles { totalCount } }", {"pad": "x" * 20_000})
+    assert response.status_code == 413
+    assert body["errors"][0]["extensions"]["code"] == "MAX_BODY_SIZE_EXCEEDED"
+
+
+def test_graphql_writes_may_carry_long_article_bodies(editor):
+    _, plaintext = tokens.token_create(owner=editor, name="t", scopes=[scopes.CONTENT_WRITE])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    body_html = "<p>" + "word " * 20_000 + "</p>"  # 100 KB: over the anonymous limit
+    response, body = gql(
+        client,
+        'mutation($b: String) { createArticle(input: {title: "Long read", bodyHtml: $b}) '
+        "{ errors { code } } }",
+        {"b": body_html},
+    )
+    assert body == {"data": {"createArticle": {"errors": []}}}
+    assert Article.objects.get().word_count == 20_000
+    response, body = gql(Client(), "{ articles { totalCount } }", {"pad": "x" * 40_000})
+    assert response.status_code == 413  # anonymous requests stay small
+
+
+@pytest.mark.parametrize("header", ["Token {t}", "{t}", "Bearer\t{t}x", "bearer   {t}x"])
+def test_a_token_under_another_scheme_or_spacing_is_never_anonymous(client, live, editor, header):
+    _, plaintext = tokens.token_create(owner=editor, name="t", scopes=[scopes.CONTENT_READ])
+    value = header.format(t=plaintext)
+    rest = client.get("/api/v1/articles/", HTTP_AUTHORIZATION=value)
+    response, body = gql(client, "{ articles { totalCount } }", HTTP_AUTHORIZATION=value)
+    assert rest.status_code == 401
+    assert rest.json()["code"] == "invalid_token"
+    assert response.status_code == 401
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_TOKEN"
+
+
+def test_bearer_with_a_tab_still_authenticates(live, editor):
+    _, plaintext = tokens.token_create(owner=editor, name="t", scopes=[scopes.CONTENT_READ])
+    response = Client(HTTP_AUTHORIZATION=f"Bearer\t{plaintext}").get("/api/v1/articles/")
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("private")
+
+
+def test_other_schemes_pass_through_as_anonymous(client, live):
+    # A proxy's Basic credentials are not ours to judge.
+    response = client.get("/api/v1/articles/", HTTP_AUTHORIZATION="Basic dXNlcjpwdw==")
+    assert response.status_code == 200
