@@ -29,6 +29,7 @@ from . import form_tokens, spam
 from .models import MAX_DEPTH, Comment, CommentStatus
 
 MAX_BODY_LENGTH = 5000
+NOT_A_PARENT = "Reply to an approved comment on this article."
 
 
 def comment_create(
@@ -82,16 +83,19 @@ def comment_submit(
 
     ``parent_id`` names the comment replied to (0 or a foreign id is refused);
     ``form_token`` is the one handed out with the thread (``comments.form_tokens``)."""
-    parent = None
-    if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id, article=article).first()
-        if parent is None:
-            raise ValidationFailed({"parent_id": ["No such comment on this article."]})
-    form_started_at = form_tokens.started_at(form_token, article.pk) if form_token else None
+    # Limits first: every attempt counts, so probing (for instance which comment ids exist
+    # under a thread) is as slow as commenting.
     ratelimit.hit("comments:ip", ip_address, settings.COMMENTS_RATE_LIMITS_PER_IP)
     email = (author_email or "").strip().lower()
     if email:
         ratelimit.hit("comments:email", email, settings.COMMENTS_RATE_LIMITS_PER_EMAIL)
+    parent = None
+    if parent_id is not None:
+        # Pending, spam and removed comments answer exactly as missing ones do.
+        parent = Comment.objects.approved().filter(pk=parent_id, article=article).first()
+        if parent is None:
+            raise ValidationFailed({"parent_id": [NOT_A_PARENT]})
+    form_started_at = form_tokens.started_at(form_token, article.pk) if form_token else None
     require(actor, Action.ADD, Comment)
     reason = spam.spam_reason(
         spam.Submission(
@@ -171,9 +175,7 @@ def _store(
     if parent is not None:
         in_thread = Comment.objects.approved().filter(pk=parent.pk, article=article).exists()
         if not in_thread:
-            errors.setdefault("parent_id", []).append(
-                "Reply to an approved comment on this article."
-            )
+            errors.setdefault("parent_id", []).append(NOT_A_PARENT)
         elif parent.depth >= MAX_DEPTH:
             errors.setdefault("parent_id", []).append("This thread cannot be nested any deeper.")
         depth = parent.depth + 1

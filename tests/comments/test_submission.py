@@ -349,3 +349,23 @@ def test_form_token_is_offered_with_the_thread(client):
     assert form_tokens.started_at(token, article.pk)
     _, body = gql(client, f'{{ article(slug: "{article.slug}") {{ commentFormToken }} }}')
     assert form_tokens.started_at(body["data"]["article"]["commentFormToken"], article.pk)
+
+
+def test_hidden_comments_answer_as_missing_ones_and_probing_is_rate_limited():
+    article = ArticleFactory()
+    hidden = [
+        CommentFactory(article=article, status=status).pk
+        for status in (CommentStatus.PENDING, CommentStatus.SPAM, CommentStatus.REMOVED)
+    ]
+    missing = max(hidden) + 1000
+    answers = {
+        pk: post(article, ip=f"198.51.100.{n}", parent_id=pk).json()["errors"]
+        for n, pk in enumerate([*hidden, missing])
+    }
+    assert len({json.dumps(errors) for errors in answers.values()}) == 1  # nothing told apart
+    probes = [
+        post(article, ip="198.51.100.99", parent_id=missing + n,
+             author_email=f"probe{n}@example.net").status_code
+        for n in range(6)
+    ]  # fmt: skip
+    assert probes == [400] * 5 + [429]
