@@ -37,7 +37,15 @@ def limit_error(message: str, code: str, node: Any = None) -> GraphQLError:
 class DepthLimitRule(ValidationRule):
     """Refuse operations nested deeper than GRAPHQL_MAX_DEPTH. Introspection fields
     (``__schema``, ``__type``) do not count, so tools can still read the schema where
-    introspection is enabled."""
+    introspection is enabled.
+
+    Each fragment's depth is computed once: a fragment spread twice in a fragment spread
+    twice, and so on, would otherwise cost 2^n walks for a document of a few hundred bytes.
+    """
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self.fragment_depths: dict[str, int] = {}
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
         limit = settings.GRAPHQL_MAX_DEPTH
@@ -64,28 +72,50 @@ class DepthLimitRule(ValidationRule):
                 fragment = self.context.get_fragment(name)
                 if fragment is None or name in seen:
                     continue  # unknown or cyclic: other rules report those
-                deepest = max(deepest, self._depth(fragment.selection_set, seen | {name}))
+                if name not in self.fragment_depths:
+                    self.fragment_depths[name] = self._depth(fragment.selection_set, seen | {name})
+                deepest = max(deepest, self.fragment_depths[name])
         return deepest
 
 
 class AliasLimitRule(ValidationRule):
-    """Refuse documents with more than GRAPHQL_MAX_ALIASES aliased fields: aliases are how one
-    request asks for the same expensive field many times."""
+    """Refuse operations with more than GRAPHQL_MAX_ALIASES aliased fields: aliases are how one
+    request asks for the same expensive field many times.
+
+    Aliases are counted as the operation runs them: a fragment's are counted at every place
+    it is spread (once per fragment computed, as for depth).
+    """
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)
-        self.count = 0
+        self.fragment_counts: dict[str, int] = {}
 
-    def enter_field(self, node: FieldNode, *_: Any) -> None:
-        if node.alias is not None:
-            self.count += 1
-
-    def leave_document(self, *_: Any) -> None:
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
         limit = settings.GRAPHQL_MAX_ALIASES
-        if self.count > limit:
+        count = self._count(node.selection_set, set())
+        if count > limit:
             self.report_error(
-                limit_error(f"{self.count} aliases exceed the limit of {limit}.", ALIASES)
+                limit_error(f"{count} aliases exceed the limit of {limit}.", ALIASES, node)
             )
+
+    def _count(self, selection_set: SelectionSetNode | None, seen: set[str]) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                total += (selection.alias is not None) + self._count(selection.selection_set, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                total += self._count(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.context.get_fragment(name)
+                if fragment is None or name in seen:
+                    continue
+                if name not in self.fragment_counts:
+                    self.fragment_counts[name] = self._count(fragment.selection_set, seen | {name})
+                total += self.fragment_counts[name]
+        return total
 
 
 class PageSizeRule(ValidationRule):

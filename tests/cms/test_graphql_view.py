@@ -52,6 +52,48 @@ def test_alias_limit(client):
     assert "errors" not in body
 
 
+def test_aliases_count_at_every_place_a_fragment_is_spread(client):
+    eight = " ".join(f"a{n}: tags {{ slug }}" for n in range(8))
+    spreads = " ".join(f"s{n}: sections {{ slug }} ...eight" for n in range(2))
+    refused(client, f"{{ {spreads} }} fragment eight on Query {{ {eight} }}",
+            "MAX_ALIASES_EXCEEDED")  # fmt: skip
+    nested = "{ articles { edges { node { ...one } } } ...eight } "
+    _, body = gql(client, nested + "fragment one on Article { x: slug } "
+                  f"fragment eight on Query {{ {eight} }}")  # fmt: skip
+    assert "errors" not in body, body  # 9 aliases in all
+
+
+def test_fragments_spread_many_times_are_measured_once(client, monkeypatch):
+    from cms.graphql import limits
+
+    walks = {"depth": 0, "aliases": 0}
+    depth, count = limits.DepthLimitRule._depth, limits.AliasLimitRule._count
+
+    def counted_depth(self, *args):
+        walks["depth"] += 1
+        return depth(self, *args)
+
+    def counted_count(self, *args):
+        walks["aliases"] += 1
+        return count(self, *args)
+
+    monkeypatch.setattr(limits.DepthLimitRule, "_depth", counted_depth)
+    monkeypatch.setattr(limits.AliasLimitRule, "_count", counted_count)
+    # Each fragment spreads the next one twice: 2^30 paths through 30 short fragments.
+    levels = 30
+    fragments = " ".join(
+        f"fragment F{n} on Article {{ ...F{n + 1} ...F{n + 1} }}" for n in range(levels)
+    )
+    last = f"fragment F{levels} on Article {{ title }}"
+    query = '{ article(slug: "x") { ...F0 } articles { edges { node { ...F0 } } } }'
+    ArticleFactory()  # something to resolve, so the resolvers read the selection too
+    response, body = gql(client, f"{query} {fragments} {last}")
+    assert response.status_code == 200, body
+    assert body["data"]["articles"]["edges"][0]["node"]["title"]
+    assert walks["depth"] < 10 * levels
+    assert walks["aliases"] < 10 * levels
+
+
 def test_token_limit(client, settings):
     settings.GRAPHQL_MAX_TOKENS = 50
     refused(client, "{ " + " ".join(["tags { slug }"] * 20) + " }", "MAX_TOKENS_EXCEEDED")
