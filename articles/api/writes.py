@@ -13,6 +13,7 @@ from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cms.api.fields import StrictCharField
 from cms.api.views import ReadViewSet
 from cms.errors import DomainError
 from cms.media import site_base
@@ -34,19 +35,19 @@ class ArticleInputSerializer(serializers.Serializer):
     """Content fields only: status, dates, counters and version change through their own
     actions, so sending them is refused (no mass assignment)."""
 
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     slug = serializers.SlugField(max_length=200, required=False, allow_blank=True)
-    subtitle = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    excerpt = serializers.CharField(max_length=600, required=False, allow_blank=True)
-    body_html = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
-    section = serializers.CharField(required=False, allow_null=True, help_text="A slug.")
-    tags = serializers.ListField(child=serializers.CharField(), required=False)
+    subtitle = StrictCharField(max_length=300, required=False, allow_blank=True)
+    excerpt = StrictCharField(max_length=600, required=False, allow_blank=True)
+    body_html = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
+    section = StrictCharField(required=False, allow_null=True, help_text="A slug.")
+    tags = serializers.ListField(child=StrictCharField(), required=False)
     authors = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Author slugs, in order."
+        child=StrictCharField(), required=False, help_text="Author slugs, in order."
     )
     comments_enabled = serializers.BooleanField(required=False)
-    seo_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    seo_description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    seo_title = StrictCharField(max_length=200, required=False, allow_blank=True)
+    seo_description = StrictCharField(max_length=300, required=False, allow_blank=True)
     canonical_url = serializers.URLField(required=False, allow_blank=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -87,7 +88,10 @@ def expected_version(request: Request) -> int:
         )
     match = _VERSION_ETAG.fullmatch(header.strip())
     if match is None:
-        raise ValidationError({"If-Match": ["Use the ETag from the article's response."]})
+        # "*" and lists would let an edit through whatever the version: not accepted.
+        raise ValidationError(
+            {"If-Match": ["Send the one ETag of the version you edited (not * or a list)."]}
+        )
     return int(match.group(1))
 
 

@@ -201,9 +201,12 @@ class BylineGraphQLView(GraphQLView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated:
-            refusal = _csrf_refusal(request)
-            if refusal is not None:
-                return refusal
+            if _csrf_refusal(request) is not None:
+                return self._refuse(
+                    "Signed-in requests need the CSRF token (X-CSRFToken), or use an API token.",
+                    "CSRF_FAILED",
+                    403,
+                )
         try:
             presented = tokens.presented_token(request.headers.get("Authorization", ""))
             if presented is not None:

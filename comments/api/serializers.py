@@ -4,6 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from cms.api.fields import StrictCharField
+
 from ..models import Comment
 
 
@@ -22,14 +24,14 @@ class CommentSubmissionSerializer(serializers.Serializer):
     """A reader's comment. Lengths and formats are checked by the service, which answers
     with field errors; this only shapes the input and refuses fields it does not know."""
 
-    author_name = serializers.CharField(allow_blank=True, trim_whitespace=False)
-    author_email = serializers.CharField(allow_blank=True)
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    author_name = StrictCharField(allow_blank=True, trim_whitespace=False)
+    author_email = StrictCharField(allow_blank=True)
+    body = StrictCharField(allow_blank=True, trim_whitespace=False)
     parent_id = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    website = serializers.CharField(
+    website = StrictCharField(
         required=False, allow_blank=True, help_text="Leave empty: a field for bots only."
     )
-    form_token = serializers.CharField(
+    form_token = StrictCharField(
         required=False, help_text="The form_token given with the comments list."
     )
 

@@ -140,3 +140,56 @@ def test_other_schemes_pass_through_as_anonymous(client, live):
     # A proxy's Basic credentials are not ours to judge.
     response = client.get("/api/v1/articles/", HTTP_AUTHORIZATION="Basic dXNlcjpwdw==")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("title", 1e308), ("title", True), ("tags", [1]), ("body_html", {})]
+)
+def test_article_text_fields_take_only_strings(editor, field, value):
+    _, plaintext = tokens.token_create(owner=editor, name="t", scopes=[scopes.CONTENT_WRITE])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    body = {"title": "x", field: value}
+    response = client.post("/api/v1/articles/", json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert field in json.dumps(response.json()["errors"])
+    assert not Article.objects.exists()
+
+
+def test_comment_text_fields_take_only_strings(client, live):
+    body = {"author_name": 12, "author_email": "a@example.com", "body": "Hi"}
+    response = client.post(
+        "/api/v1/articles/live/comments/", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"author_name": ["Must be a string."]}
+
+
+@pytest.mark.parametrize("header", ["*", '"v1", "v2"'])
+def test_if_match_wildcards_and_lists_are_refused(editor, header):
+    ArticleFactory(slug="draft", status="draft")
+    _, plaintext = tokens.token_create(owner=editor, name="t", scopes=[scopes.CONTENT_WRITE])
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}").patch(
+        "/api/v1/articles/draft/", "{}", content_type="application/json", HTTP_IF_MATCH=header
+    )
+    assert response.status_code == 400
+    assert "not * or a list" in response.json()["errors"]["If-Match"][0]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/comments/5/"), ("put", "/api/v1/comments/5/"),
+     ("delete", "/api/v1/tags/harbour/"), ("put", "/api/v1/articles/live/")],
+)  # fmt: skip
+def test_missing_methods_are_405_even_on_a_closed_api(client, live, settings, method, path):
+    settings.API_PUBLIC_READS = False
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_graphql_csrf_refusal_is_json(editor):
+    session = Client(enforce_csrf_checks=True)
+    session.force_login(editor)
+    response, body = gql(session, "{ articles { totalCount } }")
+    assert response.status_code == 403
+    assert body["errors"][0]["extensions"]["code"] == "CSRF_FAILED"
