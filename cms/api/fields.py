@@ -16,4 +16,4 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("not_a_string")
-        return super().to_internal_value(data)  # type: ignore[no-any-return]
+        return str(super().to_internal_value(data))

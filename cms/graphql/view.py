@@ -200,13 +200,16 @@ class BylineGraphQLView(GraphQLView):
         self.scoped_fields = scoped_fields
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.method not in ("GET", "HEAD", "OPTIONS") and request.user.is_authenticated:
-            if _csrf_refusal(request) is not None:
-                return self._refuse(
-                    "Signed-in requests need the CSRF token (X-CSRFToken), or use an API token.",
-                    "CSRF_FAILED",
-                    403,
-                )
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and request.user.is_authenticated  # only a session can be ridden
+            and _csrf_refusal(request) is not None
+        ):
+            return self._refuse(
+                "Signed-in requests need the CSRF token (X-CSRFToken), or use an API token.",
+                "CSRF_FAILED",
+                403,
+            )
         try:
             presented = tokens.presented_token(request.headers.get("Authorization", ""))
             if presented is not None:
