@@ -78,11 +78,17 @@ def can(actor: Actor, action: Action, target: Model | type[Model]) -> bool:
 def require(actor: Actor, action: Action, target: Model | type[Model]) -> None:
     """Raise :class:`PermissionDenied` unless :func:`can` allows it."""
     if not can(actor, action, target):
-        if not actor.is_authenticated:
-            raise NotAuthenticated("Sign in, or send an API token (Authorization: Bearer ...).")
+        require_signed_in(actor)
         name = target.__name__ if isinstance(target, type) else type(target).__name__
         hint = " (or the token lacks the scope for it)" if actor.scopes is not None else ""
         raise PermissionDenied(f"You may not {action} this {name.lower()}{hint}.")
+
+
+def require_signed_in(actor: Actor) -> None:
+    """Raise :class:`NotAuthenticated` (401) for an anonymous actor: refusing someone who sent
+    no credentials is asking them to authenticate, not telling them they lack a right."""
+    if not actor.is_authenticated:
+        raise NotAuthenticated("Sign in, or send an API token (Authorization: Bearer ...).")
 
 
 def restrict(actor: Actor, action: Action, queryset: QuerySet[M]) -> QuerySet[M]:

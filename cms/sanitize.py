@@ -70,7 +70,12 @@ MAX_NESTING: Final = 100
 # unclosed run of them is flat, not deep. Void elements never have content.
 _IMPLICITLY_CLOSED: Final = frozenset(
     {"p", "li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "option", "optgroup",
-     "rb", "rt", "rp", "colgroup", "caption", "html", "head", "body"}
+     "rb", "rt", "rp", "colgroup", "caption", "html", "head", "body", "a", "nobr"}
+)  # fmt: skip
+# Formatting elements, which HTML parsing closes without closing what was opened inside them.
+_FORMATTING: Final = frozenset(
+    {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt",
+     "u"}
 )  # fmt: skip
 _VOID: Final = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -83,23 +88,35 @@ class _TooDeep(Exception):
 
 
 class _DepthProbe(HTMLParser):
-    """Counts open elements with the standard library's tokenizer (linear time, no tree)."""
+    """Tracks open elements with the standard library's tokenizer (linear time, no tree), as
+    an HTML parser would: an end tag closes its element and any opened inside it (except for
+    formatting elements, see below), a stray one closes nothing, and ``<div/>`` opens a div
+    like ``<div>`` does. Where it is unsure it counts deeper, never shallower."""
 
     def __init__(self, limit: int) -> None:
         super().__init__(convert_charrefs=False)
         self.limit = limit
-        self.depth = 0
+        self.open: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _VOID or tag in _IMPLICITLY_CLOSED:
             return
-        self.depth += 1
-        if self.depth > self.limit:
+        self.open.append(tag)
+        if len(self.open) > self.limit:
             raise _TooDeep
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)  # the slash means nothing on a non-void element
+
     def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID and tag not in _IMPLICITLY_CLOSED and self.depth:
-            self.depth -= 1
+        if tag not in self.open:  # at most ``limit`` long
+            return
+        at = len(self.open) - 1 - self.open[::-1].index(tag)
+        if tag in _FORMATTING:
+            # The adoption agency: closing <b> around an open <div> leaves the div open.
+            del self.open[at]
+        else:
+            del self.open[at:]
 
 
 def nests_deeper_than(html: str, limit: int = MAX_NESTING) -> bool:

@@ -29,11 +29,18 @@ def is_storable(text: str) -> bool:
 
 
 def all_storable(value: Any) -> bool:
-    """:func:`is_storable` for every string in a decoded JSON value, keys included."""
-    if isinstance(value, str):
-        return is_storable(value)
-    if isinstance(value, dict):
-        return all(all_storable(k) and all_storable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(all_storable(item) for item in value)
+    """:func:`is_storable` for every string in a decoded JSON value, keys included. Walks
+    with a stack, not recursion: a few hundred bytes of ``[[[[...]]]]`` nest deeper than
+    Python's recursion limit."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if not is_storable(item):
+                return False
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return True

@@ -173,6 +173,7 @@ def _store(
         errors.setdefault("body", []).append("The comment is empty.")
     depth = 0
     if parent is not None:
+        # approved() also hides replies under a hidden comment, which the row alone cannot tell.
         in_thread = Comment.objects.approved().filter(pk=parent.pk, article=article).exists()
         if not in_thread:
             errors.setdefault("parent_id", []).append(NOT_A_PARENT)

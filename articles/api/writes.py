@@ -9,7 +9,7 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -17,7 +17,7 @@ from cms.api.fields import StrictCharField
 from cms.api.views import ReadViewSet
 from cms.errors import DomainError
 from cms.media import site_base
-from cms.policy import Action, can
+from cms.policy import Action, can, require_signed_in
 
 from .. import selectors, services
 from ..models import Article
@@ -116,8 +116,7 @@ class ArticleWriteViewSet(ReadViewSet):
     scoped_actions = frozenset({"create", "partial_update", "destroy", "publish", "unpublish"})
 
     def _signed_in(self) -> None:
-        if not self.actor.is_authenticated:
-            raise NotAuthenticated("Send an API token (Authorization: Bearer ...).")
+        require_signed_in(self.actor)
 
     def _target(self, slug: str, action: Action) -> Article:
         self._signed_in()

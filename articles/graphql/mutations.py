@@ -8,9 +8,9 @@ import graphene
 from graphql_relay import to_global_id
 
 from cms.actors import Actor, actor_from_request
-from cms.errors import DomainError, NotAuthenticated, NotFound
+from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
-from cms.policy import Action
+from cms.policy import Action, require_signed_in
 from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 
@@ -93,8 +93,7 @@ class EditedArticle(graphene.ObjectType):
 
 def _actor(info: Any) -> Actor:
     actor = actor_from_request(info.context)
-    if not actor.is_authenticated:
-        raise NotAuthenticated("Send an API token (Authorization: Bearer ...).")
+    require_signed_in(actor)
     return actor
 
 

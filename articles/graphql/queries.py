@@ -73,8 +73,7 @@ class ArticleQueries(graphene.ObjectType):
     def resolve_article(
         root: Any, info: Any, slug: str, preview_token: str | None = None
     ) -> dict[str, Any] | None:
-        # status: whether the row is live decides whether the response may be stored.
-        fields = tuple(dict.fromkeys((*_article_fields(info, ()), "status")))
+        fields = _article_fields(info, ())
         actor = actor_from_request(info.context)
         visible = selectors.retrievable_articles(actor).filter(slug=slug)
         if preview_token is not None:
@@ -84,9 +83,11 @@ class ArticleQueries(graphene.ObjectType):
             visible = Article.objects.filter(pk=draft.pk)
         rows = selectors.attach_related(list(selectors.article_rows(visible, fields)[:1]), fields)
         batch.remember(info, "article", [row["id"] for row in rows])
-        if rows and (preview_token is not None or not selectors.is_live_row(rows[0])):
+        if rows and preview_token is not None:
+            # Unpublished work for an anonymous caller (credentialed responses are never
+            # stored anyway: see BylineGraphQLView).
             never_store(info.context)
-            rows[0][PREVIEWED] = preview_token is not None
+            rows[0][PREVIEWED] = True
         return rows[0] if rows else None
 
     @staticmethod

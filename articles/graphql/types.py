@@ -11,7 +11,6 @@ import graphene
 from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
 from cms.graphql.node import NODE_TYPES, Node
-from cms.graphql.view import never_store
 from cms.media import media_url, site_base
 from cms.text import is_whole_number
 
@@ -104,11 +103,7 @@ class ArticleNode(graphene.ObjectType):
             return None
         visible = selectors.retrievable_articles(actor_from_request(info.context)).filter(pk=id)
         rows = list(selectors.article_rows(visible, selectors.PRIVILEGED_FIELDS)[:1])
-        if not rows:
-            return None
-        if not selectors.is_live_row(rows[0]):
-            never_store(info.context)
-        return selectors.attach_related(rows, selectors.PRIVILEGED_FIELDS)[0]
+        return selectors.attach_related(rows, selectors.PRIVILEGED_FIELDS)[0] if rows else None
 
     @staticmethod
     def resolve_authors(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ import logging
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import (
@@ -19,6 +20,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
+from graphene.utils.str_converters import to_camel_case
 from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     DocumentNode,
@@ -168,8 +170,13 @@ def never_store(request: HttpRequest) -> None:
     setattr(request, NO_STORE, True)
 
 
+class BadRequest(DomainError):
+    code = "bad_user_input"
+
+
 class _Refused(Exception):
-    """Raised during execution to answer with a top-level error and an HTTP status."""
+    """Raised while handling a request to answer with a top-level error (``extensions.code``
+    the error's code in capitals) and the error's HTTP status."""
 
     def __init__(self, error: DomainError):
         super().__init__(error.message)
@@ -247,10 +254,17 @@ class BylineGraphQLView(GraphQLView):
         return response
 
     def _check_content_read(self, request: HttpRequest, document: DocumentNode | None) -> None:
-        """Refuse (401/403) a caller who may not read content anything but scoped fields."""
+        """Refuse (401/403) a caller who may not read content anything but scoped fields.
+
+        Called before the document is parsed (``document`` None), when an anonymous caller is
+        refused outright, since every scoped field needs credentials too: so nothing about
+        the schema reaches it. A token without content:read has the document checked.
+        """
         actor = actor_from_request(request)
         if may_read_content(actor):
             return
+        if document is None and actor.is_authenticated:
+            return  # decided once the document is parsed
         fields = root_fields(document) if document is not None else set()
         if fields and fields <= self.scoped_fields:
             return
@@ -258,6 +272,19 @@ class BylineGraphQLView(GraphQLView):
             require_content_read(actor)
         except DomainError as error:
             raise _Refused(error) from None
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        """graphene-django's, with JSON read by orjson: the standard library's parser turns a
+        few kilobytes of ``[[[[...`` into a RecursionError (a 500); orjson refuses it."""
+        if self.get_content_type(request) != "application/json":
+            return super().parse_body(request)
+        try:
+            data = orjson.loads(request.body)
+        except orjson.JSONDecodeError as error:
+            raise _Refused(BadRequest(f"The body is not valid JSON: {error}.")) from None
+        if not isinstance(data, dict):
+            raise _Refused(BadRequest("Send one JSON object: {query, variables, operationName}."))
+        return data
 
     def _refuse(self, message: str, code: str, status: int) -> JsonResponse:
         body = {"errors": [{"message": message, "extensions": {"code": code}}]}
@@ -282,8 +309,10 @@ class BylineGraphQLView(GraphQLView):
         if variables is not None and not isinstance(variables, dict):
             raise HttpError(HttpResponseBadRequest("`variables` must be an object."))
         schema = self.schema.graphql_schema
+        self._check_content_read(request, None)
         document, errors = prepare(schema, query, _limits_key())
-        self._check_content_read(request, document)
+        if document is not None:
+            self._check_content_read(request, document)
         if document is None or errors:
             return ExecutionResult(data=None, errors=list(errors))
         if variables and not all_storable(variables):
@@ -321,7 +350,10 @@ class BylineGraphQLView(GraphQLView):
         original = getattr(error, "original_error", None)
         if isinstance(original, DomainError):
             formatted["message"] = original.message
-            formatted.setdefault("extensions", {})["code"] = original.code
+            extensions = formatted.setdefault("extensions", {})
+            extensions["code"] = original.code
+            if original.field:
+                extensions["field"] = to_camel_case(original.field)
         elif original is not None and not isinstance(original, GraphQLError):
             # An unexpected exception in a resolver: log it, tell the client nothing inside.
             logger.error("GraphQL resolver error", exc_info=original)

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -154,9 +153,7 @@ class ModerationViewSet(ReadViewSet):
 
     def partial_update(self, request: Request, pk: str) -> Response:
         queryset = self.get_queryset()
-        comment = get_object_or_404(queryset, pk=pk) if pk.isascii() and pk.isdigit() else None
-        if comment is None:
-            raise Http404
+        comment = get_object_or_404(queryset, pk=pk)  # the URL takes digits only
         data = ModerationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.comment_moderate(

@@ -189,7 +189,7 @@ API_CACHE_MAX_AGE: int = env.int("API_CACHE_MAX_AGE", default=60)
 API_CACHE_STALE_WHILE_REVALIDATE: int = env.int("API_CACHE_STALE_WHILE_REVALIDATE", default=300)
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["cms.api.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cms.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

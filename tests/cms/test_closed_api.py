@@ -282,6 +282,8 @@ def test_open_graphql_serves_anyone(client, page):
         "query { ...F } fragment F on Query { articles { totalCount } }",
         'mutation { createArticle(input: {title: "x"}) { errors { code } } '
         'registerView(slug: "live") { viewCount } }',  # a scoped field cannot carry a reader's
+        "{ moderationQueue { edges { node { authorEmail } } } }",  # scoped, but misspelt
+        'mutation { createArticle(input: {status: "published"}) { errors { code } } }',
     ],
 )
 def test_closed_graphql_refuses_before_validating(client, closed, page, query):

@@ -55,7 +55,7 @@ def test_nul_in_a_path_is_a_404(client, live, editor, method, path):
         '{ article(slug: "a\\u{0}") { title } }',
     ],
 )
-def test_nul_and_lone_surrogates_in_graphql_literals_are_refused(client, live, query):
+def test_nul_in_graphql_literals_is_refused_however_escaped(client, live, query):
     for response, body in (
         gql(client, query),
         (lambda r: (r, r.json()))(client.get("/graphql/", {"query": query})),
@@ -193,3 +193,29 @@ def test_a_graphql_csrf_refusal_is_json(editor):
     response, body = gql(session, "{ articles { totalCount } }")
     assert response.status_code == 403
     assert body["errors"][0]["extensions"]["code"] == "CSRF_FAILED"
+
+
+def test_json_nested_past_the_parsers_limit_is_a_400(client, live, editor):
+    deep = "[" * 5000 + "]" * 5000
+    response = client.post("/api/v1/articles/live/comments/", deep, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    _, plaintext = tokens.token_create(owner=editor, name="t", scopes=[scopes.CONTENT_READ])
+    signed_in = Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}")  # past the anonymous limit
+    body = '{"query": "{ tags { slug } }", "variables": {"v": ' + deep + "}}"
+    response = signed_in.post("/graphql/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_deeply_nested_variables_within_the_parsers_limit_are_checked_without_recursion(
+    client, live
+):
+    nested: object = "\x00"
+    for _ in range(900):
+        nested = [nested]
+    response, body = gql(
+        client, "query($v: String!) { article(slug: $v) { title } }", {"v": nested}
+    )
+    assert response.status_code == 400
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -199,6 +199,25 @@ def test_nesting_depth_is_measured_without_counting_implicitly_closed_elements()
     assert not nests_deeper_than("<p>one" * 5000)  # unclosed paragraphs are siblings
     assert not nests_deeper_than("<ul><li>a<li>b</ul>" * 5000 + "<br><img src=x>" * 5000)
     assert not nests_deeper_than("<blockquote><p>x</p></blockquote>" * 50_000)
+    assert not nests_deeper_than("<a href=x>link" * 5000)  # a new link closes the last
+    assert not nests_deeper_than("<b><p>x</b>" * 5000)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "<div></x>",  # a stray end tag closes nothing
+        "<div/>",  # the slash means nothing on a div
+        "<b><div></b>",  # closing <b> leaves the div inside it open
+        "<i><b></i>",  # misnested formatting elements
+        "<em><strong></em>",
+        "<table><tr><td>",
+    ],
+)
+def test_nesting_is_measured_as_an_html_parser_would_build_it(pattern):
+    from cms.sanitize import MAX_NESTING, nests_deeper_than
+
+    assert nests_deeper_than(pattern * (MAX_NESTING + 1))
 
 
 def test_deep_or_oversized_bodies_are_refused_before_the_sanitiser_runs(monkeypatch, settings):
