@@ -24,6 +24,7 @@ from cms.actors import Actor
 from cms.crawlers import is_crawler
 from cms.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from cms.policy import Action, require
+from cms.privacy import hash_ip, reader_id
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
 
 from .models import (
@@ -172,6 +173,7 @@ def article_publish(
     if timezone.is_naive(when):
         raise ValidationFailed({"published_at": ["Give a date and time with a time zone."]})
     _check_publication_date(when, now)
+    when = when.astimezone(UTC)  # PostgreSQL refuses offsets past ±15:59; Python allows ±23:59
     status = ArticleStatus.SCHEDULED if when > now else ArticleStatus.PUBLISHED
     allowed = {
         ArticleStatus.DRAFT,
@@ -244,12 +246,15 @@ def article_delete(*, article: Article, actor: Actor) -> None:
         current.delete()
 
 
-def register_view(*, article: Article, reader: str, user_agent: str) -> int:
-    """Count one view of a live article by ``reader`` (see ``cms.privacy.reader_id``): at most
-    one per reader, article and day (UTC), none from crawlers. Returns the article's views.
+def register_view(*, article: Article, ip_address: str, user_agent: str) -> int:
+    """Count one view of a live article by the reader at ``ip_address`` with ``user_agent``
+    (identified by a keyed hash, ``cms.privacy.reader_id``): at most one per reader, article
+    and day (UTC), none from crawlers, and at most VIEWS_MAX_READERS_PER_ADDRESS readers per
+    address, article and day (a household or an office shares an address; a script rotating
+    its User-Agent buys no more than that). Returns the article's views.
 
     Counting is atomic (UPDATE ... SET n = n + 1, never read-modify-write), so concurrent
-    readers on any number of servers add up exactly. The de-duplication mark lives in the
+    readers on any number of servers add up exactly. The de-duplication marks live in the
     shared cache until the day ends.
     """
     if not article.is_live:
@@ -257,13 +262,25 @@ def register_view(*, article: Article, reader: str, user_agent: str) -> int:
     if not is_crawler(user_agent):
         now = timezone.now()
         day = now.date()
-        midnight = datetime.combine(day, time.max, tzinfo=UTC)
-        key = f"viewed:{article.pk}:{day.isoformat()}:{reader}"
-        if cache.add(key, 1, timeout=int((midnight - now).total_seconds()) + 60):
+        until_midnight = int((datetime.combine(day, time.max, tzinfo=UTC) - now).total_seconds())
+        prefix = f"{article.pk}:{day.isoformat()}"
+        ttl = until_midnight + 60
+        reader = f"viewed:{prefix}:{reader_id(ip_address, user_agent)}"
+        address = f"readers:{prefix}:{hash_ip(ip_address)}"
+        if cache.add(reader, 1, timeout=ttl) and _another_reader_at(address, ttl):
             with transaction.atomic():
                 Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
                 _count_day(article, day)
     return Article.objects.filter(pk=article.pk).values_list("view_count", flat=True)[0]
+
+
+def _another_reader_at(address_key: str, ttl: int) -> bool:
+    """Count a new reader at an address; False once the address has had its share today."""
+    cache.add(address_key, 0, timeout=ttl)
+    try:
+        return int(cache.incr(address_key)) <= settings.VIEWS_MAX_READERS_PER_ADDRESS
+    except ValueError:  # the key expired in between, at midnight: a new day, a new count
+        return True
 
 
 def _count_day(article: Article, day: date) -> None:

@@ -402,8 +402,8 @@ def graphql_check(name: str, result: tuple[Any, Any], world: World, shows_state:
     if response.status_code in GRAPHQL_TOP_LEVEL:  # refused before execution (closed API)
         return GRAPHQL_TOP_LEVEL[response.status_code]
     assert response.status_code == 200, body
-    if "errors" in body:  # a refused query field
-        return GRAPHQL_CODE[body["errors"][0]["extensions"]["code"]]
+    if "errors" in body:  # a refused query field: the same code as REST, in capitals
+        return GRAPHQL_CODE[body["errors"][0]["extensions"]["code"].lower()]
     data = body["data"]
     if name.startswith("read_"):
         article, node = data["a"], data["n"]

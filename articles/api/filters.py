@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import django_filters
 from django import forms
+from django.utils import timezone
 from django_filters.fields import IsoDateTimeField
 
 from .. import selectors
@@ -13,12 +15,19 @@ from ..models import Article
 
 
 class _DateTimeField(IsoDateTimeField):
-    """ISO 8601, within years every database stores (converting 0001-01-01+05:00 to UTC
-    overflows, which would otherwise surface as a server error)."""
+    """ISO 8601 in ASCII, within years every database stores, handed on in UTC.
+
+    Converting 0001-01-01+05:00 to UTC overflows, and PostgreSQL refuses offsets past
+    ±15:59 that Python accepts (up to ±23:59): both would otherwise be server errors.
+    """
 
     def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and not value.isascii():
+            raise forms.ValidationError("Use ASCII digits.")
         try:
             result = super().to_python(value)
+            if result is not None and timezone.is_aware(result):
+                result = result.astimezone(UTC)
         except OverflowError:
             raise forms.ValidationError("Give a date between 1900 and 2999.") from None
         if result is not None and not 1900 <= result.year <= 2999:

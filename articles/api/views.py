@@ -19,7 +19,6 @@ from rest_framework.response import Response
 from cms.api.caching import digest, is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.views import ReadViewSet, parse_fields
 from cms.media import site_base
-from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
@@ -208,7 +207,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
             raise Http404
         user_agent = request.headers.get("User-Agent", "")
         count = services.register_view(
-            article=found, reader=reader_id(client_ip(request), user_agent), user_agent=user_agent
+            article=found, ip_address=client_ip(request), user_agent=user_agent
         )
         return Response({"view_count": count}, headers={"Cache-Control": "private, no-store"})
 

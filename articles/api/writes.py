@@ -17,7 +17,7 @@ from cms.api.fields import StrictCharField
 from cms.api.views import ReadViewSet
 from cms.errors import DomainError
 from cms.media import site_base
-from cms.policy import Action, can, require_signed_in
+from cms.policy import Action, can, may_read_content, require_signed_in
 
 from .. import selectors, services
 from ..models import Article
@@ -126,7 +126,8 @@ class ArticleWriteViewSet(ReadViewSet):
         return article
 
     def _respond(self, article: Article, status: int = 200) -> Response:
-        readable = can(self.actor, Action.VIEW, article)
+        # What a read would show this caller: a closed API reads nothing without content:read.
+        readable = may_read_content(self.actor) and can(self.actor, Action.VIEW, article)
         body = privileged(
             article, site_base(self.request), PRIVILEGED_FIELDS if readable else EDITED_FIELDS
         )

@@ -11,7 +11,6 @@ from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
 from cms.policy import Action, require_signed_in
-from cms.privacy import reader_id
 from cms.ratelimit import client_ip
 
 from .. import selectors, services
@@ -37,9 +36,7 @@ class RegisterView(graphene.Mutation):
             if article is None:
                 raise NotFound("No published article has that address.", field="slug")
             count = services.register_view(
-                article=article,
-                reader=reader_id(client_ip(request), user_agent),
-                user_agent=user_agent,
+                article=article, ip_address=client_ip(request), user_agent=user_agent
             )
         except DomainError as error:
             return RegisterView(view_count=None, errors=field_errors(error))

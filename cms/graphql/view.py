@@ -351,7 +351,9 @@ class BylineGraphQLView(GraphQLView):
         if isinstance(original, DomainError):
             formatted["message"] = original.message
             extensions = formatted.setdefault("extensions", {})
-            extensions["code"] = original.code
+            # Capitals, as every top-level GraphQL code here (a payload's errors { code } keeps
+            # REST's spelling).
+            extensions["code"] = original.code.upper()
             if original.field:
                 extensions["field"] = to_camel_case(original.field)
         elif original is not None and not isinstance(original, GraphQLError):

@@ -169,6 +169,8 @@ FRONTEND_PREVIEW_URL: str = env(
 PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 # Longest article body accepted, in characters of HTML (a long read is about 100,000).
 ARTICLE_BODY_MAX_CHARS: int = env.int("ARTICLE_BODY_MAX_CHARS", default=1_000_000)
+# ... and most tags (a long read has a few thousand); this bounds the sanitiser's worst case.
+ARTICLE_BODY_MAX_TAGS: int = env.int("ARTICLE_BODY_MAX_TAGS", default=10_000)
 # Reading speed used for reading_time_minutes.
 READING_WORDS_PER_MINUTE: int = env.int("READING_WORDS_PER_MINUTE", default=230)
 
@@ -222,6 +224,9 @@ SPECTACULAR_SETTINGS = {
 # Clients are identified by REMOTE_ADDR, unless this many reverse proxies (load balancer, CDN)
 # stand in front and append to X-Forwarded-For. Never trust more hops than you run.
 TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Views count once per reader (address and browser) per article and day, and at most this
+# many readers per address (a household or an office shares one).
+VIEWS_MAX_READERS_PER_ADDRESS: int = env.int("VIEWS_MAX_READERS_PER_ADDRESS", default=20)
 COMMENTS_RATE_LIMITS_PER_IP: list[str] = env.list(
     "COMMENTS_RATE_LIMITS_PER_IP", default=["5/m", "30/h"]
 )

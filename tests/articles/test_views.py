@@ -167,3 +167,17 @@ def test_200_concurrent_readers_count_exactly():
         list(pool.map(read, range(200)))
     assert views_of(article) == 200
     assert ArticleViewDay.objects.get(article=article).count == 200
+
+
+def test_one_address_counts_as_at_most_its_share_of_readers(settings):
+    settings.VIEWS_MAX_READERS_PER_ADDRESS = 5
+    article = ArticleFactory()
+    for n in range(8):  # a script rotating its User-Agent from one address
+        assert view(article, agent=f"{FIREFOX} build/{n}").status_code == 200
+    assert views_of(article) == 5
+    assert gql_view(article, agent=f"{FIREFOX} build/99")["viewCount"] == 5
+    view(article, ip="198.51.100.20")  # a reader elsewhere still counts
+    assert views_of(article) == 6
+    other = ArticleFactory()  # and the share is per article
+    view(other, agent=f"{FIREFOX} build/0")
+    assert views_of(other) == 1

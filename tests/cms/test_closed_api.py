@@ -317,3 +317,38 @@ def test_graphql_responses_to_credentials_or_drafts_are_never_stored(client, pag
     response, _ = gql(reader, '{ article(slug: "live") { title } }')
     assert response["Cache-Control"] == "private, no-store"
     assert "Authorization" in response["Vary"]
+
+
+def test_closed_api_write_responses_show_no_more_than_a_read_would(closed, editor):
+    ArticleFactory(slug="live", body_html="<p>Members only</p>")
+    writer = token_client(editor, [scopes.CONTENT_WRITE])
+    assert writer.get("/api/v1/articles/live/").status_code == 403
+    response = writer.patch(
+        "/api/v1/articles/live/", "{}", content_type="application/json", HTTP_IF_MATCH='"v1"'
+    )
+    assert response.status_code == 200
+    assert "Members only" not in response.content.decode()
+    assert set(response.json()) == {"id", "slug", "title", "published_at", "url", "status",
+                                    "version"}  # fmt: skip
+    reader = token_client(editor, [scopes.CONTENT_WRITE, scopes.CONTENT_READ])
+    response = reader.patch(
+        "/api/v1/articles/live/", "{}", content_type="application/json", HTTP_IF_MATCH='"v2"'
+    )
+    assert response.json()["body_html"] == "<p>Members only</p>"
+
+
+def test_a_closed_api_closes_its_openapi_document_too(client, closed, editor):
+    response = client.get("/api/schema/")
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_authenticated"
+    reader = token_client(editor, [scopes.CONTENT_READ])
+    assert reader.get("/api/schema/").status_code == 200
+    assert client.get("/api/docs/").status_code == 200  # the viewer alone shows nothing
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_the_documents_answer_only_get(client, path):
+    response = client.options(path)
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"

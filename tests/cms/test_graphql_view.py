@@ -251,3 +251,34 @@ def test_cursors_past_any_real_page_are_refused(client):
 
     _, body = gql(client, f'{{ articles(after: "{offset_to_cursor(2**40)}") {{ totalCount }} }}')
     assert body["errors"][0]["extensions"]["code"] == "BAD_CURSOR"
+
+
+def test_repeated_selections_cost_the_size_of_the_document(client, monkeypatch):
+    from cms.graphql import selection
+
+    visits = {"levels": 0}
+    names, named = selection._Walk.names, selection._Walk.named
+
+    def counted_names(self, *args):
+        visits["levels"] += 1
+        return names(self, *args)
+
+    def counted_named(self, *args):
+        visits["levels"] += 1
+        return named(self, *args)
+
+    monkeypatch.setattr(selection._Walk, "names", counted_names)
+    monkeypatch.setattr(selection._Walk, "named", counted_named)
+    ArticleFactory()
+    copies = 20
+    query = (
+        "{ " + "articles { ...A } " * copies + "} "
+        "fragment A on ArticleConnection { " + "edges { ...E } " * copies + "} "
+        "fragment E on ArticleEdge { " + "node { ...N } " * copies + "} "
+        "fragment N on Article { " + "slug " * 100 + "title }"
+    )
+    response, body = gql(client, query)
+    assert response.status_code == 200, body
+    assert body["data"]["articles"]["edges"][0]["node"]["title"]
+    # A naive walk visits copies^3 = 8,000 levels; this one about 4 * copies.
+    assert visits["levels"] < 10 * copies, visits

@@ -15,6 +15,7 @@ from articles.models import Article
 from cms import scopes, tokens
 from comments.models import Comment
 from tests.api import gql
+from tests.conftest import profile
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,33 @@ def test_deeply_nested_variables_within_the_parsers_limit_are_checked_without_re
     )
     assert response.status_code == 400
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize(
+    "param",
+    ["published_after=1900-01-01T00:00:00-23:59", "published_before=2998-12-31T23:59:59-23:59"],
+)
+def test_offsets_postgresql_refuses_are_converted_first(client, live, param):
+    response = client.get(f"/api/v1/articles/?{param}")
+    assert response.status_code == 200, response.content
+
+
+def test_non_ascii_digits_in_dates_are_refused(client, live):
+    fullwidth_year = "\uff11\uff19\uff19\uff19"
+    response = client.get("/api/v1/articles/", {"published_after": f"{fullwidth_year}-01-01"})
+    assert response.status_code == 400
+    assert "published_after" in response.json()["errors"]
+
+
+def test_a_publication_time_with_a_sixteen_hour_offset_is_stored_in_utc(author):
+    ArticleFactory(slug="draft", status="draft", authors=[profile(author)])
+    _, plaintext = tokens.token_create(owner=author, name="t", scopes=[scopes.CONTENT_PUBLISH])
+    _, body = gql(
+        Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}"),
+        'mutation { publishArticle(slug: "draft", publishedAt: "2026-01-01T00:00:00+16:00") '
+        "{ errors { code } } }",
+    )
+    assert body == {"data": {"publishArticle": {"errors": []}}}
+    stored = Article.objects.get().published_at
+    assert stored is not None
+    assert stored.isoformat() == "2025-12-31T08:00:00+00:00"

@@ -138,7 +138,7 @@ def test_the_graphql_queue_refuses_like_rest(client, editor, author, who, code):
     }[who]
     _, body = gql(caller, QUEUE)
     assert body["data"] is None
-    assert body["errors"][0]["extensions"]["code"] == code
+    assert body["errors"][0]["extensions"]["code"] == code.upper()
     rest = caller.get("/api/v1/comments/")
     assert rest.json()["code"] == code
     assert rest.status_code == (401 if code == "not_authenticated" else 403)
@@ -146,5 +146,5 @@ def test_the_graphql_queue_refuses_like_rest(client, editor, author, who, code):
 
 def test_a_bad_status_in_the_graphql_queue_names_the_field(editor):
     _, body = gql(as_token(editor, [scopes.COMMENTS_MODERATE]), QUEUE, {"status": "nope"})
-    assert body["errors"][0]["extensions"] == {"code": "invalid", "field": "status"}
+    assert body["errors"][0]["extensions"] == {"code": "INVALID", "field": "status"}
     assert "One of" in body["errors"][0]["message"]

@@ -369,3 +369,17 @@ def test_hidden_comments_answer_as_missing_ones_and_probing_is_rate_limited():
         for n in range(6)
     ]  # fmt: skip
     assert probes == [400] * 5 + [429]
+
+
+def test_overlong_bodies_are_refused_before_any_parsing(monkeypatch):
+    from comments import spam
+
+    def parsed(*args, **kwargs):
+        raise AssertionError("the spam checks parsed the body")
+
+    monkeypatch.setattr(spam, "spam_reason", parsed)
+    monkeypatch.setattr("comments.services.sanitize_comment_html", parsed)
+    response = post(ArticleFactory(), body="<a" * 320_000)  # an HTML parser's worst case
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"body": ["Keep it under 5000 characters."]}
+    assert not Comment.objects.exists()
