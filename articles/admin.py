@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
@@ -351,7 +352,13 @@ class ArticleAdmin(PolicyModelAdmin):
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """Deleting an article takes its bylines and comments with it; whether that is allowed
-        is the article policy's call alone (not the comment queue's permissions)."""
+        is the article policy's call alone (not the comment queue's permissions). Any selected
+        article the policy refuses is named as lacking permission, which makes the admin
+        refuse the whole deletion and list nothing inside the articles."""
+        actor = self.actor(request)
+        refused = {f"article “{obj}”" for obj in objs if not can(actor, Action.DELETE, obj)}
+        if refused:
+            return [], {}, refused, []
         deleted, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)
         return deleted, model_count, set(), protected
 
@@ -377,9 +384,15 @@ class ArticleAdmin(PolicyModelAdmin):
         services.article_delete(article=obj, actor=self.actor(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """All or nothing: the confirmation step has already checked every article, so a
+        refusal here means something changed in between."""
         actor = self.actor(request)
-        for article in queryset:
-            services.article_delete(article=article, actor=actor)
+        try:
+            with transaction.atomic():
+                for article in queryset:
+                    services.article_delete(article=article, actor=actor)
+        except DomainError as error:
+            self.message_user(request, f"Nothing was deleted: {error.message}", messages.ERROR)
 
     def render_change_form(
         self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
@@ -396,8 +409,8 @@ class ArticleAdmin(PolicyModelAdmin):
             if status in _BUTTON_STATUSES[name] and can(actor, action, target):
                 buttons.append((name, label))
         context["lifecycle_buttons"] = buttons
-        if obj is not None and can(actor, Action.VIEW, obj):
-            context["preview_url"] = previews.preview_url(obj)
+        if obj is not None and can(actor, Action.PREVIEW, obj):
+            context["preview_url"] = previews.preview_url(obj, request.user)
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:

@@ -2,38 +2,57 @@
 
 The admin's Preview button sends the editor to the front-end with a token; the front-end
 reads the current draft with it (REST ``?preview=``, GraphQL ``previewToken``). The token
-reveals nothing else and works for no other article.
+reveals nothing else and works for no other article. It carries the right of the person it
+was issued to: it stops working as soon as they may no longer preview the article.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
+
+from cms.actors import Actor
+from cms.policy import Action, can, require
 
 from .models import Article
 
 _SALT = "byline.articles.preview"
 
 
-def issue(article: Article) -> str:
-    return signing.dumps({"a": article.pk}, salt=_SALT, compress=True)
+def issue(article: Article, user: Any) -> str:
+    """A preview token for ``article`` on behalf of ``user``, who must be allowed to preview
+    it (the policy's ``Action.PREVIEW``)."""
+    require(Actor.for_user(user), Action.PREVIEW, article)
+    return signing.dumps({"a": article.pk, "u": user.pk}, salt=_SALT, compress=True)
 
 
 def previewed(token: str, slug: str) -> Article | None:
-    """The article ``token`` was issued for, if it is the one called ``slug`` and the token
-    is genuine and younger than PREVIEW_TOKEN_MAX_AGE seconds."""
+    """The article ``token`` was issued for, if it is the one called ``slug``, the token is
+    genuine and younger than PREVIEW_TOKEN_MAX_AGE seconds, and the person it was issued to
+    may still preview the article (an unpublished draft stays theirs to show, not anyone's
+    who once saw it live)."""
     try:
         data = signing.loads(token, salt=_SALT, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
     except signing.BadSignature:  # also raised for expired tokens
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("a"), int):
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "au"):
         return None
-    return Article.objects.filter(pk=data["a"], slug=slug).first()
+    article = Article.objects.filter(pk=data["a"], slug=slug).first()
+    issuer = get_user_model().objects.filter(pk=data["u"], is_active=True).first()
+    if (
+        article is None
+        or issuer is None
+        or not can(Actor.for_user(issuer), Action.PREVIEW, article)
+    ):
+        return None
+    return article
 
 
-def preview_url(article: Article) -> str:
+def preview_url(article: Article, user: Any) -> str:
     return settings.FRONTEND_PREVIEW_URL.format(
-        slug=quote(article.slug), token=quote(issue(article)), id=article.pk
+        slug=quote(article.slug), token=quote(issue(article, user)), id=article.pk
     )

@@ -30,6 +30,7 @@ from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from cms.actors import Actor
+from cms.errors import ValidationFailed
 from cms.policy import Action, can
 
 from .models import LIVE_STATUSES, Article, ArticleAuthor, Author, Section, Tag
@@ -81,6 +82,7 @@ PRIVILEGED_FIELDS: Final = (*ARTICLE_FIELDS, "status", "version")
 STATE_COLUMNS: Final = ("id", "slug", "version", "updated_at", "view_count", "comment_count")
 SEARCH_CONFIG: Final = "english"  # must match the generated column (migration 0002)
 MAX_SEARCH_WORDS: Final = 12
+MAX_SEARCH_CHARS: Final = 200
 
 Row = dict[str, Any]
 
@@ -270,6 +272,9 @@ def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
     somewhere, and articles are ranked by where the words appear (title 3, subtitle or excerpt
     2, body 1).
     """
+    if len(text) > MAX_SEARCH_CHARS:
+        # One long hyphenated "word" becomes thousands of lexemes, past PostgreSQL's stack.
+        raise ValidationFailed({"search": [f"Search with at most {MAX_SEARCH_CHARS} characters."]})
     words = text.split()[:MAX_SEARCH_WORDS]
     if not words:
         return queryset

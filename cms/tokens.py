@@ -97,7 +97,12 @@ def authenticate(presented: str) -> ApiToken:
     """The live token ``presented`` names, or InvalidToken (wrong, expired or revoked)."""
     kind, _, rest = presented.partition("_")
     prefix, _, secret = rest.partition("_")
-    if kind != TOKEN_PREFIX or not prefix or not secret:
+    if (
+        kind != TOKEN_PREFIX
+        or not prefix
+        or not secret
+        or not (prefix.isascii() and prefix.isalnum())
+    ):
         raise InvalidToken("That is not a Byline API token.")
     token = ApiToken.objects.select_related("owner").filter(prefix=prefix).first()
     # Compare a digest even when no row matched, so timing does not reveal valid prefixes.

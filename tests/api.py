@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import connection
@@ -29,3 +30,8 @@ def gql(client, query: str, variables: dict[str, Any] | None = None, **extra: An
         **extra,
     )
     return response, response.json()
+
+
+def loaded_urls(page: str) -> list[str]:
+    """Every address a page loads or links to (src and href attributes)."""
+    return re.findall(r'(?:src|href)=["\']([^"\']*)["\']', page)

@@ -475,20 +475,20 @@ def test_every_scope_but_webhooks_is_exercised():
     assert used == set(scopes.ALL_SCOPES) - {scopes.WEBHOOKS_MANAGE}
 
 
-def test_unpublished_reads_are_never_stored(world):
+def test_unpublished_reads_are_never_stored(world, editor):
     _, make = world
-    editor = make("editor", "exact_scopes", CASES["read_draft"])
-    live = editor.get("/api/v1/articles/live/")
+    previewer = make("editor", "exact_scopes", CASES["read_draft"])
+    live = previewer.get("/api/v1/articles/live/")
     assert live["Cache-Control"] == "private, max-age=0, must-revalidate"  # may be revalidated
     for slug in ("draft", "review", "soon", "archived"):
-        response = editor.get(f"/api/v1/articles/{slug}/")
+        response = previewer.get(f"/api/v1/articles/{slug}/")
         assert response.json()["status"] != "published"
         assert response["Cache-Control"] == "private, no-store"  # may not even be kept
         previewed = Article.objects.get(slug=slug)
         anonymous = Client()
         graphql, body = gql(
             anonymous,
-            f'{{ article(slug: "{slug}", previewToken: "{previews.issue(previewed)}") '
+            f'{{ article(slug: "{slug}", previewToken: "{previews.issue(previewed, editor)}") '
             "{ status } }",
         )
         assert body["data"]["article"]["status"] == previewed.status

@@ -276,7 +276,13 @@ class BylineGraphQLView(GraphQLView):
     def parse_body(self, request: HttpRequest) -> Any:
         """graphene-django's, with JSON read by orjson: the standard library's parser turns a
         few kilobytes of ``[[[[...`` into a RecursionError (a 500); orjson refuses it."""
-        if self.get_content_type(request) != "application/json":
+        content_type = self.get_content_type(request)
+        if content_type == "application/graphql":
+            try:
+                return {"query": request.body.decode("utf-8")}
+            except UnicodeDecodeError:
+                raise _Refused(BadRequest("The body is not UTF-8.")) from None
+        if content_type != "application/json":
             return super().parse_body(request)
         try:
             data = orjson.loads(request.body)

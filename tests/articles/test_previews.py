@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 QUERY = 'query($t: String) { article(slug: "%s", previewToken: $t) { title publishedAt } }'
 
 
-def test_a_preview_token_shows_the_current_draft_uncached(client):
+def test_a_preview_token_shows_the_current_draft_uncached(client, editor):
     draft = ArticleFactory(slug="embargo", status=ArticleStatus.DRAFT, title="Draft headline")
-    token = previews.issue(draft)
+    token = previews.issue(draft, editor)
     assert client.get("/api/v1/articles/embargo/").status_code == 404
     response = client.get("/api/v1/articles/embargo/", {"preview": token})
     assert response.status_code == 200
@@ -34,10 +34,10 @@ def test_a_preview_token_shows_the_current_draft_uncached(client):
     assert data["data"]["article"] == {"title": "Draft headline", "publishedAt": None}
 
 
-def test_a_token_works_for_no_other_article(client):
+def test_a_token_works_for_no_other_article(client, editor):
     first = ArticleFactory(slug="first", status=ArticleStatus.DRAFT)
     ArticleFactory(slug="second", status=ArticleStatus.DRAFT)
-    token = previews.issue(first)
+    token = previews.issue(first, editor)
     assert client.get("/api/v1/articles/second/", {"preview": token}).status_code == 404
     _, data = gql(client, QUERY % "second", {"t": token})
     assert data["data"]["article"] is None
@@ -45,12 +45,12 @@ def test_a_token_works_for_no_other_article(client):
         assert client.get("/api/v1/articles/first/", {"preview": forged}).status_code == 404
 
 
-def test_tokens_expire(client, settings):
+def test_tokens_expire(client, settings, editor):
     settings.PREVIEW_TOKEN_MAX_AGE = 3600
     draft = ArticleFactory(slug="d", status=ArticleStatus.DRAFT)
     now = timezone.now()
     with time_machine.travel(now, tick=False) as clock:
-        token = previews.issue(draft)
+        token = previews.issue(draft, editor)
         clock.shift(timedelta(minutes=59))
         assert client.get("/api/v1/articles/d/", {"preview": token}).status_code == 200
         clock.shift(timedelta(minutes=2))
@@ -68,3 +68,28 @@ def test_the_admin_preview_button_links_to_the_front_end_with_a_working_token(
     link = html.unescape(page[start : page.index('"', start)])
     token = parse_qs(urlsplit(link).query)["token"][0]
     assert client.get("/api/v1/articles/d/", {"preview": token}).json()["title"] == "Soon"
+
+
+def test_only_those_who_may_preview_get_the_button_or_a_token(client, contributor, editor):
+    from cms.errors import PermissionDenied
+
+    theirs = ArticleFactory(slug="theirs", title="Live, not mine")  # live, by someone else
+    client.force_login(contributor)
+    page = client.get(f"/admin/articles/article/{theirs.pk}/change/").content.decode()
+    assert "Preview on the site" not in page
+    with pytest.raises(PermissionDenied):
+        previews.issue(theirs, contributor)
+
+
+def test_a_token_dies_with_its_issuers_right_to_preview(client, author):
+    from tests.conftest import profile
+
+    draft = ArticleFactory(slug="d", status=ArticleStatus.DRAFT, authors=[profile(author)])
+    token = previews.issue(draft, author)
+    assert client.get("/api/v1/articles/d/", {"preview": token}).status_code == 200
+    draft.bylines.all().delete()  # taken off the article: no longer theirs to show
+    assert client.get("/api/v1/articles/d/", {"preview": token}).status_code == 404
+    draft.bylines.create(author=profile(author), position=0)
+    author.is_active = False
+    author.save()
+    assert client.get("/api/v1/articles/d/", {"preview": token}).status_code == 404

@@ -204,7 +204,7 @@ def test_closed_rest_keeps_writes_on_their_own_scopes(closed, editor):
 
 def test_closed_rest_previews_need_content_read_too(client, closed, editor):
     draft = ArticleFactory(slug="draft", status=ArticleStatus.DRAFT)
-    token = previews.issue(draft)
+    token = previews.issue(draft, editor)
     path = f"/api/v1/articles/draft/?preview={token}"
     assert client.get(path).status_code == 401
     assert token_client(editor, [scopes.CONTENT_READ]).get(path).status_code == 200
@@ -309,7 +309,9 @@ def test_graphql_responses_to_credentials_or_drafts_are_never_stored(client, pag
     response, _ = gql(client, '{ article(slug: "live") { title } }')
     assert "no-store" not in response.get("Cache-Control", "")
     draft = ArticleFactory(slug="draft", status=ArticleStatus.DRAFT)
-    preview = f'{{ article(slug: "draft", previewToken: "{previews.issue(draft)}") {{ title }} }}'
+    preview = (
+        f'{{ article(slug: "draft", previewToken: "{previews.issue(draft, editor)}") {{ title }} }}'
+    )
     response, body = gql(client, preview)
     assert body["data"]["article"] is not None
     assert response["Cache-Control"] == "private, no-store"

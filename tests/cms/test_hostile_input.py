@@ -250,3 +250,29 @@ def test_a_publication_time_with_a_sixteen_hour_offset_is_stored_in_utc(author):
     stored = Article.objects.get().published_at
     assert stored is not None
     assert stored.isoformat() == "2025-12-31T08:00:00+00:00"
+
+
+def test_overlong_searches_are_a_field_error_in_both_apis(client, live):
+    long_word = "-".join(["x"] * 15_000)  # thousands of lexemes in one "word"
+    response = client.get("/api/v1/articles/", {"search": long_word})
+    assert response.status_code == 400
+    assert "search" in response.json()["errors"]
+    response, body = gql(client, "query($s: String) { articles(search: $s) { totalCount } }",
+                         {"s": long_word[:30_000]})  # fmt: skip
+    assert body["errors"][0]["extensions"] == {"code": "INVALID", "field": "search"}
+
+
+def test_a_graphql_body_that_is_not_utf8_is_a_400(client):
+    response = client.post("/graphql/", b"{ tags { name } }\xff\xfe",
+                           content_type="application/graphql")  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("presented", ["byl_\x00_x", "byl_a\x00b_secret", "byl_ab_"])
+def test_malformed_token_prefixes_never_reach_the_database(client, presented):
+    response = client.get("/api/v1/articles/", HTTP_AUTHORIZATION=f"Bearer {presented}")
+    assert response.status_code == 401
+    assert response.json()["code"] == "invalid_token"
+    response, _ = gql(client, "{ tags { slug } }", HTTP_AUTHORIZATION=f"Bearer {presented}")
+    assert response.status_code == 401
