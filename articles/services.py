@@ -25,6 +25,7 @@ from cms.crawlers import is_crawler
 from cms.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
 from cms.policy import Action, require
 from cms.privacy import hash_ip, reader_id
+from cms.ratelimit import network_of
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
 
 from .models import (
@@ -266,7 +267,7 @@ def register_view(*, article: Article, ip_address: str, user_agent: str) -> int:
         prefix = f"{article.pk}:{day.isoformat()}"
         ttl = until_midnight + 60
         reader = f"viewed:{prefix}:{reader_id(ip_address, user_agent)}"
-        address = f"readers:{prefix}:{hash_ip(ip_address)}"
+        address = f"readers:{prefix}:{hash_ip(network_of(ip_address))}"
         if cache.add(reader, 1, timeout=ttl) and _another_reader_at(address, ttl):
             with transaction.atomic():
                 Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)

@@ -9,6 +9,7 @@ for inside services, by REST and GraphQL alike.)
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -87,3 +88,18 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < proxies:
         return str(remote)
     return forwarded[-proxies]
+
+
+def network_of(ip_address: str) -> str:
+    """The unit limits count by: an IPv4 address, or an IPv6 address's /64 network. One
+    subscriber commonly holds a whole /64 (2^64 addresses), so counting single IPv6
+    addresses would let them rotate past any limit."""
+    try:
+        address = ipaddress.ip_address(ip_address)
+    except ValueError:
+        return ip_address
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:  # ::ffff:203.0.113.9 is that IPv4 address
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)

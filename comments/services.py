@@ -86,7 +86,9 @@ def comment_submit(
     ``form_token`` is the one handed out with the thread (``comments.form_tokens``)."""
     # Limits first: every attempt counts, so probing (for instance which comment ids exist
     # under a thread) is as slow as commenting.
-    ratelimit.hit("comments:ip", ip_address, settings.COMMENTS_RATE_LIMITS_PER_IP)
+    ratelimit.hit(
+        "comments:ip", ratelimit.network_of(ip_address), settings.COMMENTS_RATE_LIMITS_PER_IP
+    )
     email = (author_email or "").strip().lower()
     if email:
         ratelimit.hit("comments:email", email, settings.COMMENTS_RATE_LIMITS_PER_EMAIL)

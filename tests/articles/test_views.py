@@ -181,3 +181,11 @@ def test_one_address_counts_as_at_most_its_share_of_readers(settings):
     other = ArticleFactory()  # and the share is per article
     view(other, agent=f"{FIREFOX} build/0")
     assert views_of(other) == 1
+
+
+def test_an_ipv6_network_shares_one_addresss_readers(settings):
+    settings.VIEWS_MAX_READERS_PER_ADDRESS = 3
+    article = ArticleFactory()
+    for n in range(6):
+        view(article, ip=f"2001:db8:7:7::{n:x}", agent=f"{FIREFOX} build/{n}")
+    assert views_of(article) == 3

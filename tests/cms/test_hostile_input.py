@@ -276,3 +276,18 @@ def test_malformed_token_prefixes_never_reach_the_database(client, presented):
     assert response.json()["code"] == "invalid_token"
     response, _ = gql(client, "{ tags { slug } }", HTTP_AUTHORIZATION=f"Bearer {presented}")
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("address", "counted_as"),
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("not an address", "not an address"),
+    ],
+)
+def test_limits_count_ipv6_by_network(address, counted_as):
+    from cms.ratelimit import network_of
+
+    assert network_of(address) == counted_as

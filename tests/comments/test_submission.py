@@ -383,3 +383,13 @@ def test_overlong_bodies_are_refused_before_any_parsing(monkeypatch):
     assert response.status_code == 400
     assert response.json()["errors"] == {"body": ["Keep it under 5000 characters."]}
     assert not Comment.objects.exists()
+
+
+def test_an_ipv6_network_counts_as_one_address():
+    article = ArticleFactory()
+    answers = [
+        post(article, ip=f"2001:db8:1:2::{n:x}", author_email=f"r{n}@example.net").status_code
+        for n in range(6)  # six addresses of one /64
+    ]
+    assert answers == [201] * 5 + [429]
+    assert post(article, ip="2001:db8:1:3::1", author_email="x@example.net").status_code == 201
