@@ -227,6 +227,13 @@ TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Views count once per reader (address and browser) per article and day, and at most this
 # many readers per address (a household or an office shares one).
 VIEWS_MAX_READERS_PER_ADDRESS: int = env.int("VIEWS_MAX_READERS_PER_ADDRESS", default=20)
+# Admin sign-in attempts (every attempt counts, per address and per username).
+ADMIN_LOGIN_RATE_LIMITS_PER_IP: list[str] = env.list(
+    "ADMIN_LOGIN_RATE_LIMITS_PER_IP", default=["10/m", "100/h"]
+)
+ADMIN_LOGIN_RATE_LIMITS_PER_USER: list[str] = env.list(
+    "ADMIN_LOGIN_RATE_LIMITS_PER_USER", default=["5/m", "30/h"]
+)
 COMMENTS_RATE_LIMITS_PER_IP: list[str] = env.list(
     "COMMENTS_RATE_LIMITS_PER_IP", default=["5/m", "30/h"]
 )
