@@ -13,6 +13,7 @@ from django.db.models import Q
 
 from articles.models import Article
 from cms.actors import Actor
+from cms.errors import ValidationFailed
 from cms.policy import Action, restrict
 
 # Replies nest at most this deep: a top-level comment has depth 0, a reply to it 1, ...
@@ -24,6 +25,13 @@ class CommentStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     SPAM = "spam", "Spam"
     REMOVED = "removed", "Removed"
+
+    @classmethod
+    def named(cls, value: str, *, field: str = "status") -> CommentStatus:
+        """The status called ``value``, or a field error listing the choices."""
+        if value not in cls.values:
+            raise ValidationFailed({field: [f"One of: {', '.join(cls.values)}."]})
+        return cls(value)
 
 
 def _thread_approved() -> Q:

@@ -9,7 +9,6 @@ from django.db.models.functions import RowNumber
 
 from articles.models import Article
 from cms.actors import Actor
-from cms.errors import ValidationFailed
 from cms.policy import Action, require, restrict
 
 from .models import Comment, CommentStatus
@@ -28,9 +27,7 @@ def moderation_queue(
         .order_by("-created_at", "-id")
     )
     if status is not None:
-        if status not in CommentStatus.values:
-            raise ValidationFailed({"status": [f"One of: {', '.join(CommentStatus.values)}."]})
-        queue = queue.filter(status=status)
+        queue = queue.filter(status=CommentStatus.named(status))
     if article:
         queue = queue.filter(article__slug=article)
     return queue

@@ -9,7 +9,7 @@ from graphql_relay import from_global_id, to_global_id
 
 from articles.selectors import readable_articles
 from cms.actors import actor_from_request
-from cms.errors import DomainError, NotFound, ValidationFailed
+from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
@@ -98,9 +98,9 @@ class ModerateComment(graphene.Mutation):
             comment = queue.filter(pk=raw_id).first() if kind == "Comment" and raw_id else None
             if comment is None:
                 raise NotFound("No comment you may moderate has that ID.", field="id")
-            if status not in CommentStatus.values:
-                raise ValidationFailed({"status": [f"One of: {', '.join(CommentStatus.values)}."]})
-            services.comment_moderate(comment=comment, actor=actor, status=CommentStatus(status))
+            services.comment_moderate(
+                comment=comment, actor=actor, status=CommentStatus.named(status)
+            )
         except DomainError as error:
             return ModerateComment(comment=None, errors=field_errors(error))
         moderated = SubmittedComment(id=to_global_id("Comment", comment.pk), status=comment.status)
