@@ -24,7 +24,7 @@ from cms.errors import DomainError
 from cms.policy import Action, can
 from cms.sanitize import sanitize_article_html
 
-from . import previews, services
+from . import previews, selectors, services
 from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
 # The editor's toolbar, kept within what sanitize_article_html allows.
@@ -62,8 +62,30 @@ class TaxonomyAdmin(PolicyModelAdmin):
         services.taxonomy_delete(obj=obj, actor=self.actor(request))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            services.taxonomy_delete(obj=obj, actor=self.actor(request))
+        """All or nothing, as the confirmation page promised."""
+        actor = self.actor(request)
+        try:
+            with transaction.atomic():
+                for obj in queryset:
+                    services.taxonomy_delete(obj=obj, actor=actor)
+        except DomainError as error:
+            self.message_user(request, f"Nothing was deleted: {error.message}", messages.ERROR)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """One in use by any article cannot be deleted (``services.taxonomy_delete``): the
+        confirmation page names the articles in the way (a few, and how many more) instead
+        of Django's list of every protected row, which would run to thousands."""
+        in_use = []
+        for obj in objs:
+            count, titles = selectors.usage_summary(obj)
+            if count:
+                names = [f"article “{title}”" for title in titles]
+                if count > len(titles):
+                    names.append(f"{count - len(titles)} more")
+                in_use.append(f"{obj._meta.verbose_name} “{obj}”, used by {', '.join(names)}")
+        if in_use:
+            return [], {}, set(), in_use
+        return super().get_deleted_objects(objs, request)
 
 
 @admin.register(Author)

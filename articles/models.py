@@ -122,8 +122,10 @@ class Article(models.Model):
     authors: models.ManyToManyField[Author, ArticleAuthor] = models.ManyToManyField(
         Author, through="ArticleAuthor", related_name="articles", blank=True
     )
+    # Protected like bylines: deleting a section in use would silently move its articles
+    # (their URLs and canonical addresses) without an edit of any of them.
     section = models.ForeignKey(
-        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
 

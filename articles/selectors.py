@@ -340,8 +340,31 @@ def authors_with_published_work() -> QuerySet[Author]:
     )
 
 
+def articles_using(obj: Author | Section | Tag) -> QuerySet[Article]:
+    """Every article (in any status) that names ``obj`` in its byline, section or tags."""
+    if isinstance(obj, Section):
+        return Article.objects.filter(section=obj)
+    if isinstance(obj, Tag):
+        return Article.objects.filter(tags=obj)
+    return Article.objects.filter(bylines__author=obj)
+
+
+def usage_summary(obj: Author | Section | Tag, *, named: int = 5) -> tuple[int, list[str]]:
+    """How many articles use ``obj``, and the titles of the ``named`` latest edited."""
+    using = articles_using(obj)
+    titles = list(using.order_by("-updated_at", "-id").values_list("title", flat=True)[:named])
+    return (using.count() if len(titles) == named else len(titles)), titles
+
+
 def sections() -> QuerySet[Section]:
-    return Section.objects.only("id", "slug", "name", "description").order_by("name", "id")
+    """Sections holding at least one live article: a section made for unpublished plans
+    (and its description) would announce them."""
+    live = Article.objects.published().filter(section_id=OuterRef("pk"))
+    return (
+        Section.objects.filter(Exists(live))
+        .only("id", "slug", "name", "description")
+        .order_by("name", "id")
+    )
 
 
 def tags() -> QuerySet[Tag]:

@@ -22,12 +22,19 @@ from django.utils.text import slugify
 from cms import audit
 from cms.actors import Actor
 from cms.crawlers import is_crawler
-from cms.errors import InvalidTransition, NotFound, ValidationFailed, VersionConflict
+from cms.errors import (
+    InUse,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+    VersionConflict,
+)
 from cms.policy import Action, require
 from cms.privacy import hash_ip, reader_id
 from cms.ratelimit import network_of
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
 
+from . import selectors
 from .models import (
     LIVE_STATUSES,
     Article,
@@ -325,10 +332,33 @@ def taxonomy_save(*, obj: Author | Section | Tag, actor: Actor) -> None:
 
 
 def taxonomy_delete(*, obj: Author | Section | Tag, actor: Actor) -> None:
+    """Delete an author profile, section or tag that no article uses.
+
+    One in use is refused (``InUse``, naming the articles): deleting it would change those
+    articles (a byline, an address, a tag list) without an edit, a version or an audit entry
+    of any of them. Editors move the articles first, each change recorded.
+    """
     require(actor, Action.DELETE, obj)
     with transaction.atomic():
+        # The row lock conflicts with the key-share lock that saving a reference to it takes
+        # (PostgreSQL), so no article can take it up between the check and the delete.
+        list(type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values("pk"))
+        refuse_if_in_use(obj)
         audit.record(actor, f"{obj._meta.model_name}.delete", obj)
         obj.delete()
+
+
+def refuse_if_in_use(obj: Author | Section | Tag) -> None:
+    count, titles = selectors.usage_summary(obj)
+    if not count:
+        return
+    named = ", ".join(f"“{title}”" for title in titles)
+    more = f" and {count - len(titles)} more" if count > len(titles) else ""
+    noun = "article uses" if count == 1 else "articles use"
+    raise InUse(
+        f"{count} {noun} this {obj._meta.verbose_name} ({named}{more}); "
+        "move them off it before deleting it."
+    )
 
 
 def resolve_references(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -46,6 +46,13 @@ class InvalidTransition(DomainError):
     status = 409
 
 
+class InUse(DomainError):
+    """The object is referenced by others that would change silently if it went."""
+
+    code = "in_use"
+    status = 409
+
+
 class VersionConflict(DomainError):
     """Someone saved a newer version since the caller read the object."""
 

@@ -68,6 +68,37 @@ def test_sections_and_tags(client):
     assert get(client, "/api/v1/tags/merger/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "status", [ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED, "future"]
+)
+def test_sections_used_only_by_unpublished_work_are_not_listed(client, status):
+    plans = SectionFactory(slug="election-2027", description="Our plans for the election.")
+    if status == "future":
+        ArticleFactory(
+            section=plans,
+            status=ArticleStatus.SCHEDULED,
+            published_at=timezone.now() + timedelta(days=1),
+        )
+    else:
+        ArticleFactory(section=plans, status=status)
+    SectionFactory(slug="empty")
+    ArticleFactory(section=SectionFactory(slug="town"))
+    body = get(client, "/api/v1/sections/").json()
+    assert [s["slug"] for s in body["results"]] == ["town"]
+    assert body["count"] == 1
+    assert "election" not in get(client, "/api/v1/sections/").content.decode()
+    assert get(client, "/api/v1/sections/election-2027/").status_code == 404
+    assert get(client, "/api/v1/sections/empty/").status_code == 404
+
+
+def test_a_section_is_listed_once_its_first_article_goes_live(client):
+    town = SectionFactory(slug="town")
+    draft = ArticleFactory(section=town, status=ArticleStatus.DRAFT)
+    assert get(client, "/api/v1/sections/").json()["results"] == []
+    services.article_publish(article=draft, actor=Actor.system())
+    assert [s["slug"] for s in get(client, "/api/v1/sections/").json()["results"]] == ["town"]
+
+
 def test_author_etags_change_when_a_profile_changes(client):
     maya = AuthorFactory(slug="maya", name="Maya")
     ArticleFactory(authors=[maya])

@@ -221,6 +221,15 @@ def test_tags_and_sections(client):
     assert body["data"]["articles"]["edges"][0]["node"]["section"] == {"description": "Local news."}
 
 
+def test_sections_used_only_by_unpublished_work_are_not_listed(client):
+    ArticleFactory(status="draft", section=SectionFactory(slug="secret-plans"))
+    ArticleFactory(status="archived", section=SectionFactory(slug="old-plans"))
+    SectionFactory(slug="empty")
+    ArticleFactory(section=SectionFactory(slug="town"))
+    _, body = gql(client, "{ sections { slug name description } }")
+    assert [s["slug"] for s in body["data"]["sections"]] == ["town"]
+
+
 def test_node_lookup_of_a_live_article(client):
     article = ArticleFactory(slug="live")
     node_id = to_global_id("Article", article.pk)
