@@ -17,6 +17,7 @@ from django.core import signing
 
 from cms.actors import Actor
 from cms.policy import Action, can, require
+from cms.roles import is_active_staff
 
 from .models import Article
 
@@ -34,7 +35,7 @@ def previewed(token: str, slug: str) -> Article | None:
     """The article ``token`` was issued for, if it is the one called ``slug``, the token is
     genuine and younger than PREVIEW_TOKEN_MAX_AGE seconds, and the person it was issued to
     may still preview the article (an unpublished draft stays theirs to show, not anyone's
-    who once saw it live)."""
+    who once saw it live) and is still active staff."""
     try:
         data = signing.loads(token, salt=_SALT, max_age=settings.PREVIEW_TOKEN_MAX_AGE)
     except signing.BadSignature:  # also raised for expired tokens
@@ -42,10 +43,10 @@ def previewed(token: str, slug: str) -> Article | None:
     if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "au"):
         return None
     article = Article.objects.filter(pk=data["a"], slug=slug).first()
-    issuer = get_user_model().objects.filter(pk=data["u"], is_active=True).first()
+    issuer = get_user_model().objects.filter(pk=data["u"]).first()
     if (
         article is None
-        or issuer is None
+        or not is_active_staff(issuer)
         or not can(Actor.for_user(issuer), Action.PREVIEW, article)
     ):
         return None

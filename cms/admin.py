@@ -149,6 +149,15 @@ class ApiTokenForm(forms.ModelForm[ApiToken]):
         model = ApiToken
         fields = ("name", "owner", "scopes", "expires_at")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            # A token acts only while its owner is active staff (cms.roles.is_active_staff).
+            owner_field = self.fields["owner"]
+            owner_field.queryset = owner_field.queryset.filter(  # type: ignore[attr-defined]
+                is_active=True, is_staff=True
+            )
+
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(PolicyModelAdmin):

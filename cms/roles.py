@@ -24,9 +24,22 @@ GROUP_NAMES = {role.group_name: role for role in Role}
 _CACHE_ATTR = "_byline_role"
 
 
+def is_active_staff(user: Any) -> bool:
+    """May ``user`` act in Byline at all? Only while active and staff: taking either away
+    stops their session rights, their API tokens and the preview links they issued at once.
+    """
+    return (
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+    )
+
+
 def role_of(user: Any) -> Role | None:
-    """The highest role the user holds, cached on the user object for the request."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    """The highest role the user holds, cached on the user object for the request. Users who
+    are not active staff hold none (``is_active_staff``)."""
+    if not is_active_staff(user):
         return None
     if user.is_superuser:
         return Role.EDITOR

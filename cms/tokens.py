@@ -18,6 +18,7 @@ from cms import scopes as scope_names
 from cms.actors import Actor
 from cms.errors import DomainError, ValidationFailed
 from cms.models import ApiToken
+from cms.roles import is_active_staff
 
 TOKEN_PREFIX = "byl"  # noqa: S105 - the public marker at the start of every token
 # last_used_at is written at most this often per token, not on every request.
@@ -49,6 +50,8 @@ def token_create(
         raise ValidationFailed({"scopes": [f"Unknown scope: {', '.join(unknown)}."]})
     if not name.strip():
         raise ValidationFailed({"name": ["Name what the token is for."]})
+    if not is_active_staff(owner):
+        raise ValidationFailed({"owner": ["Tokens are for active staff users only."]})
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed({"expires_at": ["Give a time in the future."]})
     prefix = secrets.token_hex(6)
@@ -109,8 +112,11 @@ def authenticate(presented: str) -> ApiToken:
     expected = token.digest if token is not None else _digest("")
     if not hmac.compare_digest(expected, _digest(secret)) or token is None:
         raise InvalidToken("The API token is not valid.")
-    if not token.is_usable or not token.owner.is_active:
+    if not token.is_usable:
         raise InvalidToken("The API token has expired or been revoked.")
+    if not is_active_staff(token.owner):
+        # The same answer whatever was taken away: a token says nothing about its owner.
+        raise InvalidToken("The API token's owner may no longer use it.")
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -93,3 +93,17 @@ def test_a_token_dies_with_its_issuers_right_to_preview(client, author):
     author.is_active = False
     author.save()
     assert client.get("/api/v1/articles/d/", {"preview": token}).status_code == 404
+
+
+def test_a_token_dies_when_its_issuer_is_no_longer_staff(client, editor):
+    draft = ArticleFactory(slug="d", status=ArticleStatus.DRAFT)
+    token = previews.issue(draft, editor)
+    assert client.get("/api/v1/articles/d/", {"preview": token}).status_code == 200
+    editor.is_staff = False
+    editor.save()
+    assert client.get("/api/v1/articles/d/", {"preview": token}).status_code == 404
+    _, data = gql(client, QUERY % "d", {"t": token})
+    assert data["data"]["article"] is None
+    editor.is_staff = True  # restored: the link works again until it expires
+    editor.save()
+    assert client.get("/api/v1/articles/d/", {"preview": token}).status_code == 200

@@ -15,6 +15,7 @@ from django.utils import timezone
 from articles.models import ArticleStatus
 from cms import scopes, tokens
 from cms.actors import actor_from_request
+from cms.errors import ValidationFailed
 from cms.models import ApiToken
 from cms.policy import Action, can
 from tests.api import gql
@@ -202,3 +203,71 @@ def test_the_command_prints_the_token_once(editor):
     plaintext = out.getvalue().strip()
     assert tokens.authenticate(plaintext).name == "ci"
     assert "will not be shown again" in err.getvalue()
+
+
+def _take_away(user, what: str) -> None:
+    setattr(user, {"staff": "is_staff", "active": "is_active"}[what], False)
+    user.save()
+
+
+@pytest.mark.parametrize("what", ["staff", "active"])
+def test_a_token_acts_only_while_its_owner_is_active_staff(client, editor, what):
+    draft = ArticleFactory(slug="plans", status=ArticleStatus.DRAFT, title="Plans")
+    _, plaintext = tokens.token_create(
+        owner=editor, name="wire", scopes=[scopes.CONTENT_PREVIEW, scopes.CONTENT_WRITE]
+    )
+    query = '{ article(slug: "plans") { title } }'
+    assert client.get("/api/v1/articles/plans/", **bearer(plaintext)).status_code == 200
+    assert gql(client, query, **bearer(plaintext))[1]["data"]["article"] == {"title": "Plans"}
+    _take_away(editor, what)
+    # REST: every endpoint, reads and writes, refuses the token outright (never anonymous).
+    assert client.get("/api/v1/articles/plans/", **bearer(plaintext)).status_code == 401
+    assert client.get("/api/v1/tags/", **bearer(plaintext)).status_code == 401
+    patch = client.patch(
+        "/api/v1/articles/plans/",
+        json.dumps({"title": "Changed"}),
+        content_type="application/json",
+        **bearer(plaintext),
+    )
+    assert patch.status_code == 401
+    # GraphQL likewise.
+    response, body = gql(client, query, **bearer(plaintext))
+    assert response.status_code == 401
+    assert "data" not in body or body["data"] is None
+    mutation = (
+        'mutation { updateArticle(slug: "plans", input: {title: "Changed"}) { errors { code } } }'
+    )
+    response, _ = gql(client, mutation, **bearer(plaintext))
+    assert response.status_code == 401
+    draft.refresh_from_db()
+    assert draft.title == "Plans"
+
+
+@pytest.mark.parametrize("what", ["staff", "active"])
+def test_a_session_of_a_user_no_longer_staff_has_no_editorial_rights(client, editor, what):
+    ArticleFactory(slug="plans", status=ArticleStatus.DRAFT, title="Plans")
+    client.force_login(editor)
+    assert client.get("/api/v1/articles/plans/").status_code == 200
+    _take_away(editor, what)
+    assert client.get("/api/v1/articles/plans/").status_code == 404
+    _, body = gql(client, '{ article(slug: "plans") { title } }')
+    assert body["data"]["article"] is None
+
+
+def test_tokens_are_made_only_for_active_staff(editor):
+    editor.is_staff = False
+    editor.save()
+    with pytest.raises(ValidationFailed) as refused:
+        tokens.token_create(owner=editor, name="wire", scopes=[scopes.CONTENT_READ])
+    assert refused.value.errors == {"owner": ["Tokens are for active staff users only."]}
+
+
+def test_the_admin_offers_only_active_staff_as_token_owners(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@staff.example", "pw")
+    django_user_model.objects.create_user("reader", is_staff=False)
+    django_user_model.objects.create_user("gone", is_staff=True, is_active=False)
+    client.force_login(admin)
+    page = client.get("/admin/cms/apitoken/add/").content.decode()
+    assert ">root<" in page
+    assert ">reader<" not in page
+    assert ">gone<" not in page
