@@ -192,10 +192,30 @@ class ArticleAdminForm(forms.ModelForm[Article]):
             "canonical_url",
         )
 
+    # Set by ArticleAdmin.get_form: may the person read every unpublished article?
+    sees_all_unpublished = False
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["expected_version"].initial = self.instance.version
+        if not self.sees_all_unpublished and "slug" in self.fields:
+            self.fields["slug"].help_text = (
+                "The article's address. A short random ending is added to a new address "
+                "until an editor sets it."
+            )
+
+    def validate_unique(self) -> None:
+        """Slugs are claimed by the services (``services._claim_slug``): telling someone
+        who may not read every draft that a slug is taken would reveal the draft."""
+        super().validate_unique()
+        if self.sees_all_unpublished or "slug" not in self.errors:
+            return
+        kept = [e for e in self.errors["slug"].as_data() if e.code != "unique"]
+        if kept:
+            self.errors["slug"] = self.error_class(kept)
+        else:
+            del self.errors["slug"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -300,6 +320,13 @@ class ArticleAdmin(PolicyModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("bylines__author")
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form: Any = super().get_form(request, obj, change, **kwargs)
+        form.sees_all_unpublished = selectors.sees_all_unpublished(self.actor(request))
+        return form
 
     def view_on_site(self, obj: Article) -> str | None:
         """ "View on site" opens the article on the front-end, once it is live."""

@@ -33,7 +33,7 @@ from cms.actors import Actor
 from cms.errors import ValidationFailed
 from cms.policy import Action, can
 
-from .models import LIVE_STATUSES, Article, ArticleAuthor, Author, Section, Tag
+from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
 # Public article fields and the columns / relations each needs.
 ARTICLE_FIELDS: Final = (
@@ -107,6 +107,12 @@ def retrievable_articles(actor: Actor) -> QuerySet[Article]:
 def sees_editorial_state(actor: Actor) -> bool:
     """Does ``actor`` see ``status`` and ``version``: may it edit or preview any article?"""
     return can(actor, Action.CHANGE, Article) or can(actor, Action.PREVIEW, Article)
+
+
+def sees_all_unpublished(actor: Actor) -> bool:
+    """May ``actor`` read every unpublished article, not only its own? (Asked of an unsaved
+    draft that nobody owns.)"""
+    return can(actor, Action.PREVIEW, Article(status=ArticleStatus.DRAFT))
 
 
 def is_live_row(row: Row) -> bool:

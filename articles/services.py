@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from cms import audit
@@ -86,9 +87,10 @@ def article_create(
     article.status = ArticleStatus.DRAFT
     article.version = 1
     article.created_by = actor.user
-    generated_slug = not article.slug
-    if generated_slug:
-        article.slug = unique_slug(article.title)
+    # A slug the caller did not choose exactly may be replaced if another article takes it
+    # in the moment between the check and the insert.
+    generated_slug = not article.slug or not selectors.sees_all_unpublished(actor)
+    article.slug = _claim_slug(actor, article.slug, article.title)
     _derive(article)
     _validate(article)
     for attempt in range(_SLUG_ATTEMPTS):
@@ -113,7 +115,7 @@ def article_create(
                 raise ValidationFailed(
                     {"slug": ["Another article already has this address."]}
                 ) from None
-            article.slug = unique_slug(article.title)
+            article.slug = _claim_slug(actor, "", article.title)
         else:
             return article
     raise AssertionError("unreachable")  # pragma: no cover
@@ -135,6 +137,8 @@ def article_update(
     :class:`VersionConflict`).
     """
     require(actor, Action.CHANGE, article)
+    if fields.get("slug") and fields["slug"] != article.slug:
+        fields = {**fields, "slug": _claim_slug(actor, fields["slug"], article.title)}
     _assign(article, fields)
     _derive(article)
     _validate(article)
@@ -391,6 +395,35 @@ def set_byline(article: Article, authors: Iterable[Author]) -> None:
         ArticleAuthor(article=article, author=author, position=index)
         for index, author in enumerate(ordered)
     )
+
+
+def _claim_slug(actor: Actor, wanted: str, title: str) -> str:
+    """The slug an article gets when ``actor`` asks for ``wanted`` (or none, from ``title``).
+
+    Those who may read every article get what they ask for (a taken one is refused by
+    validation, naming nothing they cannot see) or the title's slug with -2, -3, ...
+    Everyone else always gets their slug with a random ending: whether the exact slug was
+    free would otherwise tell them that an unpublished article they may not read has it.
+    """
+    if selectors.sees_all_unpublished(actor):
+        return wanted or unique_slug(title)
+    return private_slug(wanted or slugify(title))
+
+
+# Random endings of private slugs: lower-case letters and digits that cannot be confused.
+_PRIVATE_ENDING_CHARS = "abcdefghjkmnpqrstuvwxyz23456789"
+_PRIVATE_ENDING_LENGTH = 6
+
+
+def private_slug(base: str) -> str:
+    """``base`` with a random ending that no article has."""
+    max_length = Article._meta.get_field("slug").max_length or 200
+    base = base[: max_length - _PRIVATE_ENDING_LENGTH - 1].strip("-") or "article"
+    while True:
+        ending = get_random_string(_PRIVATE_ENDING_LENGTH, _PRIVATE_ENDING_CHARS)
+        candidate = f"{base}-{ending}"
+        if not Article.objects.filter(slug=candidate).exists():
+            return candidate
 
 
 def unique_slug(title: str) -> str:

@@ -13,9 +13,9 @@ from tests.factories import ArticleFactory, AuthorFactory, TagFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_create_makes_a_sanitised_draft_with_derived_fields(author):
+def test_create_makes_a_sanitised_draft_with_derived_fields(editor):
     article = services.article_create(
-        actor=actor(author),
+        actor=actor(editor),
         title="Ferry returns",
         body_html='<p onclick="x()">One two three.</p><script>alert(1)</script><p>Four.</p>',
     )
@@ -27,7 +27,7 @@ def test_create_makes_a_sanitised_draft_with_derived_fields(author):
     assert article.word_count == 4
     assert article.reading_time_minutes == 1
     assert article.version == 1
-    assert article.created_by == author
+    assert article.created_by == editor
     assert article.slug == "ferry-returns"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db.models import ProtectedError
 
@@ -71,7 +73,7 @@ def test_the_refusal_names_a_few_articles_and_counts_the_rest(editor):
 
 @pytest.mark.parametrize("model", [Section, Tag, Author])
 def test_an_unused_one_is_deleted_and_recorded(editor, model):
-    factory = {Section: SectionFactory, Tag: TagFactory, Author: AuthorFactory}[model]
+    factory: Any = {Section: SectionFactory, Tag: TagFactory, Author: AuthorFactory}[model]
     obj = factory()
     ArticleFactory(section=SectionFactory(), tags=[TagFactory()], authors=[AuthorFactory()])
     services.taxonomy_delete(obj=obj, actor=Actor.for_user(editor))

@@ -218,7 +218,7 @@ def test_a_token_acts_only_while_its_owner_is_active_staff(client, editor, what)
     )
     query = '{ article(slug: "plans") { title } }'
     assert client.get("/api/v1/articles/plans/", **bearer(plaintext)).status_code == 200
-    assert gql(client, query, **bearer(plaintext))[1]["data"]["article"] == {"title": "Plans"}
+    assert gql(client, query, None, **bearer(plaintext))[1]["data"]["article"] == {"title": "Plans"}
     _take_away(editor, what)
     # REST: every endpoint, reads and writes, refuses the token outright (never anonymous).
     assert client.get("/api/v1/articles/plans/", **bearer(plaintext)).status_code == 401
@@ -231,13 +231,13 @@ def test_a_token_acts_only_while_its_owner_is_active_staff(client, editor, what)
     )
     assert patch.status_code == 401
     # GraphQL likewise.
-    response, body = gql(client, query, **bearer(plaintext))
+    response, body = gql(client, query, None, **bearer(plaintext))
     assert response.status_code == 401
     assert "data" not in body or body["data"] is None
     mutation = (
         'mutation { updateArticle(slug: "plans", input: {title: "Changed"}) { errors { code } } }'
     )
-    response, _ = gql(client, mutation, **bearer(plaintext))
+    response, _ = gql(client, mutation, None, **bearer(plaintext))
     assert response.status_code == 401
     draft.refresh_from_db()
     assert draft.title == "Plans"
