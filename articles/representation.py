@@ -30,11 +30,11 @@ def seo(row: Row) -> dict[str, str]:
     }
 
 
-def cover_image(row: Row, base: str) -> dict[str, Any] | None:
+def cover_image(row: Row) -> dict[str, Any] | None:
     if not row["cover_image"]:
         return None
     return {
-        "url": media_url(row["cover_image"], base),
+        "url": media_url(row["cover_image"]),
         "alt": row["cover_image_alt"],
         "caption": row["cover_image_caption"],
         "width": row["cover_image_width"],
@@ -52,8 +52,8 @@ def section(row: Row) -> dict[str, str] | None:
     }
 
 
-def byline(row: Row, base: str) -> list[dict[str, Any]]:
+def byline(row: Row) -> list[dict[str, Any]]:
     return [
-        {"slug": a["slug"], "name": a["name"], "avatar_url": media_url(a["avatar"], base)}
+        {"slug": a["slug"], "name": a["name"], "avatar_url": media_url(a["avatar"])}
         for a in row["authors"]
     ]

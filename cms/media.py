@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.files.storage import default_storage
-from django.http import HttpRequest
 
 
-def site_base(request: HttpRequest) -> str:
-    """scheme://host of the request, for making storage's relative URLs absolute."""
-    return f"{request.scheme}://{request.get_host()}"
+def media_url(name: str | None) -> str | None:
+    """Absolute URL of a stored file, or None for no file.
 
-
-def media_url(name: str | None, base: str) -> str | None:
-    """Absolute URL of a stored file, or None for no file."""
+    Storage's relative URLs (``MEDIA_URL`` on the local disk) are made absolute with
+    ``PUBLIC_API_URL``, never with the request's Host header: a response cached by a CDN
+    must not carry whatever host one caller sent. Object storage returns absolute URLs.
+    """
     if not name:
         return None
     url = default_storage.url(name)
-    return base + url if url.startswith("/") else url
+    return settings.PUBLIC_API_URL + url if url.startswith("/") else url

@@ -82,31 +82,31 @@ class ArticleSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="The article's address on the front-end.")
 
     def to_representation(self, instance: Row) -> dict[str, Any]:
-        return represent_article(instance, self.context["fields"], self.context["media_base"])
+        return represent_article(instance, self.context["fields"])
 
 
-def represent_article(row: Row, fields: tuple[str, ...], base: str) -> dict[str, Any]:
+def represent_article(row: Row, fields: tuple[str, ...]) -> dict[str, Any]:
     """The public representation of one article row (``articles.selectors.article_rows``)."""
-    return {name: _GETTERS[name](row, base) for name in fields}
+    return {name: _GETTERS[name](row) for name in fields}
 
 
-def _plain(name: str) -> Callable[[Row, str], Any]:
-    return lambda r, _: r[name]
+def _plain(name: str) -> Callable[[Row], Any]:
+    return lambda r: r[name]
 
 
 _PLAIN = ("id", "slug", "title", "subtitle", "excerpt", "body_html", "body_text", "tags",
           "published_at", "updated_at", "reading_time_minutes", "word_count", "view_count",
           "comment_count", "comments_enabled", "featured", "status", "version")  # fmt: skip
-_GETTERS: dict[str, Callable[[Row, str], Any]] = {
+_GETTERS: dict[str, Callable[[Row], Any]] = {
     **{name: _plain(name) for name in _PLAIN},
     "authors": representation.byline,
     # REST's section is {slug, name}; the description belongs to /sections/.
-    "section": lambda r, _: (
+    "section": lambda r: (
         {"slug": r["section__slug"], "name": r["section__name"]} if r["section__slug"] else None
     ),
     "cover_image": representation.cover_image,
-    "seo": lambda r, _: representation.seo(r),
-    "url": lambda r, _: representation.url(r),
+    "seo": representation.seo,
+    "url": representation.url,
 }
 
 
@@ -132,7 +132,7 @@ class AuthorSerializer(serializers.ModelSerializer):
         fields = ("slug", "name", "bio", "avatar_url", "website", "article_count")
 
     def get_avatar_url(self, author: Author) -> str | None:
-        return media_url(_file_name(author, "avatar"), self.context["media_base"])
+        return media_url(_file_name(author, "avatar"))
 
 
 class SectionSerializer(serializers.ModelSerializer):

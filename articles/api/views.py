@@ -18,7 +18,6 @@ from rest_framework.response import Response
 
 from cms.api.caching import digest, is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.views import ReadViewSet, parse_fields
-from cms.media import site_base
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
@@ -45,10 +44,6 @@ FIELDS_PARAM = OpenApiParameter(
     OpenApiTypes.STR,
     description="Comma-separated fields to return: " + ", ".join(selectors.ARTICLE_FIELDS),
 )
-
-
-def media_base(request: Request) -> str:
-    return site_base(request)
 
 
 @extend_schema_view(
@@ -101,8 +96,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         return super().filter_queryset(queryset)
 
     def represent(self, rows: list[selectors.Row], fields: tuple[str, ...]) -> list[Any]:
-        base = media_base(self.request)
-        return [represent_article(row, fields, base) for row in rows]
+        return [represent_article(row, fields) for row in rows]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self.get_fields()
@@ -134,7 +128,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         row = rows[0]
         if "version" in fields:
             # Editors' integrations send this ETag back in If-Match to edit what they read.
-            body_digest = digest(("article", fields, media_base(request), row))
+            body_digest = digest(("article", fields, row))
             etag = writes.version_etag(row["version"], body_digest)
         else:
             etag = make_etag(("article", fields, row))
@@ -151,7 +145,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         article = previews.previewed(token, slug)
         if article is None:
             raise Http404
-        body = writes.privileged(article, site_base(self.request))
+        body = writes.privileged(article)
         return Response(body, headers={"Cache-Control": "private, no-store"})
 
     @extend_schema(
@@ -227,11 +221,6 @@ class _TaxonomyViewSet(ReadViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
     etag_name = ""
-
-    def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
-        context["media_base"] = media_base(self.request)
-        return context
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []

@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from cms.api.fields import StrictCharField
 from cms.api.views import ReadViewSet
 from cms.errors import DomainError
-from cms.media import site_base
 from cms.policy import Action, can, may_read_content, require_signed_in
 
 from .. import selectors, services
@@ -101,12 +100,10 @@ def expected_version(request: Request) -> int:
 EDITED_FIELDS = ("id", "slug", "title", "published_at", "url", "status", "version")
 
 
-def privileged(
-    article: Article, base: str, fields: tuple[str, ...] = PRIVILEGED_FIELDS
-) -> dict[str, Any]:
+def privileged(article: Article, fields: tuple[str, ...] = PRIVILEGED_FIELDS) -> dict[str, Any]:
     rows = selectors.article_rows(Article.objects.filter(pk=article.pk), fields)
     row = selectors.attach_related(list(rows), fields)[0]
-    return represent_article(row, fields, base)
+    return represent_article(row, fields)
 
 
 class ArticleWriteViewSet(ReadViewSet):
@@ -128,9 +125,7 @@ class ArticleWriteViewSet(ReadViewSet):
     def _respond(self, article: Article, status: int = 200) -> Response:
         # What a read would show this caller: a closed API reads nothing without content:read.
         readable = may_read_content(self.actor) and can(self.actor, Action.VIEW, article)
-        body = privileged(
-            article, site_base(self.request), PRIVILEGED_FIELDS if readable else EDITED_FIELDS
-        )
+        body = privileged(article, PRIVILEGED_FIELDS if readable else EDITED_FIELDS)
         return Response(
             body,
             status=status,

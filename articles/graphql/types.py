@@ -11,7 +11,7 @@ import graphene
 from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
 from cms.graphql.node import NODE_TYPES, Node
-from cms.media import media_url, site_base
+from cms.media import media_url
 from cms.text import is_whole_number
 
 from .. import representation, selectors
@@ -107,7 +107,7 @@ class ArticleNode(graphene.ObjectType):
 
     @staticmethod
     def resolve_authors(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
-        return representation.byline(root, site_base(info.context))
+        return representation.byline(root)
 
     @staticmethod
     def resolve_section(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
@@ -115,7 +115,7 @@ class ArticleNode(graphene.ObjectType):
 
     @staticmethod
     def resolve_cover_image(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
-        return representation.cover_image(root, site_base(info.context))
+        return representation.cover_image(root)
 
     @staticmethod
     def resolve_seo(root: dict[str, Any], info: Any) -> dict[str, Any]:
@@ -174,7 +174,7 @@ class AuthorNode(graphene.ObjectType):
 
     @staticmethod
     def resolve_avatar_url(root: Any, info: Any) -> str | None:
-        return media_url(root.avatar.name if root.avatar else None, site_base(info.context))
+        return media_url(root.avatar.name if root.avatar else None)
 
 
 class AuthorConnection(CountableConnection):

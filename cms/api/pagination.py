@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as _DRFPageNumberPagination
 from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from cms.text import is_whole_number
 
@@ -33,6 +34,29 @@ class PageNumberPagination(_DRFPageNumberPagination):
         if not is_whole_number(raw) or not 1 <= int(raw) <= maximum:
             raise ValidationError({"page_size": [f"Must be a whole number from 1 to {maximum}."]})
         return int(raw)
+
+    def get_next_link(self) -> str | None:
+        page = self.page
+        if page is None or not page.has_next():
+            return None
+        return replace_query_param(
+            self._public_url(), self.page_query_param, page.next_page_number()
+        )
+
+    def get_previous_link(self) -> str | None:
+        page = self.page
+        if page is None or not page.has_previous():
+            return None
+        number = page.previous_page_number()
+        if number == 1:
+            return remove_query_param(self._public_url(), self.page_query_param)
+        return replace_query_param(self._public_url(), self.page_query_param, number)
+
+    def _public_url(self) -> str:
+        """This request's address under ``PUBLIC_API_URL``. DRF builds it from the Host
+        header, which any caller sets and which a CDN's cached copy would then carry."""
+        path = self.request.get_full_path() if self.request is not None else "/"
+        return settings.PUBLIC_API_URL + path
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None

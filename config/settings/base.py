@@ -7,9 +7,11 @@ override only what they must; production gives no defaults for secrets.
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import django_stubs_ext
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # Lets the code subscript Django's generic classes (ModelAdmin[Article]) at run time.
 django_stubs_ext.monkeypatch()
@@ -156,6 +158,30 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- Byline ---------------------------------------------------------------------------------
+
+
+def public_origin(url: str) -> str:
+    """``url`` as scheme://host[:port], or ImproperlyConfigured naming PUBLIC_API_URL."""
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        raise ImproperlyConfigured(
+            f"PUBLIC_API_URL must be scheme://host[:port] with no path, e.g. "
+            f"https://cms.example.com (got {url!r})."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# Where readers' apps reach this Byline: absolute URLs in API responses (pagination links,
+# media files under a relative MEDIA_URL) are built from it, never from a request's Host
+# header, which any caller sets and a CDN would cache.
+PUBLIC_API_URL: str = public_origin(env("PUBLIC_API_URL", default="http://127.0.0.1:8000"))
 # Where the front-end shows an article. Placeholders: {slug}, {section}, {id}, {year},
 # {month}, {day}. {section} is the section's slug, or FRONTEND_UNSECTIONED for none.
 FRONTEND_ARTICLE_URL: str = env(

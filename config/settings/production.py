@@ -1,13 +1,14 @@
 """Production settings: no defaults for secrets, secure cookies, HSTS.
 
-The process refuses to start without a real SECRET_KEY, explicit ALLOWED_HOSTS and a
-DATABASE_URL, so a deployment can never inherit a development value by accident.
+The process refuses to start without a real SECRET_KEY, explicit ALLOWED_HOSTS, the public
+PUBLIC_API_URL and a DATABASE_URL, so a deployment can never inherit a development value by
+accident.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, tune_database
+from .base import env, public_origin, tune_database
 
 DEBUG = False
 
@@ -21,6 +22,9 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(S
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names; '*' is refused.")
+
+# No default: a development address would end up in every cached response.
+PUBLIC_API_URL = public_origin(env("PUBLIC_API_URL"))
 
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must name the production database.")

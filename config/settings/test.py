@@ -22,3 +22,4 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     CACHES["default"]["KEY_PREFIX"] = "byline-test"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/byline-test-media")  # noqa: S108
 FRONTEND_ARTICLE_URL = "https://example.com/{section}/{slug}"
+PUBLIC_API_URL = "https://cms.example.com"

@@ -12,7 +12,8 @@ GOOD_KEY = "k3y-" + "aZ9" * 20
 
 
 def run_with_production(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "PUBLIC_API_URL")
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -25,7 +26,11 @@ def run_with_production(env: dict[str, str], *args: str) -> subprocess.Completed
     )
 
 
-BASE_ENV = {"DATABASE_URL": "sqlite:////tmp/byline-prod-check.sqlite3"}
+BASE_ENV = {
+    "DATABASE_URL": "sqlite:////tmp/byline-prod-check.sqlite3",
+    "PUBLIC_API_URL": "https://cms.news.example",
+}
+GOOD = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "news.example"}
 
 
 @pytest.mark.parametrize(
@@ -40,19 +45,27 @@ BASE_ENV = {"DATABASE_URL": "sqlite:////tmp/byline-prod-check.sqlite3"}
         ({"SECRET_KEY": GOOD_KEY}, "ALLOWED_HOSTS"),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "*"}, "ALLOWED_HOSTS"),
         (
-            {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "news.example", "DATABASE_URL": ""},
+            {**GOOD, "DATABASE_URL": ""},
             "DATABASE_URL",
         ),
+        ({**GOOD, "PUBLIC_API_URL": ""}, "PUBLIC_API_URL"),
+        ({**GOOD, "PUBLIC_API_URL": "cms.news.example"}, "PUBLIC_API_URL"),
+        ({**GOOD, "PUBLIC_API_URL": "https://cms.news.example/api/v1/"}, "PUBLIC_API_URL"),
+        ({**GOOD, "PUBLIC_API_URL": "ftp://cms.news.example"}, "PUBLIC_API_URL"),
     ],
 )
 def test_production_refuses_to_start_without_real_secrets(env, complaint):
-    result = run_with_production({**BASE_ENV, **env}, "check")
+    env = {**BASE_ENV, **env}
+    result = run_with_production(
+        {k: v for k, v in env.items() if v or k != "PUBLIC_API_URL"}, "check"
+    )
     assert result.returncode != 0
     assert complaint in result.stderr
 
 
 def test_production_passes_the_deployment_checks():
-    env = {**BASE_ENV, "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "news.example"}
-    result = run_with_production(env, "check", "--deploy", "--fail-level", "WARNING")
+    result = run_with_production(
+        {**BASE_ENV, **GOOD}, "check", "--deploy", "--fail-level", "WARNING"
+    )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
