@@ -100,9 +100,6 @@ def comment_submit(
     ratelimit.hit(
         "comments:ip", ratelimit.network_of(ip_address), settings.COMMENTS_RATE_LIMITS_PER_IP
     )
-    email = (author_email or "").strip().lower()
-    if email:
-        ratelimit.hit("comments:email", email, settings.COMMENTS_RATE_LIMITS_PER_EMAIL)
     _refuse_unreadable_text(
         author_name=author_name,
         author_email=author_email,
@@ -111,6 +108,9 @@ def comment_submit(
         form_token=form_token,
         commenter_token=commenter_token,
     )
+    email = (author_email or "").strip().lower()
+    if email:
+        ratelimit.hit("comments:email", email, settings.COMMENTS_RATE_LIMITS_PER_EMAIL)
     parent = None
     if parent_id is not None:
         # Pending, spam and removed comments answer exactly as missing ones do.
@@ -147,7 +147,9 @@ def comment_submit(
         status=status,
         spam_reason=verdict.reason,
     )
-    return Submitted(comment=comment, commenter_token=returning.token_after(comment, commenter_token))
+    return Submitted(
+        comment=comment, commenter_token=returning.token_after(comment, commenter_token)
+    )
 
 
 def _skips_queue(submission: spam.Submission, commenter_token: str | None) -> bool:

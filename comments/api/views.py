@@ -50,8 +50,8 @@ class ThreadPagination(PageNumberPagination):
         description=(
             "Anyone may comment on a published article that accepts comments. The comment "
             "waits for moderation (`pending`) unless it is `spam`, or auto-approval is on and "
-            "it brings the `commenter_token` of an approved comment. Rate-limited per address and email "
-            "(429 with Retry-After). The email is never shown."
+            "it brings the `commenter_token` of an approved comment. Rate-limited per address "
+            "and email (429 with Retry-After). The email is never shown."
         ),
         request=CommentSubmissionSerializer,
         responses={201: SubmittedCommentSerializer},

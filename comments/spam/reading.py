@@ -70,7 +70,8 @@ def _skeleton_map() -> dict[int, str]:
     keep single characters only; the representative is an ASCII lowercase letter when the
     class has one.
     """
-    from confusable_homoglyphs.confusables import confusables_data
+    # The package ships no type information; its data is a plain dict of lists of dicts.
+    from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
 
     parent: dict[str, str] = {}
 
@@ -143,7 +144,7 @@ def host_of_domain(domain: str) -> str:
 
 def host_matches(host: str, blocked: Iterable[str]) -> bool:
     """``host`` is on the list or under a domain on it, compared as the URL parser spells
-    hosts and again with look-alike letters unified (a Cyrillic "е" for an "e")."""
+    hosts and again with look-alike letters unified (a Cyrillic "\u0435" for an "e")."""
     host = host.rstrip(".")
     if not host:
         return False
@@ -180,13 +181,17 @@ class Address:
 
 def _strip_wrapping(token: str) -> str:
     start, end = 0, len(token)
-    while start < end and unicodedata.category(token[start]) in {"Ps", "Pi", "Pf", "Po"} and token[
-        start
-    ] not in "/\\":
+    while (
+        start < end
+        and unicodedata.category(token[start]) in {"Ps", "Pi", "Pf", "Po"}
+        and token[start] not in "/\\"
+    ):
         start += 1
-    while end > start and unicodedata.category(token[end - 1]) in {"Pe", "Pi", "Pf", "Po"} and token[
-        end - 1
-    ] not in "/\\":
+    while (
+        end > start
+        and unicodedata.category(token[end - 1]) in {"Pe", "Pi", "Pf", "Po"}
+        and token[end - 1] not in "/\\"
+    ):
         end -= 1
     return token[start:end]
 

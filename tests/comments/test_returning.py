@@ -24,7 +24,7 @@ SUBMIT = """mutation($input: SubmitCommentInput!) { submitComment(input: $input)
 
 
 @pytest.fixture(autouse=True)
-def _clock(settings):
+def clock(settings):
     settings.COMMENTS_AUTO_APPROVE_RETURNING = True
     with time_machine.travel(START, tick=False) as clock:
         yield clock
@@ -89,34 +89,34 @@ def approved_token(article, clock, send, **fields):
 
 
 @pytest.mark.parametrize("send", SENDERS)
-def test_an_approved_commenter_with_their_token_goes_live(send, _clock):
+def test_an_approved_commenter_with_their_token_goes_live(send, clock):
     article = ArticleFactory()
-    token = approved_token(article, _clock, send)
-    status, again = send(article, _clock, body="Back again.", commenter_token=token)
+    token = approved_token(article, clock, send)
+    status, again = send(article, clock, body="Back again.", commenter_token=token)
     assert status == "approved"
     assert Comment.objects.latest("id").status == CommentStatus.APPROVED
     # The new comment's own token works as well as the old one.
-    status, _ = send(article, _clock, body="And again.", commenter_token=again)
+    status, _ = send(article, clock, body="And again.", commenter_token=again)
     assert status == "approved"
 
 
 @pytest.mark.parametrize("send", SENDERS)
-def test_off_by_default(send, _clock, settings):
+def test_off_by_default(send, clock, settings):
     article = ArticleFactory()
-    token = approved_token(article, _clock, send)
+    token = approved_token(article, clock, send)
     settings.COMMENTS_AUTO_APPROVE_RETURNING = False
-    assert send(article, _clock, body="Back again.", commenter_token=token)[0] == "pending"
+    assert send(article, clock, body="Back again.", commenter_token=token)[0] == "pending"
 
 
 @pytest.mark.parametrize("send", SENDERS)
-def test_a_token_for_a_comment_still_pending_or_later_removed_approves_nothing(send, _clock):
+def test_a_token_for_a_comment_still_pending_or_later_removed_approves_nothing(send, clock):
     article = ArticleFactory()
-    _, pending_token = send(article, _clock, body="Waiting.")
-    assert send(article, _clock, body="Again.", commenter_token=pending_token)[0] == "pending"
-    token = approved_token(article, _clock, send, author_email="other@example.net")
+    _, pending_token = send(article, clock, body="Waiting.")
+    assert send(article, clock, body="Again.", commenter_token=pending_token)[0] == "pending"
+    token = approved_token(article, clock, send, author_email="other@example.net")
     Comment.objects.filter(status=CommentStatus.APPROVED).update(status=CommentStatus.REMOVED)
     answer = send(
-        article, _clock, body="Third.", author_email="other@example.net", commenter_token=token
+        article, clock, body="Third.", author_email="other@example.net", commenter_token=token
     )
     assert answer[0] == "pending"
 
@@ -137,10 +137,10 @@ def test_a_token_for_a_comment_still_pending_or_later_removed_approves_nothing(s
         ("spam (honeypot)", {"website": "x"}),
     ],
 )
-def test_a_valid_token_approves_nothing_that_differs(send, why, fields, _clock):
+def test_a_valid_token_approves_nothing_that_differs(send, why, fields, clock):
     article = ArticleFactory()
-    token = approved_token(article, _clock, send)
-    status, _ = send(article, _clock, commenter_token=token, **fields)
+    token = approved_token(article, clock, send)
+    status, _ = send(article, clock, commenter_token=token, **fields)
     assert status != "approved", why
     assert Comment.objects.filter(status=CommentStatus.APPROVED).count() == 1
 
@@ -153,37 +153,35 @@ def test_a_valid_token_approves_nothing_that_differs(send, why, fields, _clock):
         "Priya Nandakumar (Editor)",
         "PRIYA  NANDAKUMAR",
         "Priya Nandakumár",
-        "Priya Nandakum\u0430r",  # a Cyrillic "а"
+        "Priya Nandakum\u0430r",  # a Cyrillic a
         "Priya\u200b Nandakumar",
         "Editor: Priya-Nandakumar",
         "Sam Reyes, staff",
     ],
 )
-def test_a_staff_name_is_never_approved_even_with_a_valid_token(send, name, _clock):
+def test_a_staff_name_is_never_approved_even_with_a_valid_token(send, name, clock):
     AuthorFactory(name="Priya Nandakumar")
     UserFactory(username="sreyes", first_name="Sam", last_name="Reyes")
     article = ArticleFactory()
     # Even a reader whose earlier comment under that very name a moderator approved.
-    token = approved_token(article, _clock, send, author_name=name)
-    status, _ = send(
-        article, _clock, author_name=name, body="Official word.", commenter_token=token
-    )
+    token = approved_token(article, clock, send, author_name=name)
+    status, _ = send(article, clock, author_name=name, body="Official word.", commenter_token=token)
     assert status == "pending"
 
 
 @pytest.mark.parametrize("send", SENDERS)
-def test_forged_expired_or_overlong_tokens_are_ignored_not_errors(send, _clock, settings):
+def test_forged_expired_or_overlong_tokens_are_ignored_not_errors(send, clock, settings):
     article = ArticleFactory()
-    token = approved_token(article, _clock, send)
+    token = approved_token(article, clock, send)
     comment_id = Comment.objects.get(status=CommentStatus.APPROVED).pk
     forged = signing.dumps({"c": comment_id}, salt="another.salt")
     for bad in (forged, "garbage", "x" * 5000, token[:-2] + "zz"):
         assert (
-            send(article, _clock, body=f"Try {len(bad)} {bad[-3:]}", commenter_token=bad)[0]
+            send(article, clock, body=f"Try {len(bad)} {bad[-3:]}", commenter_token=bad)[0]
             == "pending"
         )
-    _clock.shift(timedelta(days=settings.COMMENTS_RETURNING_TOKEN_DAYS + 1))
-    assert send(article, _clock, body="A year on.", commenter_token=token)[0] == "pending"
+    clock.shift(timedelta(days=settings.COMMENTS_RETURNING_TOKEN_DAYS + 1))
+    assert send(article, clock, body="A year on.", commenter_token=token)[0] == "pending"
 
 
 def test_the_token_handed_back_keeps_proving_an_approved_comment():
