@@ -109,8 +109,10 @@ class BlocklistChecker:
             *reading.plain_text_variants(submission.author_email),
             shown,
         )
+        folded = [reading.fold(field) for field in fields]
         for word in settings.COMMENTS_BLOCKED_WORDS:
-            if any(reading.contains_word(field, word) for field in fields):
+            needle = reading.fold(word)
+            if needle and any(needle in field for field in folded):
                 return "blocked word"
         domains = [reading.host_of_domain(d) for d in settings.COMMENTS_BLOCKED_DOMAINS]
         hosts = set(submission.shown.hosts)

@@ -46,17 +46,27 @@ _IGNORABLE_RANGES = (
 _DOTS = str.maketrans({"\u3002": "."})
 
 
+@functools.cache
+def _invisibles() -> dict[int, None]:
+    """A ``str.translate`` table deleting every invisible character, built once (~40 ms).
+    Format characters (Cf) lie in the first two planes and in plane 14, which
+    _IGNORABLE_RANGES covers whole."""
+    table: dict[int, None] = dict.fromkeys(
+        point for point in range(0x20000) if unicodedata.category(chr(point)) == "Cf"
+    )
+    for low, high in _IGNORABLE_RANGES:
+        table.update(dict.fromkeys(range(low, high + 1)))
+    return table
+
+
 def _invisible(char: str) -> bool:
-    if unicodedata.category(char) == "Cf":
-        return True
-    point = ord(char)
-    return any(low <= point <= high for low, high in _IGNORABLE_RANGES)
+    return ord(char) in _invisibles()
 
 
 def visible(text: str) -> str:
     """``text`` without invisible characters, in compatibility form (NFKC): what a reader
     sees, spelled one way. Full-width letters and dots become ASCII, ligatures letters."""
-    text = "".join(char for char in text if not _invisible(char))
+    text = text.translate(_invisibles())
     return unicodedata.normalize("NFKC", text).translate(_DOTS)
 
 
@@ -200,8 +210,8 @@ def address_in(token: str) -> Address | None:
     """The address in one whitespace-free piece of text, read as a browser's address bar
     would: with its scheme if it has one ("https:\\\\host", "HTTP:host"), else as http."""
     token = _strip_wrapping(token)
-    if not token:
-        return None
+    if "." not in token and "%" not in token:
+        return None  # no dot, even percent-encoded: no host of two labels
     url = _parse(token)
     if url is not None and url.protocol in _WEB_SCHEMES and url.hostname:
         return Address(host=url.hostname.rstrip("."), is_link=True)
