@@ -40,6 +40,7 @@ COMMENT_TAGS: Final = frozenset(
     {"p", "br", "strong", "b", "em", "i", "code", "pre", "blockquote", "a"}
 )
 COMMENT_ATTRIBUTES: Final = {"a": {"href"}}
+COMMENT_URL_SCHEMES: Final = frozenset({"http", "https"})
 URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # Contents of these are dropped entirely, not just their tags.
 DROP_CONTENT_TAGS: Final = frozenset({"script", "style", "svg", "math", "template", "iframe"})
@@ -56,7 +57,7 @@ _comment_cleaner = nh3.Cleaner(
     tags=set(COMMENT_TAGS),
     clean_content_tags=set(DROP_CONTENT_TAGS),
     attributes={tag: set(attrs) for tag, attrs in COMMENT_ATTRIBUTES.items()},
-    url_schemes={"http", "https"},
+    url_schemes=set(COMMENT_URL_SCHEMES),
     link_rel="nofollow ugc noopener",
     strip_comments=True,
 )

@@ -8,6 +8,7 @@ and a cascade (deleting a thread) cannot leave it wrong.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ from cms.policy import Action, require
 from cms.privacy import hash_ip
 from cms.sanitize import sanitize_comment_html
 
-from . import form_tokens, spam
+from . import form_tokens, returning, spam
 from .models import MAX_DEPTH, Comment, CommentStatus
 
 MAX_BODY_LENGTH = 5000
@@ -66,6 +67,14 @@ def comment_create(
     )
 
 
+@dataclass(frozen=True)
+class Submitted:
+    """A stored submission, and the commenter token to hand back (``comments.returning``)."""
+
+    comment: Comment
+    commenter_token: str
+
+
 def comment_submit(
     *,
     article: Article,
@@ -77,17 +86,27 @@ def comment_submit(
     actor: Actor,
     honeypot: str = "",
     form_token: str | None = None,
-) -> Comment:
+    commenter_token: str | None = None,
+) -> Submitted:
     """A reader's comment, from REST or GraphQL: rate-limited per address and per email,
-    checked for spam (stored as ``spam``, never dropped), pending unless the commenter has
-    been approved before and COMMENTS_AUTO_APPROVE_RETURNING is on.
+    checked for spam (stored as ``spam``, never dropped), held as ``pending`` for a
+    moderator unless ``comments.returning`` lets it skip the queue.
 
     ``parent_id`` names the comment replied to (0 or a foreign id is refused);
-    ``form_token`` is the one handed out with the thread (``comments.form_tokens``)."""
+    ``form_token`` is the one handed out with the thread (``comments.form_tokens``);
+    ``commenter_token`` the one handed back with an earlier comment."""
     # Limits first: every attempt counts, so probing (for instance which comment ids exist
     # under a thread) is as slow as commenting.
     ratelimit.hit(
         "comments:ip", ratelimit.network_of(ip_address), settings.COMMENTS_RATE_LIMITS_PER_IP
+    )
+    _refuse_unreadable_text(
+        author_name=author_name,
+        author_email=author_email,
+        body=body,
+        website=honeypot,
+        form_token=form_token,
+        commenter_token=commenter_token,
     )
     email = (author_email or "").strip().lower()
     if email:
@@ -99,31 +118,25 @@ def comment_submit(
         if parent is None:
             raise ValidationFailed({"parent_id": [NOT_A_PARENT]})
     if len(body or "") > MAX_BODY_LENGTH:
-        # Before the spam checks: they parse the body, and an HTML parser's time on hostile
-        # input ("<a" * 300000) grows with the square of its length.
+        # Before any parsing: an HTML parser's time on hostile input ("<a" * 300000) grows
+        # with the square of its length.
         raise ValidationFailed({"body": [TOO_LONG]})
     form_started_at = form_tokens.started_at(form_token, article.pk) if form_token else None
     require(actor, Action.ADD, Comment)
-    reason = spam.spam_reason(
-        spam.Submission(
-            article=article,
-            author_name=author_name or "",
-            author_email=email,
-            body=body or "",
-            honeypot=honeypot or "",
-            form_started_at=form_started_at,
-        )
+    submission = spam.Submission(
+        article=article,
+        author_name=author_name or "",
+        author_email=email,
+        body=body or "",
+        honeypot=honeypot or "",
+        form_started_at=form_started_at,
+        body_html=sanitize_comment_html(body),
     )
-    status = CommentStatus.SPAM if reason else CommentStatus.PENDING
-    if (
-        status == CommentStatus.PENDING
-        and settings.COMMENTS_AUTO_APPROVE_RETURNING
-        and Comment.objects.filter(
-            author_email__iexact=email, status=CommentStatus.APPROVED
-        ).exists()
-    ):
+    verdict = spam.judge(submission)
+    status = CommentStatus.SPAM if verdict.spam else CommentStatus.PENDING
+    if not verdict.reason and _skips_queue(submission, commenter_token):
         status = CommentStatus.APPROVED
-    return _store(
+    comment = _store(
         article=article,
         author_name=author_name,
         author_email=author_email,
@@ -132,8 +145,38 @@ def comment_submit(
         ip_address=ip_address,
         actor=actor,
         status=status,
-        spam_reason=reason or "",
+        spam_reason=verdict.reason,
     )
+    return Submitted(
+        comment=comment, commenter_token=returning.token_after(comment, commenter_token)
+    )
+
+
+def _skips_queue(submission: spam.Submission, commenter_token: str | None) -> bool:
+    try:
+        links = submission.shown.link_count
+    except Exception:  # unreadable to the spam checks: they have held it already
+        return False
+    return returning.may_skip_queue(
+        token=commenter_token,
+        author_name=submission.author_name,
+        author_email=submission.author_email,
+        link_count=links,
+    )
+
+
+def _refuse_unreadable_text(**fields: str | None) -> None:
+    """NUL characters and lone surrogates (JSON can escape one, "\\ud800") are no text:
+    the database, the sanitiser and the spam checks each refuse them in their own way."""
+    errors: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        value = value or ""
+        if "\x00" in value:
+            errors[name] = ["Contains a NUL character."]
+        elif any("\ud800" <= char <= "\udfff" for char in value):
+            errors[name] = ["Contains a lone surrogate, which is not text."]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def _store(
@@ -149,16 +192,8 @@ def _store(
     spam_reason: str = "",
 ) -> Comment:
     """Validate and save; the rules every comment obeys, whoever decided its status."""
+    _refuse_unreadable_text(author_name=author_name, author_email=author_email, body=body)
     errors: dict[str, list[str]] = {}
-    for name, value in (
-        ("author_name", author_name),
-        ("author_email", author_email),
-        ("body", body),
-    ):
-        if "\x00" in (value or ""):
-            errors[name] = ["Contains a NUL character."]
-    if errors:
-        raise ValidationFailed(errors)
     if not article.is_live:
         raise NotFound("No published article has that address.", field="article")
     if not article.comments_enabled:
@@ -200,7 +235,7 @@ def _store(
             author_email=author_email.strip(),
             user=actor.user,
             body_html=body_html,
-            body_digest=spam.body_digest(body),
+            body_digest=spam.body_digest(body_html),
             status=status,
             spam_reason=spam_reason[:60],
             ip_hash=hash_ip(ip_address),

@@ -34,6 +34,10 @@ class CommentSubmissionSerializer(serializers.Serializer):
     form_token = StrictCharField(
         required=False, help_text="The form_token given with the comments list."
     )
+    commenter_token = StrictCharField(
+        required=False,
+        help_text="The commenter_token answered to this reader's last comment, if kept.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = set(self.initial_data) - set(self.fields)
@@ -47,6 +51,9 @@ class CommentSubmissionSerializer(serializers.Serializer):
 class SubmittedCommentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["pending", "approved", "spam"])
+    commenter_token = serializers.CharField(
+        help_text="Keep it and send it with this reader's next comment."
+    )
 
 
 class ModeratedCommentSerializer(serializers.ModelSerializer):

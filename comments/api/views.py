@@ -49,9 +49,9 @@ class ThreadPagination(PageNumberPagination):
         summary="Submit a comment",
         description=(
             "Anyone may comment on a published article that accepts comments. The comment "
-            "waits for moderation (`pending`) unless it is `spam`, or the commenter was "
-            "approved before and auto-approval is on. Rate-limited per address and email "
-            "(429 with Retry-After). The email is never shown."
+            "waits for moderation (`pending`) unless it is `spam`, or auto-approval is on and "
+            "it brings the `commenter_token` of an approved comment. Rate-limited per address "
+            "and email (429 with Retry-After). The email is never shown."
         ),
         request=CommentSubmissionSerializer,
         responses={201: SubmittedCommentSerializer},
@@ -92,7 +92,7 @@ class ArticleCommentViewSet(ReadViewSet):
         submission = CommentSubmissionSerializer(data=request.data)
         submission.is_valid(raise_exception=True)
         data = submission.validated_data
-        comment = services.comment_submit(
+        submitted = services.comment_submit(
             article=article,
             author_name=data["author_name"],
             author_email=data["author_email"],
@@ -102,9 +102,15 @@ class ArticleCommentViewSet(ReadViewSet):
             actor=self.actor,
             honeypot=data.get("website", ""),
             form_token=data.get("form_token"),
+            commenter_token=data.get("commenter_token"),
         )
+        comment = submitted.comment
         return Response(
-            {"id": comment.pk, "status": comment.status},
+            {
+                "id": comment.pk,
+                "status": comment.status,
+                "commenter_token": submitted.commenter_token,
+            },
             status=201,
             headers={"Cache-Control": "private, no-store"},
         )

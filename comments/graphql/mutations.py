@@ -26,11 +26,17 @@ class SubmitCommentInput(graphene.InputObjectType):
     parent_id = graphene.ID(description="The comment replied to (global ID).")
     website = graphene.String(description="Leave empty: a field for bots only.")
     form_token = graphene.String(description="Article.commentFormToken, fetched with the page.")
+    commenter_token = graphene.String(
+        description="The commenterToken answered to this reader's last comment, if kept."
+    )
 
 
 class SubmittedComment(graphene.ObjectType):
     id = graphene.ID(required=True)
     status = graphene.String(required=True, description="pending, approved or spam.")
+    commenter_token = graphene.String(
+        description="Keep it and send it with this reader's next comment (submitComment only)."
+    )
 
 
 class SubmitComment(graphene.Mutation):
@@ -54,7 +60,7 @@ class SubmitComment(graphene.Mutation):
             if input.parent_id:
                 kind, raw_id = _decode(input.parent_id)
                 parent_id = int(raw_id) if kind == "Comment" and raw_id else 0  # 0: no such
-            comment = services.comment_submit(
+            submitted = services.comment_submit(
                 article=article,
                 author_name=input.author_name,
                 author_email=input.author_email,
@@ -64,11 +70,17 @@ class SubmitComment(graphene.Mutation):
                 actor=actor,
                 honeypot=input.website or "",
                 form_token=input.form_token,
+                commenter_token=input.commenter_token,
             )
         except DomainError as error:
             return SubmitComment(comment=None, errors=field_errors(error))
-        submitted = SubmittedComment(id=to_global_id("Comment", comment.pk), status=comment.status)
-        return SubmitComment(comment=submitted, errors=[])
+        comment = submitted.comment
+        answer = SubmittedComment(
+            id=to_global_id("Comment", comment.pk),
+            status=comment.status,
+            commenter_token=submitted.commenter_token,
+        )
+        return SubmitComment(comment=answer, errors=[])
 
 
 def _decode(global_id: str) -> tuple[str, str]:

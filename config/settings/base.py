@@ -266,8 +266,10 @@ COMMENTS_RATE_LIMITS_PER_IP: list[str] = env.list(
 COMMENTS_RATE_LIMITS_PER_EMAIL: list[str] = env.list(
     "COMMENTS_RATE_LIMITS_PER_EMAIL", default=["5/m", "30/h"]
 )
-# Approve at once a commenter whose earlier comment (same email) was approved.
+# Approve at once a commenter who sends the commenter token of an approved comment, under the
+# same name and email, with no link and no staff author's name (comments.returning).
 COMMENTS_AUTO_APPROVE_RETURNING: bool = env.bool("COMMENTS_AUTO_APPROVE_RETURNING", default=False)
+COMMENTS_RETURNING_TOKEN_DAYS: int = env.int("COMMENTS_RETURNING_TOKEN_DAYS", default=365)
 COMMENTS_MIN_SECONDS: int = env.int("COMMENTS_MIN_SECONDS", default=3)
 COMMENTS_MAX_LINKS: int = env.int("COMMENTS_MAX_LINKS", default=2)
 COMMENTS_BLOCKED_WORDS: list[str] = env.list("COMMENTS_BLOCKED_WORDS", default=[])
