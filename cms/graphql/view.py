@@ -75,6 +75,8 @@ def _limits_key() -> tuple[Any, ...]:
         settings.GRAPHQL_MAX_DEPTH,
         settings.GRAPHQL_MAX_ALIASES,
         settings.GRAPHQL_MAX_PAGE_SIZE,
+        settings.GRAPHQL_DEFAULT_PAGE_SIZE,
+        settings.GRAPHQL_MAX_NODES,
         settings.GRAPHQL_INTROSPECTION,
         settings.DEBUG,
     )
@@ -108,6 +110,38 @@ def prepare(
     # Field suggestions ("Did you mean ...?") describe the schema; only while developing.
     errors = validate(schema, document, rules, max_errors=20, hide_suggestions=not settings.DEBUG)
     return document, tuple(errors)
+
+
+def cost_errors(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any] | None,
+) -> tuple[GraphQLError, ...]:
+    """``cost.cost_errors``, remembered per query, operation and variables: counting a
+    front-end's usual query takes about as long as its SQL."""
+    try:
+        key = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # not JSON orjson writes (integers past 64 bits): not remembered
+        return tuple(cost.cost_errors(schema, document, operation, variables))
+    name = operation.name.value if operation.name else None
+    return _remembered_cost_errors(schema, query, name, key, _limits_key())
+
+
+@lru_cache(maxsize=256)
+def _remembered_cost_errors(
+    schema: GraphQLSchema,
+    query: str,
+    operation_name: str | None,
+    variables: bytes,
+    limits_key: tuple[Any, ...],
+) -> tuple[GraphQLError, ...]:
+    document, _ = prepare(schema, query, limits_key)
+    operation = get_operation_ast(document, operation_name) if document else None
+    if document is None or operation is None:  # (cannot be: the caller had both)
+        return ()
+    return tuple(cost.cost_errors(schema, document, operation, orjson.loads(variables)))
 
 
 def _string_literals(document: DocumentNode) -> list[StringValueNode]:
@@ -373,9 +407,9 @@ class BylineGraphQLView(GraphQLView):
                 return None
             raise HttpError(HttpResponseNotAllowed(["POST"], "Send mutations with POST."))
         if operation is not None:  # else execution reports the missing or ambiguous operation
-            cost_errors = cost.cost_errors(schema, document, operation, variables)
-            if cost_errors:
-                return ExecutionResult(data=None, errors=cost_errors)
+            too_costly = cost_errors(schema, query, document, operation, variables)
+            if too_costly:
+                return ExecutionResult(data=None, errors=list(too_costly))
         budget = _ResponseBudget(settings.GRAPHQL_MAX_RESPONSE_BYTES)
         try:
             result: ExecutionResult = execute(  # type: ignore[assignment] # all synchronous

@@ -101,6 +101,9 @@ def test_the_default_limit_allows_a_full_page_of_articles_with_their_taxonomy(cl
                      coverImage { url } seo { title } } } } }"""
     _, body = gql(client, query)
     assert "errors" not in body, body
+    comments = "comments(first: 100) { totalCount edges { node { authorName bodyHtml } } }"
+    _, body = gql(client, f"{{ articles(first: 24) {{ edges {{ node {{ {comments} }} }} }} }}")
+    assert "errors" not in body, body
 
 
 # --- what is counted ------------------------------------------------------------------------
@@ -446,3 +449,14 @@ def test_a_response_heading_past_the_cap_stops_resolving_and_querying(client, se
     assert len(body["errors"]) == 1
     # The first page was loaded; the nine after it never were.
     assert len(many.captured_queries) <= len(one.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["2", str(2**70), '"two"'])
+def test_variables_over_get_are_counted_or_refused_not_500s(client, value):
+    query = "query($n: Int) { articles(first: $n) { totalCount } }"
+    response = client.get("/graphql/", {"query": query, "variables": f'{{"n": {value}}}'})
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        code = response.json()["errors"][0]["extensions"]["code"]
+        assert code in ("BAD_USER_INPUT", "MAX_PAGE_SIZE_EXCEEDED")
