@@ -10,6 +10,7 @@ from graphql import GraphQLError
 from cms.actors import actor_from_request
 from cms.graphql import batch
 from cms.graphql.connections import build_connection, window
+from cms.graphql.cost import LIST_BOUNDS
 from cms.graphql.limits import page_size_error
 from cms.graphql.selection import requested_fields
 from cms.graphql.view import never_store
@@ -25,6 +26,13 @@ from .types import (
     Section,
     Tag,
 )
+
+# What the query cost (cms.graphql.cost) counts the unpaged lists as. The taxonomy is served
+# whole: these are estimates of a large publication's, and GRAPHQL_MAX_RESPONSE_BYTES bounds
+# a larger one's response.
+LIST_BOUNDS[("Query", "popularArticles")] = "first"
+LIST_BOUNDS[("Query", "tags")] = 500
+LIST_BOUNDS[("Query", "sections")] = 100
 
 ORDER_BY_HELP = "One of: " + ", ".join(selectors.ORDERINGS) + ". Default: -published_at."
 

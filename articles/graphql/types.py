@@ -10,6 +10,7 @@ import graphene
 
 from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
+from cms.graphql.cost import LIST_BOUNDS
 from cms.graphql.node import NODE_TYPES, Node
 from cms.media import media_url
 from cms.text import is_whole_number
@@ -133,6 +134,12 @@ class ArticleNode(graphene.ObjectType):
     def resolve_version(root: dict[str, Any], info: Any) -> int | None:
         return _editorial(root, info, "version")
 
+
+# What the query cost (cms.graphql.cost) counts an article's byline and tags as. Nothing caps
+# them when an article is written, so these are estimates: a byline of ten and twenty tags
+# are far past what newsrooms print, and GRAPHQL_MAX_RESPONSE_BYTES bounds the rest.
+LIST_BOUNDS[("Article", "authors")] = 10
+LIST_BOUNDS[("Article", "tags")] = 20
 
 PREVIEWED = "_previewed"  # marks a row read through a preview token
 

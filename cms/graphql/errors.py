@@ -7,12 +7,18 @@ import graphene
 from graphene.utils.str_converters import to_camel_case
 
 from cms.errors import DomainError, ValidationFailed
+from cms.graphql.cost import ITEM_BOUNDS
 
 
 class FieldError(graphene.ObjectType):
     field = graphene.String(description="The input field at fault (camelCase), if one is.")
     code = graphene.String(required=True)
     message = graphene.String(required=True)
+
+
+# Counted by the query cost (cms.graphql.cost): an input has at most a dozen fields, each with
+# a message or two.
+ITEM_BOUNDS["FieldError"] = 20
 
 
 def field_errors(error: DomainError) -> list[FieldError]:

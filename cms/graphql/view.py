@@ -48,7 +48,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from cms import tokens
 from cms.actors import actor_from_request, token_actor
 from cms.errors import DomainError
-from cms.graphql import limits
+from cms.graphql import cost, limits
 from cms.policy import may_read_content, require_content_read
 from cms.text import all_storable, is_storable
 
@@ -75,6 +75,8 @@ def _limits_key() -> tuple[Any, ...]:
         settings.GRAPHQL_MAX_DEPTH,
         settings.GRAPHQL_MAX_ALIASES,
         settings.GRAPHQL_MAX_PAGE_SIZE,
+        settings.GRAPHQL_DEFAULT_PAGE_SIZE,
+        settings.GRAPHQL_MAX_NODES,
         settings.GRAPHQL_INTROSPECTION,
         settings.DEBUG,
     )
@@ -108,6 +110,38 @@ def prepare(
     # Field suggestions ("Did you mean ...?") describe the schema; only while developing.
     errors = validate(schema, document, rules, max_errors=20, hide_suggestions=not settings.DEBUG)
     return document, tuple(errors)
+
+
+def cost_errors(
+    schema: GraphQLSchema,
+    query: str,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any] | None,
+) -> tuple[GraphQLError, ...]:
+    """``cost.cost_errors``, remembered per query, operation and variables: counting a
+    front-end's usual query takes about as long as its SQL."""
+    try:
+        key = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # not JSON orjson writes (integers past 64 bits): not remembered
+        return tuple(cost.cost_errors(schema, document, operation, variables))
+    name = operation.name.value if operation.name else None
+    return _remembered_cost_errors(schema, query, name, key, _limits_key())
+
+
+@lru_cache(maxsize=256)
+def _remembered_cost_errors(
+    schema: GraphQLSchema,
+    query: str,
+    operation_name: str | None,
+    variables: bytes,
+    limits_key: tuple[Any, ...],
+) -> tuple[GraphQLError, ...]:
+    document, _ = prepare(schema, query, limits_key)
+    operation = get_operation_ast(document, operation_name) if document else None
+    if document is None or operation is None:  # (cannot be: the caller had both)
+        return ()
+    return tuple(cost.cost_errors(schema, document, operation, orjson.loads(variables)))
 
 
 def _string_literals(document: DocumentNode) -> list[StringValueNode]:
@@ -162,6 +196,41 @@ def root_fields(document: DocumentNode) -> set[str]:
     return names
 
 
+class _ResponseTooLarge(Exception):
+    pass
+
+
+class _ResponseBudget:
+    """graphql-core middleware counting the text the resolvers return, so a response heading
+    past GRAPHQL_MAX_RESPONSE_BYTES stops resolving (and querying) there, rather than being
+    built whole and refused after: the node count bounds objects, not the size of each
+    article body in them."""
+
+    def __init__(self, limit: int) -> None:
+        self.left = limit
+        self.exceeded = False
+
+    def resolve(self, next_: Any, root: Any, info: Any, **kwargs: Any) -> Any:
+        if self.exceeded:
+            raise _ResponseTooLarge
+        value = next_(root, info, **kwargs)
+        if isinstance(value, str):
+            self.left -= len(value)
+            if self.left < 0:
+                self.exceeded = True
+                raise _ResponseTooLarge
+        return value
+
+
+def _too_large_error() -> GraphQLError:
+    limit = settings.GRAPHQL_MAX_RESPONSE_BYTES
+    return limits.limit_error(
+        f"The response would exceed {limit:,} bytes. Ask for smaller pages (first) or fewer "
+        "fields.",
+        limits.RESPONSE_SIZE,
+    )
+
+
 NO_STORE = "_byline_no_store"
 
 
@@ -190,7 +259,9 @@ class BylineGraphQLView(GraphQLView):
     * CSRF: anonymous requests need no token (there is no session to ride on); a request
       carrying a signed-in admin session must send the CSRF token like any form would. The
       view is exempted from the middleware only so that it can make that distinction.
-    * Limits: body size, tokens, depth, aliases and page sizes are checked before execution.
+    * Limits: body size, tokens, depth, aliases, page sizes and the worst-case number of
+      objects (``cms.graphql.cost``) are checked before execution; the response's size as
+      it is built.
     * Introspection follows GRAPHQL_INTROSPECTION (on with DEBUG); batches are refused.
     * Every root field except ``scoped_fields`` (writes and moderation, which check their own
       scopes) serves readers and closes with the public API (``cms.policy.may_read_content``).
@@ -335,20 +406,40 @@ class BylineGraphQLView(GraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponseNotAllowed(["POST"], "Send mutations with POST."))
+        if operation is not None:  # else execution reports the missing or ambiguous operation
+            too_costly = cost_errors(schema, query, document, operation, variables)
+            if too_costly:
+                return ExecutionResult(data=None, errors=list(too_costly))
+        budget = _ResponseBudget(settings.GRAPHQL_MAX_RESPONSE_BYTES)
         try:
-            return execute(  # type: ignore[return-value] # no async resolvers here
+            result: ExecutionResult = execute(  # type: ignore[assignment] # all synchronous
                 schema,
                 document,
                 root_value=self.get_root_value(request),
                 context_value=self.get_context(request),
                 variable_values=variables,
                 operation_name=operation_name,
-                middleware=self.get_middleware(request),
+                middleware=[*(self.get_middleware(request) or ()), budget],
                 # Every resolver here is synchronous; skip asking each value if it awaits.
                 is_awaitable=_never_awaitable,
             )
         except GraphQLError as error:  # graphql-core reports resolver errors in the result;
             return ExecutionResult(errors=[error])  # this is for errors around execution
+        if budget.exceeded:
+            return ExecutionResult(data=None, errors=[_too_large_error()])
+        return result
+
+    def get_response(
+        self, request: HttpRequest, data: Any, show_graphiql: bool = False
+    ) -> tuple[str | None, int]:
+        """graphene-django's, with the response size capped: the text resolved is counted as
+        the query runs (``_ResponseBudget``), and the body is measured once encoded."""
+        body, status = super().get_response(request, data, show_graphiql)
+        # json.dumps escapes everything to ASCII, so characters are bytes.
+        if body is not None and len(body) > settings.GRAPHQL_MAX_RESPONSE_BYTES:
+            body = self.json_encode(request, {"errors": [_too_large_error().formatted]})
+            status = 400
+        return body, status
 
     @staticmethod
     def format_error(error: Any) -> dict[str, Any]:

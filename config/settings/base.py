@@ -297,6 +297,12 @@ GRAPHQL_MAX_SIGNED_IN_BODY_BYTES: int = env.int(
 )
 GRAPHQL_DEFAULT_PAGE_SIZE: int = env.int("GRAPHQL_DEFAULT_PAGE_SIZE", default=20)
 GRAPHQL_MAX_PAGE_SIZE: int = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)
+# The most objects a query's response may hold, counted before it runs (cms.graphql.cost):
+# 100 articles with their bylines, tags and section, or 20 with 100 comments each.
+GRAPHQL_MAX_NODES: int = env.int("GRAPHQL_MAX_NODES", default=5000)
+# The largest response body sent: a page of 100 articles with bodies of ~40 KB of HTML
+# (and their text) fits; 1,500 of them, which the node count allows, do not.
+GRAPHQL_MAX_RESPONSE_BYTES: int = env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
 # Introspection lets tools read the schema; off by default where DEBUG is off.
 GRAPHQL_INTROSPECTION: bool = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
 

@@ -1,0 +1,188 @@
+"""The worst-case size of a GraphQL response, counted before anything executes.
+
+Depth, alias and token limits bound a document's shape, not what it asks for: fifteen aliases
+of ``articles(first: 100) { ... comments(first: 100) }`` fit all three and answer ~300,000
+objects. The cost of an operation is the most objects (not scalars) its response can hold:
+
+* an object field counts 1, plus what is selected in it;
+* a list counts its bound times each item: a connection's ``edges`` its ``first`` (the default
+  page size when not given, the maximum when over it), any other list the bound declared for
+  it in ``LIST_BOUNDS`` (a number, or the argument that sets it);
+* nested lists multiply, aliases add up, and fields merged by GraphQL (the same response key
+  from several fragments) count once, as they execute once.
+
+Introspection (``__schema``, ``__type``) is not counted: its size is the schema's.
+
+graphene and graphql-core limit depth but count no cost, so the count is made here, on the
+fragment-expanding walk the resolvers use (``cms.graphql.selection``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import graphene
+from django.conf import settings
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    get_nullable_type,
+    is_leaf_type,
+    is_list_type,
+)
+from graphql.execution.values import get_argument_values, get_variable_values
+
+from cms.graphql import limits
+from cms.graphql.selection import SelectionWalk, unique_sets
+
+# (type name, field name) -> the most items a list field holds: a number, or the name of the
+# page-size argument that sets it. Filled in by the apps that define the types; a test holds
+# every list in the schema to having one. An undeclared list counts GRAPHQL_MAX_PAGE_SIZE.
+LIST_BOUNDS: dict[tuple[str, str], int | str] = {}
+# Item type name -> the most items any list of that type holds, wherever it appears.
+ITEM_BOUNDS: dict[str, int] = {}
+
+
+def cost_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any] | None,
+) -> list[GraphQLError]:
+    """Refuse ``operation`` when its cost is over GRAPHQL_MAX_NODES (or its variables do not
+    fit their definitions, which execution would refuse too)."""
+    coerced = get_variable_values(
+        schema, operation.variable_definitions or (), dict(variables or {}), max_errors=1
+    )
+    if isinstance(coerced, list):  # the message names the variable and what it should be
+        return [
+            GraphQLError(error.message, error.nodes, extensions={"code": "BAD_USER_INPUT"})
+            for error in coerced
+        ]
+    cost = operation_cost(schema, document, operation, coerced)
+    limit = settings.GRAPHQL_MAX_NODES
+    if cost <= limit:
+        return []
+    error = limits.limit_error(
+        f"The query could return {cost:,} objects; the limit is {limit:,}. Ask for smaller "
+        "pages (first) or fewer nested lists.",
+        limits.COST,
+        operation,
+    )
+    error.extensions.update(cost=cost, limit=limit)  # type: ignore[union-attr]
+    return [error]
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any],
+) -> int:
+    """The most objects ``operation``'s response can hold (``variables`` coerced)."""
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    fragments = {
+        node.name.value: node
+        for node in document.definitions
+        if isinstance(node, FragmentDefinitionNode)
+    }
+    return _Cost(schema, fragments, dict(variables)).level(root, [operation.selection_set], None)
+
+
+class _Cost:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: dict[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.walk = SelectionWalk(fragments)
+        self.variables = variables
+        # Each merged level is costed once, however often the document repeats it.
+        self.costs: dict[tuple[str, int | None, frozenset[int]], int] = {}
+
+    def level(self, parent: Any, sets: list[SelectionSetNode], page: int | None) -> int:
+        """The cost of the fields ``sets`` select on one ``parent`` object (``page``: the
+        page size, when ``parent`` is a connection)."""
+        key = (parent.name, page, frozenset(id(s) for s in sets))
+        if key in self.costs:
+            return self.costs[key]
+        # Fields with the same response key on the same type are merged into one by GraphQL.
+        merged: dict[tuple[str, str], list[FieldNode]] = {}
+        for selection_set in sets:
+            for on, field in self.walk.fields(selection_set):
+                if field.name.value.startswith("__"):
+                    continue  # introspection, or the __typename leaf
+                response_key = field.alias.value if field.alias else field.name.value
+                merged.setdefault((on or parent.name, response_key), []).append(field)
+        total = 0
+        for (type_name, _), fields in merged.items():
+            owner = self.schema.get_type(type_name)
+            definition = getattr(owner, "fields", {}).get(fields[0].name.value)
+            if definition is None:
+                continue  # not on that type: validation reports it
+            child = get_named_type(definition.type)
+            if is_leaf_type(child):
+                continue
+            items = max(self._items(owner, definition, field, page) for field in fields)
+            child_page = (
+                max(self._page_size(definition, field) for field in fields)
+                if _is_connection(child)
+                else None
+            )
+            children = unique_sets(field.selection_set for field in fields)
+            total += items * (1 + self.level(child, children, child_page))
+        self.costs[key] = total
+        return total
+
+    def _items(
+        self, owner: Any, definition: GraphQLField, field: FieldNode, page: int | None
+    ) -> int:
+        if not is_list_type(get_nullable_type(definition.type)):  # type: ignore[arg-type]
+            return 1
+        if page is not None and field.name.value == "edges":
+            return page
+        bound = LIST_BOUNDS.get((owner.name, field.name.value))
+        if bound is None:
+            bound = ITEM_BOUNDS.get(get_named_type(definition.type).name)
+        if isinstance(bound, int):
+            return bound
+        largest = settings.GRAPHQL_MAX_PAGE_SIZE
+        if bound is None:
+            return largest
+        value = self._argument(definition, field, bound)
+        return largest if value is None else _clamp(value)
+
+    def _page_size(self, definition: GraphQLField, field: FieldNode) -> int:
+        if "first" not in definition.args:
+            return int(settings.GRAPHQL_MAX_PAGE_SIZE)
+        value = self._argument(definition, field, "first")
+        return settings.GRAPHQL_DEFAULT_PAGE_SIZE if value is None else _clamp(value)
+
+    def _argument(self, definition: GraphQLField, field: FieldNode, name: str) -> int | None:
+        try:
+            value = get_argument_values(definition, field, self.variables).get(name)
+        except GraphQLError:  # an invalid value: execution refuses it; count the most
+            return int(settings.GRAPHQL_MAX_PAGE_SIZE)
+        return value if isinstance(value, int) else None
+
+
+def _clamp(size: int) -> int:
+    """A page size as it can be served: over the maximum is refused (counted at it)."""
+    return max(0, min(size, settings.GRAPHQL_MAX_PAGE_SIZE))
+
+
+def _is_connection(type_: Any) -> bool:
+    graphene_type = getattr(type_, "graphene_type", None)
+    return isinstance(graphene_type, type) and issubclass(graphene_type, graphene.relay.Connection)
