@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessLog
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -20,7 +20,6 @@ from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError
 from cms.models import ApiToken, AuditEntry
 from cms.policy import Action, can, restrict
-from cms.ratelimit import RateLimited, client_ip, hit, network_of
 from cms.roles import Role, has_role
 
 # Lookups the admin's own filters produce. Django otherwise accepts any lookup on any local
@@ -250,18 +249,34 @@ class AuditEntryAdmin(StrictLookupsAdmin):
         return False
 
 
-class ThrottledLoginForm(AdminAuthenticationForm):
-    """The admin's login form, rate-limited per address (IPv6 by /64) and per username
-    before any password is checked: guessing is slowed to a crawl, and each refused try
-    costs no password hashing. Every attempt counts, successful ones too."""
+class SuperusersOnlyAdmin(StrictLookupsAdmin):
+    """Sign-in records name people and their addresses: superusers only, whatever Django
+    permissions a group has been given."""
 
-    def clean(self) -> dict[str, Any]:
-        username = str(self.data.get("username", "")).strip().lower()
-        address = network_of(client_ip(self.request)) if self.request is not None else ""
-        try:
-            hit("admin-login:ip", address, settings.ADMIN_LOGIN_RATE_LIMITS_PER_IP)
-            if username:
-                hit("admin-login:user", username, settings.ADMIN_LOGIN_RATE_LIMITS_PER_USER)
-        except RateLimited as refused:
-            raise forms.ValidationError(refused.message, code="throttled") from None
-        return super().clean()
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+
+@admin.register(AccessAttempt)
+class SignInFailureAdmin(SuperusersOnlyAdmin, axes_admin.AccessAttemptAdmin):
+    """django-axes' failed sign-ins still within the cool-off; deleting one lifts its lockout."""
+
+
+@admin.register(AccessLog)
+class SignInAdmin(SuperusersOnlyAdmin, axes_admin.AccessLogAdmin):
+    """django-axes' record of successful sign-ins and sign-outs."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

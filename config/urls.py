@@ -9,7 +9,6 @@ from django.views import defaults
 from drf_spectacular.views import SpectacularSwaggerView
 
 from cms import views as cms_views
-from cms.admin import ThrottledLoginForm
 from cms.api.docs import SchemaView
 from cms.api.errors import api_not_found, api_server_error
 from cms.graphql.view import BylineGraphQLView
@@ -20,7 +19,6 @@ admin.site.site_title = "Byline"
 admin.site.index_title = "Newsroom"
 # Byline is headless: there is no site of its own to link to from the admin header.
 admin.site.site_url = None
-admin.site.login_form = ThrottledLoginForm
 
 urlpatterns = [
     path("api/v1/", include("config.api_router")),

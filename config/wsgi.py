@@ -7,3 +7,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()
+
+from cms.checks import refuse_to_start_on_errors  # noqa: E402 - needs the apps loaded above
+
+refuse_to_start_on_errors()

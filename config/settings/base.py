@@ -5,6 +5,7 @@ Everything that differs between machines is read from the environment through th
 override only what they must; production gives no defaults for secrets.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_prose_editor",
+    "axes",
     "cms",
     "articles",
     "comments",
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,6 +126,27 @@ else:
     }
 
 # --- Auth ------------------------------------------------------------------------------------
+# django-axes refuses a locked-out sign-in before any backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed admin sign-ins lock out a username at one address, and separately an address (IPv6 by
+# /64) whatever the usernames, until the cool-off has passed since the last failure. Never a
+# username alone: anyone could then lock an editor out by failing on their name.
+ADMIN_LOGIN_FAILURE_LIMIT: int = env.int("ADMIN_LOGIN_FAILURE_LIMIT", default=5)
+ADMIN_LOGIN_ADDRESS_FAILURE_LIMIT: int = env.int("ADMIN_LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+ADMIN_LOGIN_COOL_OFF_SECONDS: int = env.int("ADMIN_LOGIN_COOL_OFF_SECONDS", default=15 * 60)
+AXES_HANDLER = "cms.signin.SignInHandler"  # the database handler, one limit per parameter
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = ADMIN_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(seconds=ADMIN_LOGIN_COOL_OFF_SECONDS)
+AXES_CLIENT_IP_CALLABLE = "cms.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "cms.signin.locked_out"
+# A success must not clear the address's failures: one valid account would wipe them.
+AXES_RESET_ON_SUCCESS = False
+# cms.admin shows the attempts and sign-ins to superusers only.
+AXES_ENABLE_ADMIN = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -253,13 +278,6 @@ TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Views count once per reader (address and browser) per article and day, and at most this
 # many readers per address (a household or an office shares one).
 VIEWS_MAX_READERS_PER_ADDRESS: int = env.int("VIEWS_MAX_READERS_PER_ADDRESS", default=20)
-# Admin sign-in attempts (every attempt counts, per address and per username).
-ADMIN_LOGIN_RATE_LIMITS_PER_IP: list[str] = env.list(
-    "ADMIN_LOGIN_RATE_LIMITS_PER_IP", default=["10/m", "100/h"]
-)
-ADMIN_LOGIN_RATE_LIMITS_PER_USER: list[str] = env.list(
-    "ADMIN_LOGIN_RATE_LIMITS_PER_USER", default=["5/m", "30/h"]
-)
 COMMENTS_RATE_LIMITS_PER_IP: list[str] = env.list(
     "COMMENTS_RATE_LIMITS_PER_IP", default=["5/m", "30/h"]
 )

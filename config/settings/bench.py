@@ -17,3 +17,6 @@ DATABASES = {
     )
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Two gunicorn workers on the local-memory cache unless REDIS_URL is set: the benchmark counts
+# nothing that has to add up, so the check that refuses this in production stays quiet.
+SILENCED_SYSTEM_CHECKS = ["byline.E001"]

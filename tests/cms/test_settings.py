@@ -12,7 +12,7 @@ GOOD_KEY = "k3y-" + "aZ9" * 20
 
 
 def run_with_production(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "PUBLIC_API_URL")
+    unset = ("SECRET_KEY", "ALLOWED_HOSTS", "PUBLIC_API_URL", "WEB_CONCURRENCY")
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
     return subprocess.run(

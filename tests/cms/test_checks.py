@@ -1,0 +1,138 @@
+"""Several workers need a shared cache: the system check, manage.py, and the WSGI/ASGI start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import override_settings
+
+from cms.checks import workers_share_a_cache
+from tests.cms.test_settings import BASE_ENV, GOOD_KEY, ROOT, run_with_production
+
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/0",
+    }
+}
+PRODUCTION_ENV = {**BASE_ENV, "SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "news.example"}
+
+
+def ids(messages) -> list[str]:
+    return [message.id for message in messages]
+
+
+@pytest.mark.parametrize("caches", [LOCMEM, DUMMY])
+@pytest.mark.parametrize("workers", ["2", "8", " 3 "])
+def test_several_workers_without_a_shared_cache_is_an_error(monkeypatch, caches, workers):
+    monkeypatch.setenv("WEB_CONCURRENCY", workers)
+    with override_settings(CACHES=caches):
+        [error] = workers_share_a_cache()
+    assert error.id == "byline.E001"
+    assert error.is_serious()
+    assert "REDIS_URL" in error.msg
+    assert f"count {workers.strip()} times over" in error.msg
+
+
+@pytest.mark.parametrize(
+    ("workers", "caches"),
+    [(None, LOCMEM), ("", LOCMEM), ("1", LOCMEM), ("0", DUMMY), ("2", REDIS), ("16", REDIS)],
+)
+def test_one_worker_or_a_shared_cache_passes(monkeypatch, workers, caches):
+    if workers is None:
+        monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    else:
+        monkeypatch.setenv("WEB_CONCURRENCY", workers)
+    with override_settings(CACHES=caches):
+        assert workers_share_a_cache() == []
+
+
+def test_a_worker_count_that_is_not_a_number_is_an_error(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "four")
+    assert ids(workers_share_a_cache()) == ["byline.E002"]
+
+
+def test_manage_py_check_runs_it(monkeypatch):
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    with override_settings(CACHES=LOCMEM), pytest.raises(SystemCheckError, match="REDIS_URL"):
+        call_command("check")
+    monkeypatch.setenv("WEB_CONCURRENCY", "1")
+    with override_settings(CACHES=LOCMEM):
+        call_command("check")
+
+
+def without_redis(env: dict[str, str]) -> dict[str, str]:
+    return {**env, "REDIS_URL": ""}
+
+
+def test_production_check_deploy_fails_with_two_workers_and_no_redis():
+    env = without_redis({**PRODUCTION_ENV, "WEB_CONCURRENCY": "2"})
+    result = run_with_production(env, "check", "--deploy")
+    assert result.returncode != 0
+    assert "byline.E001" in result.stderr
+    assert "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"WEB_CONCURRENCY": "2", "REDIS_URL": "redis://127.0.0.1:6379/0"},
+        {"WEB_CONCURRENCY": "1", "REDIS_URL": ""},
+    ],
+)
+def test_production_check_deploy_passes_with_redis_or_one_worker(env):
+    result = run_with_production({**PRODUCTION_ENV, **env}, "check", "--deploy")
+    assert result.returncode == 0, result.stderr
+    assert "byline.E001" not in result.stdout + result.stderr
+
+
+def start_app(module: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Import a WSGI/ASGI entry point as a server would, under production settings."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "REDIS_URL")}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
+    return subprocess.run(
+        [sys.executable, "-c", f"import {module}"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_the_app_refuses_to_start_with_two_workers_and_no_redis(module):
+    refused = start_app(module, {**PRODUCTION_ENV, "WEB_CONCURRENCY": "2"})
+    assert refused.returncode != 0
+    assert "byline.E001" in refused.stderr
+    assert "REDIS_URL" in refused.stderr
+    started = start_app(module, {**PRODUCTION_ENV, "WEB_CONCURRENCY": "1"})
+    assert started.returncode == 0, started.stderr
+
+
+@pytest.mark.parametrize("preload", [[], ["--preload"]])
+def test_gunicorn_with_two_workers_on_the_command_line_refuses_to_start(preload):
+    # --workers, not WEB_CONCURRENCY: gunicorn.conf.py hands the count it runs to the check.
+    clean = {k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "REDIS_URL")}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **PRODUCTION_ENV})
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2",
+         "--bind", "127.0.0.1:0", *preload],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "byline.E001" in result.stderr
+    assert "REDIS_URL" in result.stderr
