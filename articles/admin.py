@@ -25,6 +25,7 @@ from cms.policy import Action, can
 from cms.sanitize import sanitize_article_html
 
 from . import previews, selectors, services
+from .fields import admin_fields, admin_form_fields
 from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
 # The editor's toolbar, kept within what sanitize_article_html allows.
@@ -175,22 +176,7 @@ class ArticleAdminForm(forms.ModelForm[Article]):
 
     class Meta:
         model = Article
-        fields = (
-            "title",
-            "slug",
-            "subtitle",
-            "excerpt",
-            "body_html",
-            "section",
-            "tags",
-            "cover_image",
-            "cover_image_alt",
-            "cover_image_caption",
-            "comments_enabled",
-            "seo_title",
-            "seo_description",
-            "canonical_url",
-        )
+        fields = admin_form_fields()
 
     # Set by ArticleAdmin.get_form: may the person read every unpublished article?
     sees_all_unpublished = False
@@ -292,14 +278,11 @@ class ArticleAdmin(PolicyModelAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("title", "slug", "subtitle", "excerpt", "body_html")}),
-        ("Placement", {"fields": ("section", "tags", "comments_enabled")}),
-        ("Cover image", {"fields": ("cover_image", "cover_image_alt", "cover_image_caption")}),
+        (None, {"fields": admin_fields("main")}),
+        ("Placement", {"fields": admin_fields("placement")}),
+        ("Cover image", {"fields": admin_fields("cover")}),
         ("Publishing", {"fields": ("status", "published_at", "publish_at", "featured")}),
-        (
-            "Search engines",
-            {"fields": ("seo_title", "seo_description", "canonical_url"), "classes": ("collapse",)},
-        ),
+        ("Search engines", {"fields": admin_fields("seo"), "classes": ("collapse",)}),
         (
             "Figures",
             {

@@ -33,51 +33,13 @@ from cms.actors import Actor
 from cms.errors import ValidationFailed
 from cms.policy import Action, can
 
+from .fields import COLUMNS, PUBLIC_FIELDS
+from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
 from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
-# Public article fields and the columns / relations each needs.
-ARTICLE_FIELDS: Final = (
-    "id",
-    "slug",
-    "title",
-    "subtitle",
-    "excerpt",
-    "body_html",
-    "body_text",
-    "authors",
-    "section",
-    "tags",
-    "cover_image",
-    "published_at",
-    "updated_at",
-    "reading_time_minutes",
-    "word_count",
-    "view_count",
-    "comment_count",
-    "comments_enabled",
-    "featured",
-    "seo",
-    "url",
-)
-_COLUMNS: Final = {
-    "section": ("section__slug", "section__name", "section__description"),
-    "cover_image": (
-        "cover_image",
-        "cover_image_alt",
-        "cover_image_caption",
-        "cover_image_width",
-        "cover_image_height",
-    ),
-    "seo": ("seo_title", "seo_description", "canonical_url", "title", "excerpt", "published_at",
-            "section__slug"),
-    "url": ("published_at", "section__slug"),
-    "authors": (),
-    "tags": (),
-    # Whether a privileged row is live decides how it may be cached.
-    "status": ("status", "published_at"),
-}  # fmt: skip
-# Editorial state, shown to those who may edit or preview (``sees_editorial_state``).
-PRIVILEGED_FIELDS: Final = (*ARTICLE_FIELDS, "status", "version")
+# Public article fields, and with editorial state (shown to those who may edit or preview,
+# ``sees_editorial_state``); the columns each loads. Declared in ``articles.fields``.
+ARTICLE_FIELDS: Final = PUBLIC_FIELDS
 # Always read: identity, and what HTTP caches key their ETags on.
 STATE_COLUMNS: Final = ("id", "slug", "version", "updated_at", "view_count", "comment_count")
 SEARCH_CONFIG: Final = "english"  # must match the generated column (migration 0002)
@@ -151,7 +113,7 @@ def article_rows(queryset: QuerySet[Article], fields: Iterable[str]) -> QuerySet
     """
     columns = dict.fromkeys(STATE_COLUMNS)
     for name in fields:
-        columns.update(dict.fromkeys(_COLUMNS.get(name, (name,))))
+        columns.update(dict.fromkeys(COLUMNS[name]))
     return queryset.values(*columns)
 
 

@@ -36,6 +36,7 @@ from cms.ratelimit import network_of
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
 
 from . import selectors
+from .fields import WRITTEN_COLUMNS
 from .models import (
     LIVE_STATUSES,
     Article,
@@ -47,23 +48,10 @@ from .models import (
     Tag,
 )
 
-# The fields a caller may set directly. Status, dates, counters, version and the derived
-# fields change only through the functions below (no mass assignment).
-CONTENT_FIELDS = (
-    "title",
-    "slug",
-    "subtitle",
-    "excerpt",
-    "body_html",
-    "section",
-    "cover_image",
-    "cover_image_alt",
-    "cover_image_caption",
-    "comments_enabled",
-    "seo_title",
-    "seo_description",
-    "canonical_url",
-)
+# The columns a caller may set directly (``articles.fields.CONTENT_FIELDS``). Status, dates,
+# counters, version and the derived fields change only through the functions below (no mass
+# assignment).
+CONTENT_FIELDS = WRITTEN_COLUMNS
 _SLUG_ATTEMPTS = 3
 _DERIVED_FIELDS = ("body_text", "word_count", "reading_time_minutes", "cover_image_width",
                    "cover_image_height")  # fmt: skip

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.utils.field_mapping import ClassLookupDict
 
 from cms.media import media_url
 
-from .. import representation
+from .. import fields, representation
 from ..models import Author, Section, Tag
 from ..selectors import Row
 
@@ -51,35 +52,43 @@ class SeoSerializer(serializers.Serializer):
     canonical_url = serializers.CharField(help_text="Canonical URL, or the front-end URL.")
 
 
+def _plain_field(field: fields.ReadField) -> serializers.Field:
+    """The typed serializer field of a plain read field, from its model field through DRF's
+    own model-to-serializer mapping, so a new column needs no line here."""
+    model_field = field.model_field
+    mapping: Any = ClassLookupDict(serializers.ModelSerializer.serializer_field_mapping)
+    field_class = mapping[model_field]
+    help_text = field.description
+    if not field.in_lists:
+        help_text = f"{help_text} In lists only when named in `fields`.".strip()
+    return field_class(
+        required=field.in_lists, allow_null=model_field.null, help_text=help_text or None
+    )
+
+
+# The composite fields, typed by hand (``articles.representation`` builds them).
+_COMPOSITE: dict[str, Callable[[], serializers.Field]] = {
+    "authors": lambda: AuthorRefSerializer(many=True, help_text="The byline, in order."),
+    "section": lambda: NamedRefSerializer(allow_null=True),
+    "tags": lambda: NamedRefSerializer(many=True),
+    "cover_image": lambda: CoverImageSerializer(allow_null=True),
+    "seo": lambda: SeoSerializer(),
+    "url": lambda: serializers.URLField(help_text=fields.read_field("url").description),
+}
+
+
 class ArticleSerializer(serializers.Serializer):
     """A published article. Lists leave out ``body_html`` and ``body_text`` unless asked for
     with ``fields``; a single article includes everything."""
 
-    id = serializers.IntegerField()
-    slug = serializers.CharField()
-    title = serializers.CharField()
-    subtitle = serializers.CharField()
-    excerpt = serializers.CharField()
-    body_html = serializers.CharField(
-        required=False, help_text="Sanitised HTML. In lists only when named in `fields`."
-    )
-    body_text = serializers.CharField(
-        required=False, help_text="In lists only when named in `fields`."
-    )
-    authors = AuthorRefSerializer(many=True, help_text="The byline, in order.")
-    section = NamedRefSerializer(allow_null=True)
-    tags = NamedRefSerializer(many=True)
-    cover_image = CoverImageSerializer(allow_null=True)
-    published_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
-    reading_time_minutes = serializers.IntegerField()
-    word_count = serializers.IntegerField()
-    view_count = serializers.IntegerField()
-    comment_count = serializers.IntegerField(help_text="Approved comments only.")
-    comments_enabled = serializers.BooleanField()
-    featured = serializers.BooleanField()
-    seo = SeoSerializer()
-    url = serializers.URLField(help_text="The article's address on the front-end.")
+    # The fields are articles.fields.READ_FIELDS (the public ones); subclasses add theirs.
+    def get_fields(self) -> dict[str, serializers.Field]:
+        derived = {
+            f.name: _COMPOSITE[f.name]() if f.composite else _plain_field(f)
+            for f in fields.READ_FIELDS
+            if not f.privileged
+        }
+        return {**derived, **super().get_fields()}
 
     def to_representation(self, instance: Row) -> dict[str, Any]:
         return represent_article(instance, self.context["fields"])
@@ -94,16 +103,14 @@ def _plain(name: str) -> Callable[[Row], Any]:
     return lambda r: r[name]
 
 
-_PLAIN = ("id", "slug", "title", "subtitle", "excerpt", "body_html", "body_text", "tags",
-          "published_at", "updated_at", "reading_time_minutes", "word_count", "view_count",
-          "comment_count", "comments_enabled", "featured", "status", "version")  # fmt: skip
 _GETTERS: dict[str, Callable[[Row], Any]] = {
-    **{name: _plain(name) for name in _PLAIN},
+    **{f.name: _plain(f.name) for f in fields.READ_FIELDS if not f.composite},
     "authors": representation.byline,
     # REST's section is {slug, name}; the description belongs to /sections/.
     "section": lambda r: (
         {"slug": r["section__slug"], "name": r["section__name"]} if r["section__slug"] else None
     ),
+    "tags": _plain("tags"),  # attach_related loads them as {slug, name}
     "cover_image": representation.cover_image,
     "seo": representation.seo,
     "url": representation.url,

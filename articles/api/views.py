@@ -22,6 +22,7 @@ from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
 from .. import previews, selectors, services
+from ..fields import LIST_FIELDS
 from ..models import Article
 from . import writes
 from .filters import ArticleFilter
@@ -38,7 +39,6 @@ from .serializers import (
 # What SlugField accepts; anything else in the path cannot name an article (and a NUL byte
 # would reach PostgreSQL, which refuses it).
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
-LIST_FIELDS = tuple(f for f in selectors.ARTICLE_FIELDS if f not in ("body_html", "body_text"))
 FIELDS_PARAM = OpenApiParameter(
     "fields",
     OpenApiTypes.STR,

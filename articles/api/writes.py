@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db import models
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -12,13 +13,14 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.field_mapping import ClassLookupDict
 
 from cms.api.fields import StrictCharField
 from cms.api.views import ReadViewSet
 from cms.errors import DomainError
 from cms.policy import Action, can, may_read_content, require_signed_in
 
-from .. import selectors, services
+from .. import fields, selectors, services
 from ..models import Article
 from .serializers import ArticleSerializer, represent_article
 
@@ -30,24 +32,36 @@ class PreconditionRequired(DomainError):
     status = 428
 
 
+def _input_field(f: fields.ContentField) -> serializers.Field:
+    """The input field of one content field: slugs for references, else a field typed and
+    bounded by the model column (strings must be JSON strings, ``StrictCharField``)."""
+    help_text = f.description or None
+    if f.by_slug and f.many:
+        return serializers.ListField(child=StrictCharField(), required=False, help_text=help_text)
+    if f.by_slug:
+        return StrictCharField(required=False, allow_null=True, help_text=help_text)
+    column = fields.model_column(f.name)
+    mapping: Any = ClassLookupDict(serializers.ModelSerializer.serializer_field_mapping)
+    field_class = mapping[column]
+    if field_class is serializers.CharField:
+        field_class = StrictCharField
+    kwargs: dict[str, Any] = {"help_text": help_text}
+    if isinstance(column, models.CharField | models.TextField):
+        kwargs |= {"allow_blank": column.blank or f.optional, "max_length": column.max_length}
+        if not f.trim:
+            kwargs["trim_whitespace"] = False
+    # Only what a create needs is required; an update sends what it changes (partial).
+    kwargs["required"] = not (column.blank or column.has_default() or f.optional)
+    return field_class(**kwargs)
+
+
 class ArticleInputSerializer(serializers.Serializer):
     """Content fields only: status, dates, counters and version change through their own
     actions, so sending them is refused (no mass assignment)."""
 
-    title = StrictCharField(max_length=200)
-    slug = serializers.SlugField(max_length=200, required=False, allow_blank=True)
-    subtitle = StrictCharField(max_length=300, required=False, allow_blank=True)
-    excerpt = StrictCharField(max_length=600, required=False, allow_blank=True)
-    body_html = StrictCharField(required=False, allow_blank=True, trim_whitespace=False)
-    section = StrictCharField(required=False, allow_null=True, help_text="A slug.")
-    tags = serializers.ListField(child=StrictCharField(), required=False)
-    authors = serializers.ListField(
-        child=StrictCharField(), required=False, help_text="Author slugs, in order."
-    )
-    comments_enabled = serializers.BooleanField(required=False)
-    seo_title = StrictCharField(max_length=200, required=False, allow_blank=True)
-    seo_description = StrictCharField(max_length=300, required=False, allow_blank=True)
-    canonical_url = serializers.URLField(required=False, allow_blank=True)
+    # The fields are articles.fields.CONTENT_FIELDS (those the APIs write).
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {f.name: _input_field(f) for f in fields.API_CONTENT_FIELDS}
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = set(self.initial_data) - set(self.fields)

@@ -13,8 +13,9 @@ from cms.graphql.errors import FieldError, field_errors
 from cms.policy import Action, require_signed_in
 from cms.ratelimit import client_ip
 
-from .. import selectors, services
+from .. import fields, selectors, services
 from ..models import Article
+from .types import scalar_for
 
 
 class RegisterView(graphene.Mutation):
@@ -47,21 +48,23 @@ class ArticleMutations(graphene.ObjectType):
     register_view = RegisterView.Field()
 
 
-class ArticleInput(graphene.InputObjectType):
+def _input_field(f: fields.ContentField) -> graphene.InputField:
+    """The input type of one content field: slugs for references, else the column's scalar."""
+    description = f.description or None
+    if f.by_slug and f.many:
+        return graphene.List(graphene.NonNull(graphene.String), description=description)
+    if f.by_slug:
+        return graphene.String(description=description)
+    return scalar_for(fields.model_column(f.name))(description=description)
+
+
+class ArticleInput(
+    type("_ContentFields", (), {f.name: _input_field(f) for f in fields.API_CONTENT_FIELDS}),  # type: ignore[misc]
+    graphene.InputObjectType,
+):
     """Content only: status, dates, counters and version change through their own mutations."""
 
-    title = graphene.String()
-    slug = graphene.String()
-    subtitle = graphene.String()
-    excerpt = graphene.String()
-    body_html = graphene.String()
-    section = graphene.String(description="A section's slug.")
-    tags = graphene.List(graphene.NonNull(graphene.String), description="Tag slugs.")
-    authors = graphene.List(graphene.NonNull(graphene.String), description="Author slugs.")
-    comments_enabled = graphene.Boolean()
-    seo_title = graphene.String()
-    seo_description = graphene.String()
-    canonical_url = graphene.String()
+    # The fields are articles.fields.CONTENT_FIELDS (those the APIs write), from the mixin.
 
 
 class EditedArticle(graphene.ObjectType):

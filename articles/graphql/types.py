@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import graphene
+from django.db import models
 
 from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
@@ -15,7 +16,7 @@ from cms.graphql.node import NODE_TYPES, Node
 from cms.media import media_url
 from cms.text import is_whole_number
 
-from .. import representation, selectors
+from .. import fields, representation, selectors
 from ..models import Author
 
 # Fields that apps above this one hang on Article (``comments``, from the comments app):
@@ -62,35 +63,55 @@ class Seo(graphene.ObjectType):
     canonical_url = graphene.String(required=True)
 
 
-class ArticleNode(graphene.ObjectType):
+def scalar_for(model_field: Any) -> type[graphene.Scalar]:
+    """graphene's scalar for a model column."""
+    if isinstance(model_field, models.BooleanField):
+        return graphene.Boolean
+    if isinstance(model_field, models.DateTimeField):
+        return graphene.DateTime
+    if isinstance(model_field, models.IntegerField | models.AutoField):
+        return graphene.Int
+    if isinstance(model_field, models.CharField | models.TextField):
+        return graphene.String
+    raise TypeError(f"No GraphQL scalar for {type(model_field).__name__}: map it here.")
+
+
+# Article's composite fields, typed here and built by ``articles.representation``.
+_COMPOSITE: dict[str, Callable[[], graphene.Field | graphene.List]] = {
+    "authors": lambda: graphene.List(graphene.NonNull(Byline), required=True),
+    "section": lambda: graphene.Field(Section),
+    "tags": lambda: graphene.List(graphene.NonNull(Tag), required=True),
+    "cover_image": lambda: graphene.Field(CoverImage),
+    "seo": lambda: graphene.Field(Seo, required=True),
+    "url": lambda: graphene.String(required=True, description=fields.read_field("url").description),
+}
+
+
+def _article_fields() -> type:
+    """A mixin holding Article's fields in the order of ``articles.fields.READ_FIELDS``
+    (graphene collects fields from every base class): plain ones derived from the model
+    column, composite ones from ``_COMPOSITE``. Editorial state is null for readers who may
+    not see it, whatever the column."""
+
+    def plain(f: fields.ReadField) -> graphene.Scalar:
+        required = not f.model_field.null and not f.privileged
+        return scalar_for(f.model_field)(required=required, description=f.description or None)
+
+    attributes = {
+        f.name: _COMPOSITE[f.name]() if f.composite else plain(f)
+        for f in fields.READ_FIELDS
+        if f.name != "id"  # id comes from the Node interface
+    }
+    return type("_ArticleFields", (), attributes)
+
+
+class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
     """A published article (what the REST API calls the public representation)."""
 
     class Meta:
         name = "Article"
         interfaces = (Node,)
 
-    slug = graphene.String(required=True)
-    title = graphene.String(required=True)
-    subtitle = graphene.String(required=True)
-    excerpt = graphene.String(required=True)
-    body_html = graphene.String(required=True, description="Sanitised HTML.")
-    body_text = graphene.String(required=True)
-    authors = graphene.List(graphene.NonNull(Byline), required=True)
-    section = graphene.Field(Section)
-    tags = graphene.List(graphene.NonNull(Tag), required=True)
-    cover_image = graphene.Field(CoverImage)
-    published_at = graphene.DateTime(description="Null only for a previewed draft.")
-    updated_at = graphene.DateTime(required=True)
-    reading_time_minutes = graphene.Int(required=True)
-    word_count = graphene.Int(required=True)
-    view_count = graphene.Int(required=True)
-    comment_count = graphene.Int(required=True, description="Approved comments only.")
-    comments_enabled = graphene.Boolean(required=True)
-    featured = graphene.Boolean(required=True)
-    seo = graphene.Field(Seo, required=True)
-    url = graphene.String(required=True, description="The article's address on the front-end.")
-    status = graphene.String(description="For those who may edit or preview; else null.")
-    version = graphene.Int(description="For those who may edit or preview; else null.")
     comments = _extension("comments")
     comment_form_token = _extension("comment_form_token")
 
