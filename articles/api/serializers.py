@@ -16,7 +16,7 @@ from rest_framework import serializers
 from cms.media import media_url
 
 from .. import representation
-from ..models import Author, Section, Tag
+from ..models import ArticleStatus, Author, Section, Tag
 from ..selectors import Row
 
 
@@ -70,7 +70,7 @@ class ArticleSerializer(serializers.Serializer):
     section = NamedRefSerializer(allow_null=True)
     tags = NamedRefSerializer(many=True)
     cover_image = CoverImageSerializer(allow_null=True)
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True, help_text="Null for drafts.")
     updated_at = serializers.DateTimeField()
     reading_time_minutes = serializers.IntegerField()
     word_count = serializers.IntegerField()
@@ -80,6 +80,19 @@ class ArticleSerializer(serializers.Serializer):
     featured = serializers.BooleanField()
     seo = SeoSerializer()
     url = serializers.URLField(help_text="The article's address on the front-end.")
+    status = serializers.ChoiceField(
+        choices=ArticleStatus.choices, help_text="For those who may edit or preview it."
+    )
+    version = serializers.IntegerField(
+        help_text="For those who may edit or preview it; send its ETag back in If-Match."
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        # Every field is there unless ``fields`` (sparse fieldsets) leaves it out.
+        for field in fields.values():
+            field.required = False
+        return fields
 
     def to_representation(self, instance: Row) -> dict[str, Any]:
         return represent_article(instance, self.context["fields"], self.context["media_base"])

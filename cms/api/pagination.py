@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as _DRFPageNumberPagination
 from rest_framework.request import Request
 
-from cms.text import is_whole_number
+from cms.text import MAX_WHOLE_NUMBER, is_whole_number
 
 
 class PageNumberPagination(_DRFPageNumberPagination):
@@ -33,6 +33,26 @@ class PageNumberPagination(_DRFPageNumberPagination):
         if not is_whole_number(raw) or not 1 <= int(raw) <= maximum:
             raise ValidationError({"page_size": [f"Must be a whole number from 1 to {maximum}."]})
         return int(raw)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        maximum = int(settings.API_MAX_PAGE_SIZE)
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page number, from 1; past the last page is a 404.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE_NUMBER},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page, 1 to {maximum} "
+                f"(default {self.default_page_size()}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": maximum},
+            },
+        ]
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None
