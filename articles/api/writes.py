@@ -60,6 +60,8 @@ class ArticleInputSerializer(ClosedSerializer):
 
 
 class PublishInputSerializer(ClosedSerializer):
+    """Publish now (no body, or no ``published_at``), or at a future time."""
+
     published_at = serializers.DateTimeField(
         required=False, help_text="A future time schedules; none publishes now."
     )

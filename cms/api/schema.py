@@ -111,7 +111,7 @@ class AutoSchema(_AutoSchema):
         schemes = self._schemes()
         return [{}, *schemes] if self._open else schemes
 
-    def get_description(self) -> str:
+    def get_description(self) -> str:  # type: ignore[override]
         description = super().get_description()
         if not self._is_api_operation():
             return description

@@ -78,6 +78,8 @@ class ModeratedCommentSerializer(serializers.ModelSerializer):
 
 
 class ModerationInputSerializer(ClosedSerializer):
+    """A moderator's decision on one comment."""
+
     status = serializers.ChoiceField(choices=["pending", "approved", "spam", "removed"])
 
     partial_on_patch = False  # a PATCH must name the status
