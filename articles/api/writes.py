@@ -63,7 +63,9 @@ class PublishInputSerializer(ClosedSerializer):
     """Publish now (no body, or no ``published_at``), or at a future time."""
 
     published_at = serializers.DateTimeField(
-        required=False, help_text="A future time schedules; none publishes now."
+        required=False,
+        help_text="A future time schedules (up to ten years ahead), a past one back-dates "
+        "(from 1700); none publishes now.",
     )
 
 

@@ -6,6 +6,11 @@ from typing import Any
 
 from rest_framework import serializers
 
+# JSON Schema patterns (ECMA and Python alike): not whitespace only and no NUL character
+# (which PostgreSQL cannot store or compare); no NUL character.
+NOT_BLANK_NOR_NUL = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+NO_NUL = r"^[^\u0000]*$"
+
 
 class StrictCharField(serializers.CharField):
     """A CharField that takes only JSON strings: DRF's would store ``1e999`` as "inf" and

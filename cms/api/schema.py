@@ -15,7 +15,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import SAFE_METHODS
 
 from cms import scopes
-from cms.api.fields import ClosedSerializer
+from cms.api.fields import NO_NUL, NOT_BLANK_NOR_NUL, ClosedSerializer
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -78,8 +78,6 @@ STATUS_HEADERS = {
         }
     },
 }
-# Not whitespace only, and no NUL character (which PostgreSQL cannot compare).
-NOT_BLANK_NOR_NUL = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 
 
 class AutoSchema(_AutoSchema):
@@ -150,6 +148,9 @@ class AutoSchema(_AutoSchema):
         result = super()._map_serializer(serializer, direction, bypass_extensions)
         if direction == "request" and isinstance(serializer, ClosedSerializer):
             result["additionalProperties"] = False
+            for field in result["properties"].values():
+                if field.get("type") == "string" and not {"pattern", "enum", "format"} & set(field):
+                    field["pattern"] = NO_NUL  # DRF's CharField refuses NUL characters
             # Rules a service checks after the serializer (so that REST and GraphQL answer
             # alike), stated here for clients.
             for name, rules in serializer.documented_rules.items():

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from cms.api.fields import ClosedSerializer, StrictCharField
+from cms.api.fields import NOT_BLANK_NOR_NUL, ClosedSerializer, StrictCharField
 
 from ..models import Comment
 from ..services import MAX_BODY_LENGTH, MAX_NAME_LENGTH
@@ -38,10 +38,10 @@ class CommentSubmissionSerializer(ClosedSerializer):
 
     unknown_field_message = "This field is not accepted."
     documented_rules = {
-        "author_name": {"pattern": r"\S", "maxLength": MAX_NAME_LENGTH},
+        "author_name": {"pattern": NOT_BLANK_NOR_NUL, "maxLength": MAX_NAME_LENGTH},
         "author_email": {"format": "email"},
         "body": {
-            "pattern": r"\S",
+            "pattern": NOT_BLANK_NOR_NUL,
             "maxLength": MAX_BODY_LENGTH,
             "description": "HTML or text; nothing must be left empty once sanitised.",
         },
