@@ -79,7 +79,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
 # A PATCH without If-Match is a 428 (RFC 6585), as documented.
 schema.config.checks.missing_required_header.expected_statuses.append("428")
 FUZZ = settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
