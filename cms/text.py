@@ -6,6 +6,7 @@ from typing import Any
 
 # Identifiers and sizes in URLs are short; anything longer is not a number we issued.
 _MAX_DIGITS = 12
+MAX_WHOLE_NUMBER = 10**_MAX_DIGITS - 1
 
 
 def is_whole_number(text: object) -> bool:

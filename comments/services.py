@@ -30,6 +30,7 @@ from . import form_tokens, returning, spam
 from .models import MAX_DEPTH, Comment, CommentStatus
 
 MAX_BODY_LENGTH = 5000
+MAX_NAME_LENGTH: int = Comment._meta.get_field("author_name").max_length  # type: ignore[assignment]
 NOT_A_PARENT = "Reply to an approved comment on this article."
 TOO_LONG = f"Keep it under {MAX_BODY_LENGTH} characters."
 
@@ -201,8 +202,10 @@ def _store(
     name = " ".join((author_name or "").split())
     if not name:
         errors.setdefault("author_name", []).append("Give a name.")
-    elif len(name) > Comment._meta.get_field("author_name").max_length:  # type: ignore[operator]
-        errors.setdefault("author_name", []).append("The name is too long (80 characters).")
+    elif len(name) > MAX_NAME_LENGTH:
+        errors.setdefault("author_name", []).append(
+            f"The name is too long ({MAX_NAME_LENGTH} characters)."
+        )
     try:
         validate_email(author_email)
     except ValidationError:

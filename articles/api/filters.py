@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.utils import timezone
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from .. import selectors
 from ..models import Article
@@ -35,8 +36,17 @@ class _DateTimeField(IsoDateTimeField):
         return result
 
 
+# The bounds above, as the OpenAPI document states them.
+@extend_schema_field(
+    {"type": "string", "format": "date-time", "pattern": r"^(?:19|2[0-9])[0-9]{2}-"}
+)
 class _DateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = _DateTimeField
+
+
+@extend_schema_field({"type": "string", "maxLength": selectors.MAX_SEARCH_CHARS})
+class _SearchFilter(django_filters.CharFilter):
+    """Longer searches are refused by ``selectors.search``."""
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -54,7 +64,7 @@ class ArticleFilter(django_filters.FilterSet):
     published_before = _DateTimeFilter(
         field_name="published_at", lookup_expr="lt", help_text="ISO 8601 date-time."
     )
-    search = django_filters.CharFilter(
+    search = _SearchFilter(
         method="filter_search", help_text="Words to find; results are ranked by relevance."
     )
     ordering = django_filters.ChoiceFilter(

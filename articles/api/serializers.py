@@ -61,9 +61,11 @@ def _plain_field(field: fields.ReadField) -> serializers.Field:
     help_text = field.description
     if not field.in_lists:
         help_text = f"{help_text} In lists only when named in `fields`.".strip()
-    return field_class(
-        required=field.in_lists, allow_null=model_field.null, help_text=help_text or None
-    )
+    if model_field.choices:
+        return serializers.ChoiceField(
+            choices=model_field.choices, allow_null=model_field.null, help_text=help_text or None
+        )
+    return field_class(allow_null=model_field.null, help_text=help_text or None)
 
 
 # The composite fields, typed by hand (``articles.representation`` builds them).
@@ -81,14 +83,18 @@ class ArticleSerializer(serializers.Serializer):
     """A published article. Lists leave out ``body_html`` and ``body_text`` unless asked for
     with ``fields``; a single article includes everything."""
 
-    # The fields are articles.fields.READ_FIELDS (the public ones); subclasses add theirs.
-    def get_fields(self) -> dict[str, serializers.Field]:
+    # The fields are articles.fields.READ_FIELDS; subclasses add theirs. Every one may be
+    # left out by ``fields`` (sparse fieldsets), and editorial state is for those who may
+    # edit or preview the article.
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         derived = {
             f.name: _COMPOSITE[f.name]() if f.composite else _plain_field(f)
             for f in fields.READ_FIELDS
-            if not f.privileged
         }
-        return {**derived, **super().get_fields()}
+        every = {**derived, **super().get_fields()}
+        for field in every.values():
+            field.required = False
+        return every
 
     def to_representation(self, instance: Row) -> dict[str, Any]:
         return represent_article(instance, self.context["fields"])

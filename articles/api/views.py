@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cms.api.caching import digest, is_fresh, make_etag, not_modified, with_cache_headers
-from cms.api.views import ReadViewSet, parse_fields
+from cms.api.views import ReadViewSet, fields_pattern, parse_fields
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
@@ -39,17 +39,28 @@ from .serializers import (
 # What SlugField accepts; anything else in the path cannot name an article (and a NUL byte
 # would reach PostgreSQL, which refuses it).
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+POPULAR_DEFAULT_LIMIT = 10
 FIELDS_PARAM = OpenApiParameter(
     "fields",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": fields_pattern(selectors.ARTICLE_FIELDS)},
     description="Comma-separated fields to return: " + ", ".join(selectors.ARTICLE_FIELDS),
 )
+
+
+def bounded_parameter(name: str, *, default: int, maximum: int) -> OpenApiParameter:
+    """A whole-number query parameter read by :func:`_bounded`."""
+    return OpenApiParameter(
+        name,
+        {"type": "integer", "minimum": 1, "maximum": maximum},
+        description=f"1 to {maximum} (default {default}).",
+    )
 
 
 @extend_schema_view(
     list=extend_schema(
         summary="Published articles, newest first",
         description="Lists leave out body_html and body_text unless named in `fields`.",
+        parameters=[FIELDS_PARAM],
     ),
     retrieve=extend_schema(
         summary="One published article",
@@ -151,13 +162,14 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     @extend_schema(
         summary="Most read published articles over the last N days",
         parameters=[
-            OpenApiParameter(
+            bounded_parameter(
                 "days",
-                OpenApiTypes.INT,
-                description=f"1 to {selectors.MOST_READ_MAX_DAYS} "
-                f"(default {selectors.MOST_READ_DEFAULT_DAYS}).",
+                default=selectors.MOST_READ_DEFAULT_DAYS,
+                maximum=selectors.MOST_READ_MAX_DAYS,
             ),
-            OpenApiParameter("limit", OpenApiTypes.INT, description="1 to 100 (default 10)."),
+            bounded_parameter(
+                "limit", default=POPULAR_DEFAULT_LIMIT, maximum=int(settings.API_MAX_PAGE_SIZE)
+            ),
             FIELDS_PARAM,
         ],
         responses=PopularSerializer,
@@ -170,7 +182,9 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
             default=selectors.MOST_READ_DEFAULT_DAYS,
             maximum=selectors.MOST_READ_MAX_DAYS,
         )
-        limit = _bounded(request, "limit", default=10, maximum=settings.API_MAX_PAGE_SIZE)
+        limit = _bounded(
+            request, "limit", default=POPULAR_DEFAULT_LIMIT, maximum=settings.API_MAX_PAGE_SIZE
+        )
         fields = self.get_fields()
         ranked = selectors.most_read(days=days, limit=limit)
         rows = selectors.article_rows_by_id([pk for pk, _ in ranked], fields)

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.db import models
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -15,10 +16,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.field_mapping import ClassLookupDict
 
-from cms.api.fields import StrictCharField
+from cms import scopes
+from cms.api.fields import ClosedSerializer, StrictCharField
 from cms.api.views import ReadViewSet
-from cms.errors import DomainError
-from cms.policy import Action, can, may_read_content, require_signed_in
+from cms.errors import DomainError, InvalidTransition, VersionConflict
+from cms.policy import Action, can, may_read_content, require, require_signed_in
 
 from .. import fields, selectors, services
 from ..models import Article
@@ -28,6 +30,8 @@ PRIVILEGED_FIELDS = selectors.PRIVILEGED_FIELDS
 
 
 class PreconditionRequired(DomainError):
+    """The request did not send If-Match with the ETag of the version it edits."""
+
     code = "precondition_required"
     status = 428
 
@@ -55,7 +59,7 @@ def _input_field(f: fields.ContentField) -> serializers.Field:
     return field_class(**kwargs)
 
 
-class ArticleInputSerializer(serializers.Serializer):
+class ArticleInputSerializer(ClosedSerializer):
     """Content fields only: status, dates, counters and version change through their own
     actions, so sending them is refused (no mass assignment)."""
 
@@ -63,22 +67,18 @@ class ArticleInputSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         return {f.name: _input_field(f) for f in fields.API_CONTENT_FIELDS}
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise ValidationError(
-                {name: ["This field cannot be set here."] for name in sorted(unknown)}
-            )
-        return attrs
-
     def service_arguments(self) -> dict[str, Any]:
         """The validated input with slugs resolved to objects (400 naming any unknown one)."""
         return services.resolve_references(self.validated_data)
 
 
-class PublishInputSerializer(serializers.Serializer):
+class PublishInputSerializer(ClosedSerializer):
+    """Publish now (no body, or no ``published_at``), or at a future time."""
+
     published_at = serializers.DateTimeField(
-        required=False, help_text="A future time schedules; none publishes now."
+        required=False,
+        help_text="A future time schedules (up to ten years ahead), a past one back-dates "
+        "(from 1700); none publishes now.",
     )
 
 
@@ -124,7 +124,18 @@ class ArticleWriteViewSet(ReadViewSet):
     """Create, update, delete, publish and unpublish: for API tokens (with the matching
     scope) and signed-in staff; every rule is the services' and the policy's."""
 
-    scoped_actions = frozenset({"create", "partial_update", "destroy", "publish", "unpublish"})
+    scoped_actions = {
+        "create": scopes.CONTENT_WRITE,
+        "partial_update": scopes.CONTENT_WRITE,
+        "destroy": scopes.CONTENT_WRITE,
+        "publish": scopes.CONTENT_PUBLISH,
+        "unpublish": scopes.CONTENT_PUBLISH,
+    }
+    action_refusals = {
+        "partial_update": (PreconditionRequired, VersionConflict),
+        "publish": (InvalidTransition,),
+        "unpublish": (InvalidTransition,),
+    }
 
     def _signed_in(self) -> None:
         require_signed_in(self.actor)
@@ -134,6 +145,9 @@ class ArticleWriteViewSet(ReadViewSet):
         article = selectors.article_for_editing(self.actor, slug, action)
         if article is None:
             raise Http404
+        # Refused before the body and If-Match are judged: a 400 or 428 would ask for a
+        # retry that can only end in this 403. (The service asks again, under its lock.)
+        require(self.actor, action, article)
         return article
 
     def _respond(self, article: Article, status: int = 200) -> Response:
@@ -165,6 +179,16 @@ class ArticleWriteViewSet(ReadViewSet):
         summary="Change an article's content (If-Match required)",
         request=ArticleInputSerializer,
         responses=ArticleSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=True,
+                pattern=f"^{_VERSION_ETAG.pattern}$",
+                description="The ETag of the version you edited (from a read or a write).",
+            )
+        ],
     )
     def partial_update(self, request: Request, slug: str) -> Response:
         article = self._target(slug, Action.CHANGE)

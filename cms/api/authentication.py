@@ -36,7 +36,7 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     """Documents the token scheme in the OpenAPI document."""
 
     target_class = BearerTokenAuthentication
-    name = "apiToken"
+    name = "bearerAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {

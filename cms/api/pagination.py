@@ -11,7 +11,7 @@ from rest_framework.pagination import PageNumberPagination as _DRFPageNumberPagi
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from cms.text import is_whole_number
+from cms.text import MAX_WHOLE_NUMBER, is_whole_number
 
 
 class PageNumberPagination(_DRFPageNumberPagination):
@@ -57,6 +57,26 @@ class PageNumberPagination(_DRFPageNumberPagination):
         header, which any caller sets and which a CDN's cached copy would then carry."""
         path = self.request.get_full_path() if self.request is not None else "/"
         return settings.PUBLIC_API_URL + path
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        maximum = int(settings.API_MAX_PAGE_SIZE)
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": "A page number, from 1; past the last page is a 404.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_WHOLE_NUMBER},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Results per page, 1 to {maximum} "
+                f"(default {self.default_page_size()}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": maximum},
+            },
+        ]
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None

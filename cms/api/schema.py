@@ -1,10 +1,22 @@
-"""OpenAPI additions that apply to every operation: problem details and HTTP caching."""
+"""The OpenAPI document's view of authentication, refusals, caching and query parameters.
+
+Every operation is described here from what its view declares (authenticators, scoped actions
+and their scopes, ``action_refusals``, request body, method) and from ``API_PUBLIC_READS``, so
+a new endpoint is documented by the same rules it is served by, with no per-view decoration.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-PROBLEM = {"$ref": "#/components/schemas/ProblemDetails"}
+from django.conf import settings
+from drf_spectacular.openapi import AutoSchema as _AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework.permissions import SAFE_METHODS
+
+from cms import scopes
+from cms.api.fields import NO_NUL, NOT_BLANK_NOR_NUL, ClosedSerializer
+
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "RFC 9457 problem details.",
@@ -22,60 +34,211 @@ PROBLEM_SCHEMA = {
     },
     "required": ["type", "title", "status", "detail"],
 }
-ERRORS = {
-    "400": "Invalid input or an unknown parameter; `errors` names each.",
-    "404": "Not found, or not published.",
+# What any request can be answered, whatever the operation.
+EVERY_OPERATION = {
+    "400": "Invalid input, or a query parameter that is unknown, blank or out of range; "
+    "`errors` names each.",
+    "404": "Nothing at this address for this caller (unpublished, unknown, or a page past the "
+    "end).",
     "406": "The Accept header asks for something other than JSON.",
     "500": "A server error (nothing about its cause is disclosed).",
 }
-WRITE_ERRORS = {
+WITH_BODY = {
+    "413": "The request body is larger than the server accepts.",
     "415": "The body is not JSON.",
-    "429": "Rate limited; the Retry-After header says when to try again.",
 }
+HEADER_STRING = {"schema": {"type": "string"}}
 CACHING_HEADERS = {
-    "ETag": {"schema": {"type": "string"}, "description": "Send back in If-None-Match."},
+    "ETag": {**HEADER_STRING, "description": "Send back in If-None-Match."},
     "Cache-Control": {
-        "schema": {"type": "string"},
+        **HEADER_STRING,
         "description": "public with max-age for anonymous readers, private otherwise.",
+    },
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "An ETag from an earlier response: 304 while it still holds.",
+}
+STATUS_HEADERS = {
+    "401": {
+        "WWW-Authenticate": {
+            **HEADER_STRING,
+            "required": True,
+            "description": 'Bearer realm="api"',
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "schema": {"type": "integer", "minimum": 1},
+            "required": True,
+            "description": "Seconds to wait before trying again.",
+        }
     },
 }
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": PROBLEM}},
-    }
+class AutoSchema(_AutoSchema):
+    """drf-spectacular's AutoSchema, completed from the view's own declarations."""
+
+    @property
+    def _action(self) -> str | None:
+        return getattr(self.view, "action", None)
+
+    @property
+    def _scope(self) -> str | None:
+        """The token scope the operation needs, or None for a reader's operation."""
+        return getattr(self.view, "scoped_actions", {}).get(self._action)
+
+    @property
+    def _open(self) -> bool:
+        """Is this an operation anyone may call without credentials?"""
+        return self._scope is None and bool(settings.API_PUBLIC_READS)
+
+    def _schemes(self) -> list[dict[str, list[str]]]:
+        # The view's authenticators (token, session), without drf-spectacular's AllowAny "{}":
+        # whether credentials are optional is decided below, by the policy's rules.
+        return [requirement for requirement in super().get_auth() if requirement]
+
+    def get_auth(self) -> list[dict[str, list[str]]]:
+        # "{}" first: credentials are optional here. They still count (a token with
+        # content:preview reads drafts; a closed API needs content:read), so the schemes
+        # stay listed for clients, and Swagger UI, to send them.
+        schemes = self._schemes()
+        return [{}, *schemes] if self._open else schemes
+
+    def get_description(self) -> str:  # type: ignore[override]
+        description = super().get_description()
+        if not self._is_api_operation():
+            return description
+        return "\n\n".join(part for part in (description, self._credentials()) if part)
+
+    def _credentials(self) -> str:
+        scope = self._scope
+        if scope is not None:
+            return (
+                f"**Credentials:** a token with the `{scope}` scope (`Authorization: Bearer`), "
+                "or a signed-in staff session with its CSRF token; the owner's role decides "
+                "which objects."
+            )
+        if self._open:
+            return (
+                "**Credentials:** none needed. A token or a signed-in session is optional; "
+                "an invalid one is refused (401)."
+            )
+        return (
+            f"**Credentials:** a token with the `{scopes.CONTENT_READ}` scope, or a signed-in "
+            "session (this API is not public)."
+        )
+
+    def _is_api_operation(self) -> bool:
+        return self.path.startswith("/api/v1/")
+
+    def resolve_serializer(self, serializer: Any, direction: Any, *args: Any, **kwargs: Any) -> Any:
+        # drf-spectacular documents every PATCH body as partial, as DRF's update mixin reads it.
+        if isinstance(serializer, ClosedSerializer) and not serializer.partial_on_patch:
+            serializer.partial = False
+        return super().resolve_serializer(serializer, direction, *args, **kwargs)
+
+    def _map_serializer(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        result = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, ClosedSerializer):
+            result["additionalProperties"] = False
+            for field in result["properties"].values():
+                if field.get("type") == "string" and not {"pattern", "enum", "format"} & set(field):
+                    field["pattern"] = NO_NUL  # DRF's CharField refuses NUL characters
+            # Rules a service checks after the serializer (so that REST and GraphQL answer
+            # alike), stated here for clients.
+            for name, rules in serializer.documented_rules.items():
+                result["properties"][name].update(rules)
+        return result
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> Any:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None or not self._is_api_operation():
+            return operation
+        scope = self._scope
+        if scope is not None:
+            # OpenAPI 3.0 lists scopes for OAuth only; this says which one a token needs.
+            operation["x-required-scope"] = scope
+        for parameter in operation.get("parameters", []):
+            if parameter["in"] == "query":
+                _refuse_blank(parameter)
+        refusals = dict(EVERY_OPERATION)
+        refusals["401"] = self._unauthenticated()
+        forbidden = self._forbidden()
+        if forbidden:
+            refusals["403"] = forbidden
+        if "requestBody" in operation:
+            refusals.update(WITH_BODY)
+        for error in getattr(self.view, "action_refusals", {}).get(self._action, ()):
+            status = str(error.status)
+            summary = (error.__doc__ or error.code).strip().splitlines()[0]
+            refusals[status] = f"{refusals[status]} {summary}" if status in refusals else summary
+        responses = operation.setdefault("responses", {})
+        for status, description in sorted(refusals.items()):
+            responses.setdefault(status, self._problem(description, STATUS_HEADERS.get(status)))
+        if self.method == "GET":
+            self._document_caching(operation)
+        return operation
+
+    def _unauthenticated(self) -> str:
+        if self._open:
+            return "An invalid, expired or revoked token (sending none is fine)."
+        return "No credentials, or an invalid, expired or revoked token."
+
+    def _forbidden(self) -> str:
+        reasons = []
+        if self._scope is not None:
+            reasons.append(
+                f"The token lacks the `{self._scope}` scope, or its owner's role may not do this."
+            )
+        elif not self._open:
+            reasons.append(f"The token lacks the `{scopes.CONTENT_READ}` scope.")
+        if self.method not in SAFE_METHODS:
+            reasons.append("A signed-in session sent no valid CSRF token.")
+        return " ".join(reasons)
+
+    def _problem(self, description: str, headers: dict[str, Any] | None) -> dict[str, Any]:
+        component = ResolvedComponent(
+            name="ProblemDetails",
+            type=ResolvedComponent.SCHEMA,
+            object="ProblemDetails",
+            schema=PROBLEM_SCHEMA,
+        )
+        self.registry.register_on_missing(component)
+        response: dict[str, Any] = {
+            "description": description,
+            "content": {"application/problem+json": {"schema": component.ref}},
+        }
+        if headers:
+            response["headers"] = headers
+        return response
+
+    def _document_caching(self, operation: dict[str, Any]) -> None:
+        responses = operation["responses"]
+        for status, response in responses.items():
+            if status.startswith("2") and "application/json" in response.get("content", {}):
+                response.setdefault("headers", {}).update(CACHING_HEADERS)
+        responses.setdefault(
+            "304",
+            {
+                "description": "Not modified: the If-None-Match ETag still holds.",
+                "headers": CACHING_HEADERS,
+            },
+        )
+        operation.setdefault("parameters", []).append(IF_NONE_MATCH)
 
 
-def add_problem_responses(
-    result: dict[str, Any], generator: Any, request: Any, public: bool
-) -> dict[str, Any]:
-    result.setdefault("components", {}).setdefault("schemas", {})["ProblemDetails"] = PROBLEM_SCHEMA
-    for path, operations in result.get("paths", {}).items():
-        if not path.startswith("/api/v1/"):
-            continue
-        for method, operation in operations.items():
-            responses = operation.setdefault("responses", {})
-            for status, description in ERRORS.items():
-                responses.setdefault(status, _problem(description))
-            if method == "get":
-                for response in responses.values():
-                    if "content" in response and "application/json" in response["content"]:
-                        response.setdefault("headers", {}).update(CACHING_HEADERS)
-                responses.setdefault(
-                    "304", {"description": "Not modified: the If-None-Match ETag still holds."}
-                )
-                operation.setdefault("parameters", []).append(
-                    {
-                        "name": "If-None-Match",
-                        "in": "header",
-                        "required": False,
-                        "schema": {"type": "string"},
-                        "description": "An ETag from an earlier response.",
-                    }
-                )
-            else:
-                for status, description in WRITE_ERRORS.items():
-                    responses.setdefault(status, _problem(description))
-    return result
+def _refuse_blank(parameter: dict[str, Any]) -> None:
+    """Say what ``StrictQueryParamsMixin`` enforces: no query parameter may be sent blank."""
+    parameter["allowEmptyValue"] = False
+    schema = parameter.setdefault("schema", {})
+    if schema.get("type") == "string":
+        schema["minLength"] = max(int(schema.get("minLength", 0)), 1)
+        if not {"pattern", "enum", "format"} & set(schema):
+            schema["pattern"] = NOT_BLANK_NOR_NUL

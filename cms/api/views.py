@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
@@ -9,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.viewsets import GenericViewSet
 
 from cms.actors import Actor, actor_from_request
+from cms.errors import DomainError
 from cms.policy import require_content_read
 
 
@@ -43,24 +46,48 @@ class StrictQueryParamsMixin:
         if with_nul:
             # PostgreSQL cannot store or compare text containing NUL.
             raise ValidationError({name: ["Contains a NUL character."] for name in with_nul})
+        # "?published_before=" reads as "no filter" to django-filter and as "the default" to
+        # the paginator: a front-end that sends an empty value meant something, so it is told
+        # (the OpenAPI document says minLength 1 and allowEmptyValue false for each).
+        blank = sorted(
+            name
+            for name, values in request.query_params.lists()
+            if any(not value.strip() for value in values)
+        )
+        if blank:
+            raise ValidationError({name: ["May not be blank."] for name in blank})
 
 
 class ReadViewSet(StrictQueryParamsMixin, GenericViewSet):
-    # Actions that answer to scopes of their own (writes, moderation). Every other action
-    # serves readers (content, readers' comments and views) and closes with the public API
-    # (``cms.policy.may_read_content``): a new action is a reader's until listed here.
-    scoped_actions: frozenset[str] = frozenset()
+    # Actions that answer to scopes of their own (writes, moderation), each with the token
+    # scope it needs (the policy enforces it; the OpenAPI document shows it). Every other
+    # action serves readers (content, readers' comments and views) and closes with the public
+    # API (``cms.policy.may_read_content``): a new action is a reader's until listed here.
+    scoped_actions: Mapping[str, str] = {}
+    # Refusals an action can answer beyond those of every request (400, 401, 404, ...): the
+    # OpenAPI document lists each under its status (``cms.api.schema``).
+    action_refusals: Mapping[str, tuple[type[DomainError], ...]] = {}
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authenticates
-        # No action: a method the endpoint lacks, which DRF answers 405 next.
-        if self.action is not None and self.action not in self.scoped_actions:
+        # No action: a method the endpoint lacks, which DRF answers 405 next (its query
+        # parameters are not this endpoint's to judge).
+        if self.action is None:
+            return
+        if self.action not in self.scoped_actions:
             require_content_read(self.actor)
         self.check_query_params(request)
 
     @property
     def actor(self) -> Actor:
         return actor_from_request(self.request)
+
+
+def fields_pattern(allowed: tuple[str, ...]) -> str:
+    """The regular expression of a ``fields`` value that :func:`parse_fields` accepts: a comma
+    list naming at least one of ``allowed`` (spaces and empty items are ignored)."""
+    name = "(?:" + "|".join(re.escape(field) for field in allowed) + ")"
+    return rf"^(?:\s*,)*\s*{name}\s*(?:,\s*(?:{name}\s*)?)*$"
 
 
 def parse_fields(

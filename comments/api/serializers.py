@@ -4,9 +4,10 @@ from typing import Any
 
 from rest_framework import serializers
 
-from cms.api.fields import StrictCharField
+from cms.api.fields import NOT_BLANK_NOR_NUL, ClosedSerializer, StrictCharField
 
 from ..models import Comment
+from ..services import MAX_BODY_LENGTH, MAX_NAME_LENGTH
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -20,7 +21,7 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommentSubmissionSerializer(serializers.Serializer):
+class CommentSubmissionSerializer(ClosedSerializer):
     """A reader's comment. Lengths and formats are checked by the service, which answers
     with field errors; this only shapes the input and refuses fields it does not know."""
 
@@ -39,13 +40,16 @@ class CommentSubmissionSerializer(serializers.Serializer):
         help_text="The commenter_token answered to this reader's last comment, if kept.",
     )
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["This field is not accepted."] for name in sorted(unknown)}
-            )
-        return attrs
+    unknown_field_message = "This field is not accepted."
+    documented_rules = {
+        "author_name": {"pattern": NOT_BLANK_NOR_NUL, "maxLength": MAX_NAME_LENGTH},
+        "author_email": {"format": "email"},
+        "body": {
+            "pattern": NOT_BLANK_NOR_NUL,
+            "maxLength": MAX_BODY_LENGTH,
+            "description": "HTML or text; nothing must be left empty once sanitised.",
+        },
+    }
 
 
 class SubmittedCommentSerializer(serializers.Serializer):
@@ -80,13 +84,9 @@ class ModeratedCommentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ModerationInputSerializer(serializers.Serializer):
+class ModerationInputSerializer(ClosedSerializer):
+    """A moderator's decision on one comment."""
+
     status = serializers.ChoiceField(choices=["pending", "approved", "spam", "removed"])
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(self.initial_data) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["This field cannot be set here."] for name in sorted(unknown)}
-            )
-        return attrs
+    partial_on_patch = False  # a PATCH must name the status

@@ -12,12 +12,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from articles.api.views import SLUG_PATTERN
 from articles.models import Article
 from articles.selectors import readable_articles
+from cms import scopes
 from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
 from cms.api.pagination import PageNumberPagination
 from cms.api.views import ReadViewSet
-from cms.ratelimit import client_ip
+from cms.ratelimit import RateLimited, client_ip
 
 from .. import form_tokens, selectors, services
 from ..models import Comment, CommentStatus
@@ -37,8 +39,14 @@ class ThreadPagination(PageNumberPagination):
         return int(settings.API_MAX_PAGE_SIZE)
 
 
+ARTICLE_SLUG = OpenApiParameter(
+    "article_slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=SLUG_PATTERN
+)
+
+
 @extend_schema_view(
     list=extend_schema(
+        parameters=[ARTICLE_SLUG],
         summary="Approved comments on a published article, oldest first",
         description=(
             "Threads are rebuilt from `parent_id`. `form_token` goes back with a new comment "
@@ -53,6 +61,7 @@ class ThreadPagination(PageNumberPagination):
             "it brings the `commenter_token` of an approved comment. Rate-limited per address "
             "and email (429 with Retry-After). The email is never shown."
         ),
+        parameters=[ARTICLE_SLUG],
         request=CommentSubmissionSerializer,
         responses={201: SubmittedCommentSerializer},
     ),
@@ -61,6 +70,7 @@ class ArticleCommentViewSet(ReadViewSet):
     serializer_class = CommentSerializer
     pagination_class = ThreadPagination
     queryset = Comment.objects.none()  # documents the model; list() reads through selectors
+    action_refusals = {"create": (RateLimited,)}
 
     def get_article(self) -> Article:
         visible = readable_articles(self.actor).only(
@@ -135,7 +145,7 @@ class ModerationViewSet(ReadViewSet):
 
     serializer_class = ModeratedCommentSerializer
     extra_query_params = ("status", "article")
-    scoped_actions = frozenset({"list", "partial_update"})  # comments:moderate decides
+    scoped_actions = {"list": scopes.COMMENTS_MODERATE, "partial_update": scopes.COMMENTS_MODERATE}
     lookup_value_regex = "[0-9]{1,12}"
 
     def get_queryset(self) -> QuerySet[Comment]:
@@ -153,7 +163,14 @@ class ModerationViewSet(ReadViewSet):
             article=request.query_params.get("article"),
         )
         page = self.paginate_queryset(queryset) or []
-        response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        data = self.get_serializer(page, many=True).data
+        # Made from the serialised page itself: the queue is small and every field counts.
+        count = self.paginator.page.paginator.count  # type: ignore[union-attr]
+        etag = make_etag(("moderation", sorted(request.query_params.lists()), count, data))
+        if is_fresh(request, etag):
+            response = not_modified(request, etag)
+        else:
+            response = with_cache_headers(self.get_paginated_response(data), request, etag)
         response["Cache-Control"] = "private, no-store"
         return response
 

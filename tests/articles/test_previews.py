@@ -41,8 +41,11 @@ def test_a_token_works_for_no_other_article(client, editor):
     assert client.get("/api/v1/articles/second/", {"preview": token}).status_code == 404
     _, data = gql(client, QUERY % "second", {"t": token})
     assert data["data"]["article"] is None
-    for forged in ("", "garbage", token[:-2] + "xx"):
+    for forged in ("garbage", token[:-2] + "xx"):
         assert client.get("/api/v1/articles/first/", {"preview": forged}).status_code == 404
+    blank = client.get("/api/v1/articles/first/", {"preview": ""})
+    assert blank.status_code == 400  # like any blank query parameter
+    assert blank.json()["errors"] == {"preview": ["May not be blank."]}
 
 
 def test_tokens_expire(client, settings, editor):

@@ -148,3 +148,15 @@ def test_a_bad_status_in_the_graphql_queue_names_the_field(editor):
     _, body = gql(as_token(editor, [scopes.COMMENTS_MODERATE]), QUEUE, {"status": "nope"})
     assert body["errors"][0]["extensions"] == {"code": "INVALID", "field": "status"}
     assert "One of" in body["errors"][0]["message"]
+
+
+def test_the_queue_answers_with_an_etag_and_304(client, editor):
+    CommentFactory()
+    client.force_login(editor)
+    first = client.get("/api/v1/comments/")
+    assert first.status_code == 200
+    assert first["Cache-Control"] == "private, no-store"
+    again = client.get("/api/v1/comments/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    CommentFactory()
+    assert client.get("/api/v1/comments/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
