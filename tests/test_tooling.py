@@ -1,9 +1,13 @@
-"""The developers' pre-commit hooks and `make lint` (the CI path) check the same things."""
+"""The checks themselves: pre-commit and `make lint` agree; query counts are exact."""
 
 import re
 
+import pytest
 import yaml
+from django.contrib.auth.models import User
+from django.db import connection
 
+from tests.api import assert_queries
 from tests.subprocesses import ROOT
 
 RUFF_HOOKS = "https://github.com/astral-sh/ruff-pre-commit"
@@ -42,3 +46,12 @@ def test_pre_commit_and_make_lint_run_the_same_checks():
     assert "$(BIN)/ruff format --check ." in recipe
     (mypy,) = (hook for hook in hook_repos()["local"]["hooks"] if hook["id"] == "mypy")
     assert mypy["entry"].replace(".venv/bin/", "$(BIN)/") in recipe
+
+
+@pytest.mark.django_db
+def test_a_query_count_that_differs_fails_listing_the_sql():
+    with pytest.raises(AssertionError) as failed, assert_queries(2):
+        User.objects.filter(username="nobody").exists()
+    message = str(failed.value)
+    assert message.startswith(f"1 queries on {connection.vendor}, expected 2:\n1. SELECT ")
+    assert "nobody" in message
