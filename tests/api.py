@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -13,10 +15,23 @@ def get(client, path: str, **params: Any):
     return client.get(path, params, HTTP_HOST="testserver")
 
 
-def queries_for(client, path: str, **params: Any) -> tuple[Any, int]:
+@contextmanager
+def assert_queries(expected: int | dict[str, int]) -> Iterator[CaptureQueriesContext]:
+    """The block runs exactly ``expected`` SQL queries, or fails listing every one of them.
+
+    Exact, not "at most": one query more is a regression to look at, one fewer a gain to pin.
+    ``expected`` may name a count per database vendor (``{"sqlite": 4, "postgresql": 5}``)
+    where the two engines need different SQL for the same work.
+    """
     with CaptureQueriesContext(connection) as captured:
-        response = get(client, path, **params)
-    return response, len(captured.captured_queries)
+        yield captured
+    want = expected if isinstance(expected, int) else expected[connection.vendor]
+    queries = captured.captured_queries
+    if len(queries) != want:
+        listing = "\n".join(f"{n}. {query['sql']}" for n, query in enumerate(queries, 1))
+        raise AssertionError(
+            f"{len(queries)} queries on {connection.vendor}, expected {want}:\n{listing}"
+        )
 
 
 def gql(client, query: str, variables: dict[str, Any] | None = None, **extra: Any):

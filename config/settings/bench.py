@@ -1,16 +1,19 @@
 """Settings for `make bench`: production-like (DEBUG off), on this machine.
 
 SQLite in var/bench.sqlite3 unless DATABASE_URL says otherwise; Redis when REDIS_URL is set.
-Adds one URL, /bench/floor/, a bare Django JSON view that measures the framework's floor.
+Installs devtools, for ``manage.py bench_dataset`` and /bench/floor/, a bare Django JSON view
+that measures the framework's floor.
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env, tune_database
+from .base import BASE_DIR, INSTALLED_APPS, env, tune_database
 
 DEBUG = False
 SECRET_KEY = "django-insecure-byline-benchmark-only"  # noqa: S105 - loopback benchmark only
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-ROOT_URLCONF = "config.bench_urls"
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
+# manage.py bench_dataset replaces all content, and refuses to run where this is not set.
+BENCH_DATABASE = True
 DATABASES = {
     "default": tune_database(
         env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}")

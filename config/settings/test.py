@@ -4,11 +4,13 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import CACHES, env
+from .base import CACHES, INSTALLED_APPS, env
 
 DEBUG = False
 SECRET_KEY = "django-insecure-byline-test-suite-only"  # noqa: S105 - test suite only
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tests load the demo publication and check the developer commands.
+INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 # Hashing passwords is deliberately slow; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from articles import services
 from articles.models import ArticleStatus
 from cms.actors import Actor
-from tests.api import get, queries_for
+from tests.api import assert_queries, get
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +46,14 @@ def test_authors_with_published_work_and_their_counts(client):
 
 def test_author_list_costs_the_same_for_1_and_50(client):
     ArticleFactory(authors=[AuthorFactory()])
-    _, one = queries_for(client, "/api/v1/authors/", page_size=50)
+    with assert_queries(2):
+        response = get(client, "/api/v1/authors/", page_size=50)
+    assert response.json()["count"] == 1
     for _ in range(49):
         ArticleFactory(authors=[AuthorFactory()])
-    response, fifty = queries_for(client, "/api/v1/authors/", page_size=50)
+    with assert_queries(2):
+        response = get(client, "/api/v1/authors/", page_size=50)
     assert response.json()["count"] == 50
-    assert one == fifty <= 4
 
 
 def test_sections_and_tags(client):

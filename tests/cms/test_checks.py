@@ -12,7 +12,8 @@ from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 from cms.checks import workers_share_a_cache
-from tests.cms.test_settings import BASE_ENV, GOOD_KEY, ROOT, run_with_production
+from tests.cms.test_settings import BASE_ENV, GOOD_KEY, run_with_production
+from tests.subprocesses import ROOT
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DUMMY = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

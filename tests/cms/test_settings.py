@@ -1,29 +1,17 @@
 """Production settings refuse unsafe configuration, and pass Django's deployment checks."""
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.subprocesses import run_manage
+
 GOOD_KEY = "k3y-" + "aZ9" * 20
 
 
 def run_with_production(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     unset = ("SECRET_KEY", "ALLOWED_HOSTS", "PUBLIC_API_URL", "WEB_CONCURRENCY")
-    clean = {k: v for k, v in os.environ.items() if k not in unset}
-    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_manage("config.settings.production", env, *args, unset=unset)
 
 
 BASE_ENV = {

@@ -1,6 +1,7 @@
 """Load the demo publication. Safe to run again: what exists (by slug) is left alone.
 
-It lives in ``comments`` because it needs both content apps, and apps depend downwards only.
+It lives in ``devtools``, above both content apps that it needs (apps depend downwards only),
+and out of production, which installs only the product.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from django.utils import timezone
 from articles import services as article_services
 from articles.models import Article, Author, Section, Tag
 from cms.actors import Actor
-from comments import demo_content
 from comments import services as comment_services
 from comments.models import Comment, CommentStatus
+from devtools import demo_content
 
 
 class Command(BaseCommand):
