@@ -33,7 +33,8 @@ from cms.actors import Actor
 from cms.errors import ValidationFailed
 from cms.policy import Action, can
 
-from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
+from . import lifecycle
+from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
 # Public article fields and the columns / relations each needs.
 ARTICLE_FIELDS: Final = (
@@ -119,12 +120,7 @@ def is_live_row(row: Row) -> bool:
     """Is a row loaded with ``status`` live? (Rows without it come from live-only queries.)"""
     if "status" not in row:
         return True
-    published_at = row["published_at"]
-    return (
-        row["status"] in LIVE_STATUSES
-        and published_at is not None
-        and published_at <= timezone.now()
-    )
+    return lifecycle.is_live(row["status"], row["published_at"])
 
 
 def article_for_editing(actor: Actor, slug: str, action: Action) -> Article | None:
@@ -335,9 +331,7 @@ def article_rows_by_id(ids: list[int], fields: Iterable[str]) -> list[Row]:
 
 def authors_with_published_work() -> QuerySet[Author]:
     """Authors credited on at least one live article, with how many (one grouped query)."""
-    live = Q(bylines__article__status__in=LIVE_STATUSES) & Q(
-        bylines__article__published_at__lte=timezone.now()
-    )
+    live = lifecycle.live_q(prefix="bylines__article__")
     return (
         Author.objects.annotate(article_count=Count("bylines", filter=live))
         .filter(article_count__gt=0)
