@@ -23,6 +23,8 @@ _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 class RateLimited(DomainError):
+    """Too many requests of this kind from this address or email; try again later."""
+
     code = "rate_limited"
     status = 429
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from cms.api.fields import StrictCharField
 from cms.api.views import ReadViewSet
-from cms.errors import DomainError
+from cms.errors import PreconditionRequired
 from cms.policy import Action, can, may_read_content, require_signed_in
 
 from .. import selectors, services
@@ -23,11 +23,6 @@ from ..models import Article
 from .serializers import ArticleSerializer, represent_article
 
 PRIVILEGED_FIELDS = selectors.PRIVILEGED_FIELDS
-
-
-class PreconditionRequired(DomainError):
-    code = "precondition_required"
-    status = 428
 
 
 class ArticleInputSerializer(serializers.Serializer):
