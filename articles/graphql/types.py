@@ -11,12 +11,19 @@ import graphene
 from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
 from cms.graphql.cost import LIST_BOUNDS
+from cms.graphql.enums import enum_from_choices
 from cms.graphql.node import NODE_TYPES, Node
 from cms.media import media_url
 from cms.text import is_whole_number
 
 from .. import representation, selectors
-from ..models import Author
+from ..models import ArticleStatus, Author
+
+ArticleStatusEnum = enum_from_choices(
+    ArticleStatus,
+    name="ArticleStatus",
+    description="Where an article is in its lifecycle (REST shows the lower-case value).",
+)
 
 # Fields that apps above this one hang on Article (``comments``, from the comments app):
 # name -> factory of the graphene field. Filled in by those apps; articles imports none.
@@ -89,7 +96,9 @@ class ArticleNode(graphene.ObjectType):
     featured = graphene.Boolean(required=True)
     seo = graphene.Field(Seo, required=True)
     url = graphene.String(required=True, description="The article's address on the front-end.")
-    status = graphene.String(description="For those who may edit or preview; else null.")
+    status = graphene.Field(
+        ArticleStatusEnum, description="For those who may edit or preview; else null."
+    )
     version = graphene.Int(description="For those who may edit or preview; else null.")
     comments = _extension("comments")
     comment_form_token = _extension("comment_form_token")
