@@ -50,6 +50,11 @@ STATES = [
 ]
 
 
+def _state(status: ArticleStatus, offset: timedelta | None) -> str:
+    dated = {PAST: "dated in the past", FUTURE: "dated in the future", None: "undated"}
+    return f"{status.value} {dated[offset]}"
+
+
 # --- "live": one definition ------------------------------------------------------------------
 
 
@@ -61,7 +66,7 @@ def test_every_reading_of_live_agrees_with_the_declaration(author):
     rows = {r["id"]: dict(r) for r in Article.objects.values("id", "status", "published_at")}
     for (status, offset), article in articles.items():
         expected = status in LIVE_STATUSES and offset == PAST
-        where = f"{status} published {offset}"
+        where = _state(status, offset)
         assert is_live(article.status, article.published_at) is expected, where
         assert article.is_live is expected, f"Article.is_live: {where}"
         assert (article.pk in published) is expected, f"ArticleQuerySet.published(): {where}"
@@ -131,7 +136,7 @@ def test_every_transition_has_a_service():
 def test_services_take_each_transition_exactly_from_its_statuses(transition, editor):
     for status, offset in STATES:
         article = _article(status, offset)
-        where = f"{transition.action} from {status} published {offset}"
+        where = f"{transition.action} from {_state(status, offset)}"
         if transition.allowed_from(article.status, article.published_at):
             services.article_take_transition(
                 article=article, actor=actor(editor), action=transition.action
@@ -176,7 +181,8 @@ def test_every_role_grant_of_a_transition_can_be_used():
         for action, statuses in grants.items():
             transition = TRANSITIONS.get(action)
             if transition is not None and not statuses & transition.from_statuses:
-                dead.append(f"{Role(role).name}: transition {action} on {sorted(statuses)}")
+                named = sorted(map(str, statuses))
+                dead.append(f"{Role(role).name}: transition {action} on {named}")
     assert not dead, dead
 
 
@@ -190,7 +196,7 @@ def test_every_lifecycle_action_of_the_policy_is_a_transition():
 # --- transitions: the admin ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("status", "offset"), STATES)
+@pytest.mark.parametrize(("status", "offset"), STATES, ids=[_state(*s) for s in STATES])
 def test_the_change_form_offers_the_buttons_of_the_table(client, editor, status, offset):
     article = _article(status, offset)
     client.force_login(editor)
@@ -200,7 +206,7 @@ def test_the_change_form_offers_the_buttons_of_the_table(client, editor, status,
         for t in TRANSITIONS.values()
         if t.allowed_from(article.status, article.published_at)
     ]
-    assert response.context["lifecycle_buttons"] == expected, f"{status} published {offset}"
+    assert response.context["lifecycle_buttons"] == expected, f"buttons: {_state(status, offset)}"
 
 
 def test_each_button_takes_its_transition(client, editor):
