@@ -26,7 +26,8 @@ from cms.sanitize import sanitize_article_html
 
 from . import previews, selectors, services
 from .fields import admin_fields, admin_form_fields
-from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
+from .lifecycle import TRANSITIONS, Transition
+from .models import Article, ArticleAuthor, Author, Section, Tag
 
 # The editor's toolbar, kept within what sanitize_article_html allows.
 BODY_EDITOR_EXTENSIONS = {
@@ -218,24 +219,8 @@ class ArticleAdminForm(forms.ModelForm[Article]):
         return cleaned
 
 
-# Lifecycle buttons on the change form: POST name -> (action, label).
-LIFECYCLE_BUTTONS = {
-    "_submit_review": (Action.SUBMIT, "Submit for review"),
-    "_publish": (Action.PUBLISH, "Publish / schedule"),
-    "_unpublish": (Action.UNPUBLISH, "Unpublish"),
-    "_archive": (Action.ARCHIVE, "Archive"),
-}
-_BUTTON_STATUSES = {
-    "_submit_review": {ArticleStatus.DRAFT},
-    "_publish": {
-        ArticleStatus.DRAFT,
-        ArticleStatus.IN_REVIEW,
-        ArticleStatus.SCHEDULED,
-        ArticleStatus.ARCHIVED,
-    },
-    "_unpublish": {ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED},
-    "_archive": {ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED},
-}
+# Lifecycle buttons on the change form, from the lifecycle table: POST name -> transition.
+LIFECYCLE_BUTTONS: dict[str, Transition] = {t.admin_button: t for t in TRANSITIONS.values()}
 
 
 @admin.register(Article)
@@ -346,9 +331,9 @@ class ArticleAdmin(PolicyModelAdmin):
             services.article_create(
                 article=article, actor=actor, authors=authors or None, tags=tags
             )
-        for name in LIFECYCLE_BUTTONS:
+        for name, transition in LIFECYCLE_BUTTONS.items():
             if name in request.POST:
-                self._lifecycle(request, article, name, form.cleaned_data.get("publish_at"))
+                self._lifecycle(request, article, transition, form.cleaned_data.get("publish_at"))
 
     @staticmethod
     def _byline_from(formsets: Any) -> list[Author]:
@@ -394,17 +379,16 @@ class ArticleAdmin(PolicyModelAdmin):
         deleted, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)
         return deleted, model_count, set(), protected
 
-    def _lifecycle(self, request: HttpRequest, article: Article, name: str, when: Any) -> None:
+    def _lifecycle(
+        self, request: HttpRequest, article: Article, transition: Transition, when: Any
+    ) -> None:
         actor = self.actor(request)
+        # The "Publish at" field is read by publishing only; other buttons ignore it.
+        published_at = when if transition.action == Action.PUBLISH else None
         try:
-            if name == "_submit_review":
-                services.article_submit_for_review(article=article, actor=actor)
-            elif name == "_publish":
-                services.article_publish(article=article, actor=actor, published_at=when)
-            elif name == "_unpublish":
-                services.article_unpublish(article=article, actor=actor)
-            else:
-                services.article_archive(article=article, actor=actor)
+            services.article_take_transition(
+                article=article, actor=actor, action=transition.action, published_at=published_at
+            )
         except DomainError as error:
             self.message_user(request, f"Saved, but not changed: {error.message}", messages.ERROR)
         else:
@@ -432,14 +416,13 @@ class ArticleAdmin(PolicyModelAdmin):
         obj: Article | None = kwargs.get("obj")
         actor = self.actor(request)
         buttons = []
-        for name, (action, label) in LIFECYCLE_BUTTONS.items():
-            status = obj.status if obj is not None else ArticleStatus.DRAFT
-            target = obj if obj is not None else Article(created_by=actor.user)
-            live = obj is not None and obj.is_live
-            if name == "_publish" and live:
-                continue  # already live: unpublish first to move its date
-            if status in _BUTTON_STATUSES[name] and can(actor, action, target):
-                buttons.append((name, label))
+        # A new article is shown the buttons of a draft (it becomes one when saved).
+        target = obj if obj is not None else Article(created_by=actor.user)
+        for name, transition in LIFECYCLE_BUTTONS.items():
+            if transition.allowed_from(target.status, target.published_at) and can(
+                actor, transition.action, target
+            ):
+                buttons.append((name, transition.label))
         context["lifecycle_buttons"] = buttons
         if obj is not None and can(actor, Action.PREVIEW, obj):
             context["preview_url"] = previews.preview_url(obj, request.user)
@@ -456,32 +439,21 @@ class ArticleAdmin(PolicyModelAdmin):
 
 
 # Bulk actions on the article list: name -> (policy action, service call, past tense, label).
-# Each calls the same service as the API; run_bulk reports what was refused and why.
+# Each calls the same service as the API; run_bulk reports what was refused and why. The
+# lifecycle's come from its table; featuring is not a change of status.
 BULK_ACTIONS: dict[str, tuple[Action, Any, str, str]] = {
-    "submit_selected": (
-        Action.SUBMIT,
-        lambda a, actor: services.article_submit_for_review(article=a, actor=actor),
-        "submitted for review",
-        "Submit selected drafts for review",
-    ),
-    "publish_selected": (
-        Action.PUBLISH,
-        lambda a, actor: services.article_publish(article=a, actor=actor),
-        "published",
-        "Publish selected articles now",
-    ),
-    "unpublish_selected": (
-        Action.UNPUBLISH,
-        lambda a, actor: services.article_unpublish(article=a, actor=actor),
-        "unpublished",
-        "Unpublish selected articles",
-    ),
-    "archive_selected": (
-        Action.ARCHIVE,
-        lambda a, actor: services.article_archive(article=a, actor=actor),
-        "archived",
-        "Archive selected articles",
-    ),
+    **{
+        t.bulk_action: (
+            t.action,
+            # Bind this transition's action now, not the loop variable's last value.
+            lambda a, actor, action=t.action: services.article_take_transition(
+                article=a, actor=actor, action=action
+            ),
+            t.past_tense,
+            t.bulk_label,
+        )
+        for t in TRANSITIONS.values()
+    },
     "feature_selected": (
         Action.FEATURE,
         lambda a, actor: services.article_set_featured(article=a, actor=actor, featured=True),

@@ -19,6 +19,9 @@ from django.utils import timezone
 from cms.actors import Actor
 from cms.policy import Action, restrict
 
+from . import lifecycle
+from .lifecycle import ArticleStatus, live_q, live_status_q
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
@@ -73,18 +76,6 @@ class Tag(models.Model):
         return self.name
 
 
-class ArticleStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    SCHEDULED = "scheduled", "Scheduled"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
-
-
-# Statuses whose articles carry a publication date and can be live.
-LIVE_STATUSES = (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)
-
-
 class ArticleQuerySet(models.QuerySet["Article"]):
     def published(self, *, now: datetime | None = None) -> ArticleQuerySet:
         """Live articles: published, or scheduled with their time reached.
@@ -92,7 +83,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         A scheduled article goes live at ``published_at`` by this filter alone, with no job
         running; ``publish_due_articles`` only tidies the stored status afterwards.
         """
-        return self.filter(status__in=LIVE_STATUSES, published_at__lte=now or timezone.now())
+        return self.filter(live_q(now))
 
     def owned_by(self, user: User) -> ArticleQuerySet:
         """Articles the user created or is credited on (through their author profile)."""
@@ -180,7 +171,7 @@ class Article(models.Model):
             # The public listing: live articles, newest first.
             models.Index(
                 fields=["-published_at"],
-                condition=Q(status__in=["published", "scheduled"]),
+                condition=live_status_q(),
                 name="article_live_recent_idx",
             ),
             models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
@@ -194,7 +185,7 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status__in=["published", "scheduled"]) | Q(published_at__isnull=False),
+                condition=~live_status_q() | Q(published_at__isnull=False),
                 name="article_live_has_published_at",
             ),
             models.CheckConstraint(
@@ -208,11 +199,7 @@ class Article(models.Model):
 
     @property
     def is_live(self) -> bool:
-        return (
-            self.status in LIVE_STATUSES
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return lifecycle.is_live(self.status, self.published_at)
 
     @property
     def url(self) -> str:

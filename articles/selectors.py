@@ -33,9 +33,10 @@ from cms.actors import Actor
 from cms.errors import ValidationFailed
 from cms.policy import Action, can
 
+from . import lifecycle
 from .fields import COLUMNS, PUBLIC_FIELDS
 from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
-from .models import LIVE_STATUSES, Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
+from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
 # Public article fields, and with editorial state (shown to those who may edit or preview,
 # ``sees_editorial_state``); the columns each loads. Declared in ``articles.fields``.
@@ -81,12 +82,7 @@ def is_live_row(row: Row) -> bool:
     """Is a row loaded with ``status`` live? (Rows without it come from live-only queries.)"""
     if "status" not in row:
         return True
-    published_at = row["published_at"]
-    return (
-        row["status"] in LIVE_STATUSES
-        and published_at is not None
-        and published_at <= timezone.now()
-    )
+    return lifecycle.is_live(row["status"], row["published_at"])
 
 
 def article_for_editing(actor: Actor, slug: str, action: Action) -> Article | None:
@@ -297,9 +293,7 @@ def article_rows_by_id(ids: list[int], fields: Iterable[str]) -> list[Row]:
 
 def authors_with_published_work() -> QuerySet[Author]:
     """Authors credited on at least one live article, with how many (one grouped query)."""
-    live = Q(bylines__article__status__in=LIVE_STATUSES) & Q(
-        bylines__article__published_at__lte=timezone.now()
-    )
+    live = lifecycle.live_q(prefix="bylines__article__")
     return (
         Author.objects.annotate(article_count=Count("bylines", filter=live))
         .filter(article_count__gt=0)

@@ -37,8 +37,8 @@ from cms.sanitize import count_words, html_to_text, reading_time_minutes, saniti
 
 from . import selectors
 from .fields import WRITTEN_COLUMNS
+from .lifecycle import TRANSITIONS
 from .models import (
-    LIVE_STATUSES,
     Article,
     ArticleAuthor,
     ArticleStatus,
@@ -150,13 +150,7 @@ def article_update(
 
 def article_submit_for_review(*, article: Article, actor: Actor) -> Article:
     """Hand a draft to the editors."""
-    return _transition(
-        article,
-        actor,
-        Action.SUBMIT,
-        allowed_from={ArticleStatus.DRAFT},
-        status=ArticleStatus.IN_REVIEW,
-    )
+    return _transition(article, actor, Action.SUBMIT)
 
 
 def article_publish(
@@ -174,16 +168,9 @@ def article_publish(
         raise ValidationFailed({"published_at": ["Give a date and time with a time zone."]})
     _check_publication_date(when, now)
     when = when.astimezone(UTC)  # PostgreSQL refuses offsets past ±15:59; Python allows ±23:59
-    status = ArticleStatus.SCHEDULED if when > now else ArticleStatus.PUBLISHED
-    allowed = {
-        ArticleStatus.DRAFT,
-        ArticleStatus.IN_REVIEW,
-        ArticleStatus.SCHEDULED,
-        ArticleStatus.ARCHIVED,
-    }
-    return _transition(
-        article, actor, Action.PUBLISH, allowed_from=allowed, status=status, published_at=when
-    )
+    publish = TRANSITIONS[Action.PUBLISH]
+    status = publish.alternative_status if when > now else publish.to_status
+    return _transition(article, actor, Action.PUBLISH, status=status, published_at=when)
 
 
 # Back-dating is allowed (archives are imported with their original dates); scheduling is
@@ -204,24 +191,34 @@ def _check_publication_date(when: datetime, now: datetime) -> None:
 
 def article_unpublish(*, article: Article, actor: Actor) -> Article:
     """Take a live or scheduled article back to draft. Its last publication date is kept."""
-    return _transition(
-        article,
-        actor,
-        Action.UNPUBLISH,
-        allowed_from=set(LIVE_STATUSES),
-        status=ArticleStatus.DRAFT,
-    )
+    return _transition(article, actor, Action.UNPUBLISH)
 
 
 def article_archive(*, article: Article, actor: Actor) -> Article:
     """Withdraw a published article from the public site while keeping it."""
-    return _transition(
-        article,
-        actor,
-        Action.ARCHIVE,
-        allowed_from=set(LIVE_STATUSES),
-        status=ArticleStatus.ARCHIVED,
-    )
+    return _transition(article, actor, Action.ARCHIVE)
+
+
+def article_take_transition(
+    *, article: Article, actor: Actor, action: Action, published_at: datetime | None = None
+) -> Article:
+    """Take the lifecycle transition ``action`` (one of ``lifecycle.TRANSITIONS``) through
+    its service. For callers that read the table: the admin's buttons and bulk actions.
+    ``published_at`` is for publishing only (None: now)."""
+    if action == Action.PUBLISH:
+        return article_publish(article=article, actor=actor, published_at=published_at)
+    if published_at is not None:
+        raise ValueError(f"Only publishing takes a date, not {action}.")
+    return _TRANSITION_SERVICES[action](article=article, actor=actor)
+
+
+# The service of each transition that takes nothing but the article (publishing also takes a
+# date, above). tests/articles/test_lifecycle.py holds these keys to lifecycle.TRANSITIONS.
+_TRANSITION_SERVICES = {
+    Action.SUBMIT: article_submit_for_review,
+    Action.UNPUBLISH: article_unpublish,
+    Action.ARCHIVE: article_archive,
+}
 
 
 def article_set_featured(*, article: Article, actor: Actor, featured: bool) -> Article:
@@ -469,33 +466,27 @@ def _lock(article: Article) -> Article:
     return Article.objects.select_for_update().get(pk=article.pk)
 
 
-_PAST_TENSE = {
-    Action.SUBMIT: "submitted for review",
-    Action.PUBLISH: "published",
-    Action.UNPUBLISH: "unpublished",
-    Action.ARCHIVE: "archived",
-}
-
-
 def _transition(
     article: Article,
     actor: Actor,
     action: Action,
     *,
-    allowed_from: set[ArticleStatus],
-    status: ArticleStatus,
+    status: ArticleStatus | None = None,
     published_at: datetime | None = None,
 ) -> Article:
+    """Take ``lifecycle.TRANSITIONS[action]``, to its ``to_status`` unless ``status`` names
+    another it allows."""
+    transition = TRANSITIONS[action]
+    status = status or transition.to_status
+    if status not in transition.to_statuses:
+        raise ValueError(f"{action} does not lead to {status}.")
     with transaction.atomic():
         current = _lock(article)
         require(actor, action, current)
-        # A scheduled article whose time has come is live: publishing it again would move
-        # its date.
-        already_live = action == Action.PUBLISH and current.is_live
-        if current.status not in allowed_from or already_live:
+        if not transition.allowed_from(current.status, current.published_at):
             raise InvalidTransition(
                 f"A {current.get_status_display().lower()} article cannot be "
-                f"{_PAST_TENSE[action]}.",
+                f"{transition.past_tense}.",
                 field="status",
             )
         current.status = status

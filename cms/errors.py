@@ -1,10 +1,39 @@
 """Domain errors raised by services and policies.
 
 Each carries a stable ``code`` that adapters pass on unchanged: REST renders it in problem
-details, GraphQL mutations in ``errors { field code message }``, the admin as a message.
+details, GraphQL mutations in ``errors { field code message }`` (as the ``ErrorCode`` enum),
+the admin as a message.
+
+A code is declared once, as the ``code`` of a :class:`DomainError` subclass (here or in an
+app); defining the class registers it (:func:`error_codes`), and the GraphQL schema's
+``ErrorCode`` enum is built from that registry.
 """
 
 from __future__ import annotations
+
+# code -> the class that declares it (the last one to declare it, for its description).
+_CODES: dict[str, type[DomainError]] = {}
+_codes_read = False
+
+
+def error_codes() -> dict[str, type[DomainError]]:
+    """Every declared code, and its class. Once read (by the GraphQL schema, as it is built),
+    no new code may be declared: the schema would not know it."""
+    global _codes_read
+    _codes_read = True
+    return dict(sorted(_CODES.items()))
+
+
+def _register(cls: type[DomainError]) -> None:
+    if "code" not in vars(cls):
+        return  # inherits its parent's code
+    if _codes_read and cls.code not in _CODES:
+        raise TypeError(
+            f"{cls.__qualname__} declares the error code {cls.code!r} after the GraphQL schema "
+            "read the codes; declare it in a module imported before the schema is built "
+            "(cms/errors.py, or the app's services or graphql modules)."
+        )
+    _CODES[cls.code] = cls
 
 
 class DomainError(Exception):
@@ -13,15 +42,27 @@ class DomainError(Exception):
     code = "invalid"
     status = 400
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        _register(cls)
+
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
         super().__init__(message)
         self.message = message
         if code is not None:
+            if code not in _CODES:
+                # Clients read the codes from the schema: an undeclared one would surprise them.
+                raise ValueError(f"Undeclared error code {code!r}: declare it on a subclass.")
             self.code = code
         self.field = field
 
 
+_register(DomainError)
+
+
 class PermissionDenied(DomainError):
+    """The actor may not do this (its role, or its token's scopes, do not allow it)."""
+
     code = "permission_denied"
     status = 403
 
@@ -35,6 +76,8 @@ class NotAuthenticated(PermissionDenied):
 
 
 class NotFound(DomainError):
+    """Nothing the actor may see has that address or ID."""
+
     code = "not_found"
     status = 404
 
@@ -61,7 +104,9 @@ class VersionConflict(DomainError):
 
 
 class ValidationFailed(DomainError):
-    """Input failed validation; ``errors`` maps each field to its messages."""
+    """Input failed validation (each field at fault is named, with its messages).
+
+    ``errors`` maps each field to its messages."""
 
     code = "invalid"
     status = 400
@@ -70,3 +115,16 @@ class ValidationFailed(DomainError):
         first_field, messages = next(iter(errors.items()))
         super().__init__(messages[0], field=first_field)
         self.errors = errors
+
+
+class PreconditionRequired(DomainError):
+    """A write that must name the version it edits (``If-Match``) came without it."""
+
+    code = "precondition_required"
+    status = 428
+
+
+class BadRequest(DomainError):
+    """The request itself is malformed (not UTF-8, not JSON, not one JSON object)."""
+
+    code = "bad_user_input"

@@ -26,6 +26,8 @@ LAST_USED_GRANULARITY = timedelta(minutes=1)
 
 
 class InvalidToken(DomainError):
+    """The credentials name no usable token (wrong, expired, revoked, or sent wrongly)."""
+
     code = "invalid_token"
     status = 401
 

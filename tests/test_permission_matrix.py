@@ -382,8 +382,8 @@ def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
         f'publishedAt: "{FUTURE}") ' + PAYLOAD + " }",
         "unpublish_live": 'mutation { unpublishArticle(slug: "live") ' + PAYLOAD + " }",
         "moderate_comment": f'mutation {{ moderateComment(id: "{comment_id}", '
-        'status: "approved") { comment { id status } errors { field code message } } }',
-        "moderation_queue": '{ moderationQueue(status: "pending") { edges { node { id } } } }',
+        "status: APPROVED) { comment { id status } errors { field code message } } }",
+        "moderation_queue": "{ moderationQueue(status: PENDING) { edges { node { id } } } }",
     }
     base = name.removesuffix("_closed_api")
     key = "read" if base.startswith("read_") else base
@@ -391,10 +391,11 @@ def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
 
 
 GRAPHQL_TOP_LEVEL = {401: UNAUTHENTICATED, 403: FORBIDDEN}
+# GraphQL's codes are REST's in capitals (the ErrorCode enum; extensions.code likewise).
 GRAPHQL_CODE = {
-    "not_authenticated": UNAUTHENTICATED,
-    "permission_denied": FORBIDDEN,
-    "not_found": NOT_FOUND,
+    "NOT_AUTHENTICATED": UNAUTHENTICATED,
+    "PERMISSION_DENIED": FORBIDDEN,
+    "NOT_FOUND": NOT_FOUND,
 }
 
 
@@ -405,7 +406,7 @@ def graphql_check(name: str, result: tuple[Any, Any], world: World, shows_state:
         return GRAPHQL_TOP_LEVEL[response.status_code]
     assert response.status_code == 200, body
     if "errors" in body:  # a refused query field: the same code as REST, in capitals
-        return GRAPHQL_CODE[body["errors"][0]["extensions"]["code"].lower()]
+        return GRAPHQL_CODE[body["errors"][0]["extensions"]["code"]]
     data = body["data"]
     if name.startswith("read_"):
         article, node = data["a"], data["n"]
@@ -493,7 +494,8 @@ def test_unpublished_reads_are_never_stored(world, editor):
             f'{{ article(slug: "{slug}", previewToken: "{previews.issue(previewed, editor)}") '
             "{ status } }",
         )
-        assert body["data"]["article"]["status"] == previewed.status
+        # The ArticleStatus enum's name (DRAFT); REST shows its value (draft).
+        assert body["data"]["article"]["status"] == ArticleStatus(previewed.status).name
         assert graphql["Cache-Control"] == "private, no-store"
     public, _ = gql(Client(), '{ article(slug: "live") { title } }')
     assert "no-store" not in public.get("Cache-Control", "")

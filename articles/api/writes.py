@@ -19,7 +19,7 @@ from rest_framework.utils.field_mapping import ClassLookupDict
 from cms import scopes
 from cms.api.fields import ClosedSerializer, StrictCharField
 from cms.api.views import ReadViewSet
-from cms.errors import DomainError, InvalidTransition, VersionConflict
+from cms.errors import InvalidTransition, PreconditionRequired, VersionConflict
 from cms.policy import Action, can, may_read_content, require, require_signed_in
 
 from .. import fields, selectors, services
@@ -27,13 +27,6 @@ from ..models import Article
 from .serializers import ArticleSerializer, represent_article
 
 PRIVILEGED_FIELDS = selectors.PRIVILEGED_FIELDS
-
-
-class PreconditionRequired(DomainError):
-    """The request did not send If-Match with the ETag of the version it edits."""
-
-    code = "precondition_required"
-    status = 428
 
 
 def _input_field(f: fields.ContentField) -> serializers.Field:

@@ -15,7 +15,7 @@ from cms.ratelimit import client_ip
 
 from .. import fields, selectors, services
 from ..models import Article
-from .types import scalar_for
+from .types import ArticleStatusEnum, scalar_for
 
 
 class RegisterView(graphene.Mutation):
@@ -73,7 +73,7 @@ class EditedArticle(graphene.ObjectType):
     id = graphene.ID(required=True)
     slug = graphene.String(required=True)
     title = graphene.String(required=True)
-    status = graphene.String(required=True)
+    status = graphene.Field(ArticleStatusEnum, required=True)
     version = graphene.Int(required=True)
     published_at = graphene.DateTime()
     url = graphene.String(required=True)

@@ -12,12 +12,19 @@ from django.db import models
 from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
 from cms.graphql.cost import LIST_BOUNDS
+from cms.graphql.enums import enum_from_choices
 from cms.graphql.node import NODE_TYPES, Node
 from cms.media import media_url
 from cms.text import is_whole_number
 
 from .. import fields, representation, selectors
-from ..models import Author
+from ..models import ArticleStatus, Author
+
+ArticleStatusEnum = enum_from_choices(
+    ArticleStatus,
+    name="ArticleStatus",
+    description="Where an article is in its lifecycle (REST shows the lower-case value).",
+)
 
 # Fields that apps above this one hang on Article (``comments``, from the comments app):
 # name -> factory of the graphene field. Filled in by those apps; articles imports none.
@@ -76,6 +83,9 @@ def scalar_for(model_field: Any) -> type[graphene.Scalar]:
     raise TypeError(f"No GraphQL scalar for {type(model_field).__name__}: map it here.")
 
 
+# The enum of each article column with choices.
+_ENUMS = {"status": ArticleStatusEnum}
+
 # Article's composite fields, typed here and built by ``articles.representation``.
 _COMPOSITE: dict[str, Callable[[], graphene.Field | graphene.List]] = {
     "authors": lambda: graphene.List(graphene.NonNull(Byline), required=True),
@@ -93,9 +103,13 @@ def _article_fields() -> type:
     column, composite ones from ``_COMPOSITE``. Editorial state is null for readers who may
     not see it, whatever the column."""
 
-    def plain(f: fields.ReadField) -> graphene.Scalar:
+    def plain(f: fields.ReadField) -> graphene.Scalar | graphene.Field:
         required = not f.model_field.null and not f.privileged
-        return scalar_for(f.model_field)(required=required, description=f.description or None)
+        description = f.description or None
+        if f.model_field.choices:
+            # A column with choices is an enum (the one such column: the status).
+            return graphene.Field(_ENUMS[f.name], required=required, description=description)
+        return scalar_for(f.model_field)(required=required, description=description)
 
     attributes = {
         f.name: _COMPOSITE[f.name]() if f.composite else plain(f)

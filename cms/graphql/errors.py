@@ -1,5 +1,6 @@
 """Mutation payload errors: ``errors { field code message }``, the GraphQL face of
-``cms.errors.DomainError`` (REST shows the same codes in problem details)."""
+``cms.errors.DomainError`` (REST shows the same codes in problem details; here ``code`` is
+the ``ErrorCode`` enum, in capitals)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from graphene.utils.str_converters import to_camel_case
 
 from cms.errors import DomainError, ValidationFailed
 from cms.graphql.cost import ITEM_BOUNDS
+from cms.graphql.enums import error_code_enum
 
 
 class FieldError(graphene.ObjectType):
     field = graphene.String(description="The input field at fault (camelCase), if one is.")
-    code = graphene.String(required=True)
+    # Named lazily: the enum is built from the codes declared once the schema is assembled.
+    code = graphene.Field(lambda: error_code_enum(), required=True)
     message = graphene.String(required=True)
 
 

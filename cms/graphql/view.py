@@ -47,7 +47,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from cms import tokens
 from cms.actors import actor_from_request, token_actor
-from cms.errors import DomainError
+from cms.errors import BadRequest, DomainError
 from cms.graphql import cost, limits
 from cms.policy import may_read_content, require_content_read
 from cms.text import all_storable, is_storable
@@ -237,10 +237,6 @@ NO_STORE = "_byline_no_store"
 def never_store(request: HttpRequest) -> None:
     """Mark the response to ``request`` uncacheable (it shows unpublished work)."""
     setattr(request, NO_STORE, True)
-
-
-class BadRequest(DomainError):
-    code = "bad_user_input"
 
 
 class _Refused(Exception):

@@ -16,6 +16,7 @@ from cms.text import is_whole_number
 
 from .. import selectors, services
 from ..models import CommentStatus
+from .types import CommentStatusEnum
 
 
 class SubmitCommentInput(graphene.InputObjectType):
@@ -33,7 +34,9 @@ class SubmitCommentInput(graphene.InputObjectType):
 
 class SubmittedComment(graphene.ObjectType):
     id = graphene.ID(required=True)
-    status = graphene.String(required=True, description="pending, approved or spam.")
+    status = graphene.Field(
+        CommentStatusEnum, required=True, description="Submitted: PENDING, APPROVED or SPAM."
+    )
     commenter_token = graphene.String(
         description="Keep it and send it with this reader's next comment (submitComment only)."
     )
@@ -96,7 +99,7 @@ class ModerateComment(graphene.Mutation):
 
     class Arguments:
         id = graphene.ID(required=True)
-        status = graphene.String(required=True, description="pending, approved, spam, removed")
+        status = graphene.Argument(CommentStatusEnum, required=True)
 
     comment = graphene.Field(SubmittedComment)
     errors = graphene.List(graphene.NonNull(FieldError), required=True)

@@ -11,11 +11,18 @@ from articles.graphql.types import ARTICLE_EXTENSIONS
 from cms.actors import actor_from_request
 from cms.graphql import batch
 from cms.graphql.connections import CountableConnection, build_connection, window
+from cms.graphql.enums import enum_from_choices
 from cms.graphql.node import NODE_TYPES, Node
 from cms.text import is_whole_number
 
 from .. import form_tokens, selectors
-from ..models import Comment
+from ..models import Comment, CommentStatus
+
+CommentStatusEnum = enum_from_choices(
+    CommentStatus,
+    name="CommentStatus",
+    description="A comment's moderation status (REST shows the lower-case value).",
+)
 
 
 class CommentNode(graphene.ObjectType):
@@ -93,7 +100,7 @@ class ModeratedComment(graphene.ObjectType):
     parent_id = graphene.ID()
     author_name = graphene.String(required=True)
     body_html = graphene.String(required=True, description="Sanitised HTML.")
-    status = graphene.String(required=True)
+    status = graphene.Field(CommentStatusEnum, required=True)
     spam_reason = graphene.String(required=True)
     created_at = graphene.DateTime(required=True)
     moderated_at = graphene.DateTime()
@@ -120,7 +127,7 @@ class CommentQueries(graphene.ObjectType):
     moderation_queue = graphene.Field(
         ModeratedCommentConnection,
         required=True,
-        status=graphene.String(description="pending, approved, spam or removed; default all."),
+        status=graphene.Argument(CommentStatusEnum, description="Default: every status."),
         article=graphene.String(description="An article's slug."),
         first=graphene.Int(description="Page size, 0 to 100 (default 20)."),
         after=graphene.String(),

@@ -253,5 +253,5 @@ def test_bodies_with_too_many_tags_are_a_field_error_through_rest_and_graphql(ed
         "{ errors { field code } } }",
         {"b": deep},
     )
-    assert body["data"]["createArticle"]["errors"] == [{"field": "bodyHtml", "code": "invalid"}]
+    assert body["data"]["createArticle"]["errors"] == [{"field": "bodyHtml", "code": "INVALID"}]
     assert not Article.objects.exists()

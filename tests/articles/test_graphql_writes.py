@@ -43,12 +43,12 @@ def test_create_update_publish_unpublish_delete(editor):
     client = as_token(editor)
     created = run(client, CREATE, {"input": {"title": "Wire", "section": "town"}})
     assert created["errors"] == []
-    assert created["article"]["status"] == "draft"
+    assert created["article"]["status"] == "DRAFT"
     slug = created["article"]["slug"]
     updated = run(client, UPDATE, {"slug": slug, "input": {"title": "Wire 2"}, "v": 1})
     assert updated["article"]["version"] == 2
-    assert run(client, PUBLISH % slug)["article"]["status"] == "published"
-    assert run(client, UNPUBLISH % slug)["article"]["status"] == "draft"
+    assert run(client, PUBLISH % slug)["article"]["status"] == "PUBLISHED"
+    assert run(client, UNPUBLISH % slug)["article"]["status"] == "DRAFT"
     assert run(client, DELETE % slug) == {"article": None, "errors": []}
     assert not Article.objects.exists()
 
@@ -59,14 +59,14 @@ def test_stale_versions_are_refused(editor):
     run(client, UPDATE, {"slug": "d", "input": {"title": "First"}, "v": 1})
     stale = run(client, UPDATE, {"slug": "d", "input": {"title": "Lost"}, "v": 1})
     assert stale["article"] is None
-    assert stale["errors"][0]["code"] == "version_conflict"
+    assert stale["errors"][0]["code"] == "VERSION_CONFLICT"
     assert Article.objects.get().title == "First"
 
 
 def test_anonymous_mutations_are_refused(client):
     ArticleFactory(slug="live")
     result = run(client, UNPUBLISH % "live")
-    assert result["errors"][0]["code"] == "not_authenticated"
+    assert result["errors"][0]["code"] == "NOT_AUTHENTICATED"
     assert Article.objects.get().status == ArticleStatus.PUBLISHED
 
 
@@ -92,7 +92,7 @@ def test_every_mutation_needs_its_scope(editor, mutation, needed):
     }
     query, variables = calls[mutation]
     without = as_token(editor, [s for s in ALL if s != needed])
-    assert run(without, query, variables)["errors"][0]["code"] == "permission_denied"
+    assert run(without, query, variables)["errors"][0]["code"] == "PERMISSION_DENIED"
     with_scope = as_token(editor, [needed, scopes.CONTENT_PREVIEW])
     assert run(with_scope, query, variables)["errors"] == []
 
@@ -101,9 +101,9 @@ def test_roles_apply(author, other_author, contributor):
     ArticleFactory(slug="mine", status=ArticleStatus.DRAFT, authors=[profile(author)])
     ArticleFactory(slug="theirs", status=ArticleStatus.DRAFT, authors=[profile(other_author)])
     ArticleFactory(slug="c", status=ArticleStatus.DRAFT, authors=[profile(contributor)])
-    assert run(as_token(author), PUBLISH % "mine")["article"]["status"] == "published"
-    assert run(as_token(author), PUBLISH % "theirs")["errors"][0]["code"] == "not_found"
-    assert run(as_token(contributor), PUBLISH % "c")["errors"][0]["code"] == "permission_denied"
+    assert run(as_token(author), PUBLISH % "mine")["article"]["status"] == "PUBLISHED"
+    assert run(as_token(author), PUBLISH % "theirs")["errors"][0]["code"] == "NOT_FOUND"
+    assert run(as_token(contributor), PUBLISH % "c")["errors"][0]["code"] == "PERMISSION_DENIED"
 
 
 def test_no_mass_assignment_in_the_schema(editor):

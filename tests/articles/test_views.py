@@ -83,7 +83,7 @@ def test_only_published_articles_are_counted(status):
     article = ArticleFactory(status=status)
     response = view(article)
     assert response.status_code == 404
-    assert gql_view(article)["errors"][0]["code"] == "not_found"
+    assert gql_view(article)["errors"][0]["code"] == "NOT_FOUND"
     assert views_of(article) == 0
 
 

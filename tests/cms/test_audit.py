@@ -57,7 +57,7 @@ def test_graphql_moderation_is_logged(editor):
 
     node_id = to_global_id("Comment", comment.pk)
     mutation = (
-        'mutation($id: ID!) { moderateComment(id: $id, status: "approved") { errors { code } } }'
+        "mutation($id: ID!) { moderateComment(id: $id, status: APPROVED) { errors { code } } }"
     )
     gql(Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}"), mutation, {"id": node_id})
     assert ("comment.approved", f"comment {comment.pk} on {comment.article}") in entries()

@@ -264,7 +264,7 @@ def test_closed_graphql_keeps_writes_on_their_own_scopes(closed, editor):
     _, body = gql(
         writer, 'mutation { createArticle(input: {title: "Wire"}) { article { status } } }'
     )
-    assert body == {"data": {"createArticle": {"article": {"status": "draft"}}}}
+    assert body == {"data": {"createArticle": {"article": {"status": "DRAFT"}}}}
 
 
 def test_open_graphql_serves_anyone(client, page):

@@ -69,7 +69,9 @@ def graphql(article, clock, ip="203.0.113.8", **fields):
     _, body = gql(Client(REMOTE_ADDR=ip), SUBMIT, {"input": variables})
     result = body["data"]["submitComment"]
     assert result["errors"] == []
-    return result["comment"]["status"], result["comment"]["commenterToken"]
+    # GraphQL answers the enum's name (PENDING), REST its value (pending).
+    status = CommentStatus[result["comment"]["status"]].value
+    return status, result["comment"]["commenterToken"]
 
 
 def _camel(name: str) -> str:

@@ -20,7 +20,7 @@ from cms.actors import Actor
 from cms.errors import ValidationFailed
 from cms.sanitize import sanitize_comment_html
 from comments import form_tokens, services
-from comments.models import Comment
+from comments.models import Comment, CommentStatus
 from comments.spam import reading
 from tests.api import gql
 from tests.factories import ArticleFactory
@@ -88,7 +88,8 @@ def graphql_status(article, **fields):
     assert response.status_code == 200
     result = body["data"]["submitComment"]
     assert result["errors"] == [], result
-    return result["comment"]["status"]
+    # GraphQL answers the enum's name (PENDING), REST its value (pending).
+    return CommentStatus[result["comment"]["status"]].value
 
 
 SENDERS = [pytest.param(rest_status, id="rest"), pytest.param(graphql_status, id="graphql")]

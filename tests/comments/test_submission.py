@@ -79,7 +79,7 @@ def test_graphql_submission(client):
     result = gql_submit(article)
     comment = Comment.objects.get()
     assert result == {
-        "comment": {"id": to_global_id("Comment", comment.pk), "status": "pending"},
+        "comment": {"id": to_global_id("Comment", comment.pk), "status": "PENDING"},
         "errors": [],
     }
 
@@ -120,7 +120,7 @@ def test_closed_comments_are_refused():
 def test_unpublished_articles_take_no_comments(status):
     article = ArticleFactory(status=status)
     assert post(article).status_code == 404
-    assert gql_submit(article)["errors"][0]["code"] == "not_found"
+    assert gql_submit(article)["errors"][0]["code"] == "NOT_FOUND"
 
 
 def test_bad_parents_are_refused():
@@ -347,7 +347,7 @@ def test_graphql_submissions_share_the_limits():
         result = gql_submit(article, ip="203.0.113.60", body=f"b{n}", authorEmail=f"g{n}@x.net")
         assert result["errors"] == []
     result = gql_submit(article, ip="203.0.113.60", body="b6", authorEmail="g6@x.net")
-    assert result["errors"][0]["code"] == "rate_limited"
+    assert result["errors"][0]["code"] == "RATE_LIMITED"
 
 
 def test_form_token_is_offered_with_the_thread(client):

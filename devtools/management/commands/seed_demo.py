@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import services as article_services
-from articles.models import Article, Author, Section, Tag
+from articles.lifecycle import LIVE_STATUSES
+from articles.models import Article, ArticleStatus, Author, Section, Tag
 from cms.actors import Actor
 from comments import services as comment_services
 from comments.models import Comment, CommentStatus
@@ -79,11 +80,12 @@ class Command(BaseCommand):
         )
         status = spec["status"]
         when = timezone.now() + timedelta(days=spec["day"]) if spec["day"] is not None else None
-        if status == "in_review":
+        if status == ArticleStatus.IN_REVIEW:
             article_services.article_submit_for_review(article=article, actor=actor)
-        elif status in ("published", "scheduled", "archived"):
+        elif status in (*LIVE_STATUSES, ArticleStatus.ARCHIVED):
+            # Live statuses come from publishing (a future day schedules); archived, after it.
             article_services.article_publish(article=article, actor=actor, published_at=when)
-            if status == "archived":
+            if status == ArticleStatus.ARCHIVED:
                 article_services.article_archive(article=article, actor=actor)
         if spec.get("featured"):
             article_services.article_set_featured(article=article, actor=actor, featured=True)

@@ -1,0 +1,145 @@
+"""The article lifecycle, declared once: the statuses, which of them are live, and the
+transitions between them.
+
+Everything else is derived from this module or held to it by a test
+(tests/articles/test_lifecycle.py): the services' checks and refusal messages, the admin's
+buttons and bulk actions, the visibility queryset and selectors, the model's ``is_live`` and
+the partial index and check constraint on ``Article``. Who may take a transition is the
+policy's question alone (``articles.policies``), asked with the transition's ``action``.
+
+This module imports no models, so ``articles.models`` can build its Meta from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cms.policy import Action
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+# Statuses whose articles carry a publication date and are live once it has come. A scheduled
+# article goes live at its time with no job running; ``publish_due_articles`` only tidies its
+# stored status afterwards.
+LIVE_STATUSES: Final = (ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED)
+
+
+def live_status_q(prefix: str = "") -> Q:
+    """Status is one that can be live: the condition of the live partial index and of the
+    "live has a date" constraint, which cannot depend on the time.
+
+    Plain strings in a list, so that Django sees the same condition the migrations recorded.
+    """
+    return Q(**{f"{prefix}status__in": [status.value for status in LIVE_STATUSES]})
+
+
+def live_q(now: datetime | None = None, *, prefix: str = "") -> Q:
+    """Live at ``now`` (default: now): a live status, and the publication date has come.
+
+    ``prefix`` reaches articles through a relation (``"bylines__article__"``).
+    """
+    return live_status_q(prefix) & Q(**{f"{prefix}published_at__lte": now or timezone.now()})
+
+
+def is_live(status: str, published_at: datetime | None, now: datetime | None = None) -> bool:
+    """:func:`live_q` for one article already in memory (an instance or a row)."""
+    return (
+        status in LIVE_STATUSES
+        and published_at is not None
+        and published_at <= (now or timezone.now())
+    )
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One lifecycle action: from which statuses it may be taken, and what it is called."""
+
+    action: Action  # what the policy is asked (``can(actor, action, article)``)
+    from_statuses: frozenset[ArticleStatus]
+    to_status: ArticleStatus
+    past_tense: str  # "A draft article cannot be <past_tense>."; "3 <past_tense>."
+    admin_button: str  # the POST name of the change form's button
+    label: str  # the button's label
+    bulk_action: str  # the article list's action
+    bulk_label: str
+    # Refused for an article that is live already, even from a status listed above: a
+    # scheduled article whose time has come must not have its date moved by publishing again.
+    refused_when_live: bool = False
+    # Another status the transition may lead to instead (publishing with a future date).
+    alternative_status: ArticleStatus | None = None
+
+    def allowed_from(self, status: str, published_at: datetime | None) -> bool:
+        """May an article in ``status`` (published at ``published_at``) take it, rules of
+        state alone? (Whether the actor may is :func:`cms.policy.can`'s answer.)"""
+        if status not in self.from_statuses:
+            return False
+        return not (self.refused_when_live and is_live(status, published_at))
+
+    @property
+    def to_statuses(self) -> frozenset[ArticleStatus]:
+        extra = {self.alternative_status} if self.alternative_status else set()
+        return frozenset({self.to_status, *extra})
+
+
+_S = ArticleStatus
+TRANSITIONS: Final[Mapping[Action, Transition]] = {
+    transition.action: transition
+    for transition in (
+        Transition(
+            action=Action.SUBMIT,
+            from_statuses=frozenset({_S.DRAFT}),
+            to_status=_S.IN_REVIEW,
+            past_tense="submitted for review",
+            admin_button="_submit_review",
+            label="Submit for review",
+            bulk_action="submit_selected",
+            bulk_label="Submit selected drafts for review",
+        ),
+        Transition(
+            action=Action.PUBLISH,
+            from_statuses=frozenset({_S.DRAFT, _S.IN_REVIEW, _S.SCHEDULED, _S.ARCHIVED}),
+            to_status=_S.PUBLISHED,
+            alternative_status=_S.SCHEDULED,  # with a future publication date
+            refused_when_live=True,
+            past_tense="published",
+            admin_button="_publish",
+            label="Publish / schedule",
+            bulk_action="publish_selected",
+            bulk_label="Publish selected articles now",
+        ),
+        Transition(
+            action=Action.UNPUBLISH,
+            from_statuses=frozenset(LIVE_STATUSES),
+            to_status=_S.DRAFT,
+            past_tense="unpublished",
+            admin_button="_unpublish",
+            label="Unpublish",
+            bulk_action="unpublish_selected",
+            bulk_label="Unpublish selected articles",
+        ),
+        Transition(
+            action=Action.ARCHIVE,
+            from_statuses=frozenset(LIVE_STATUSES),
+            to_status=_S.ARCHIVED,
+            past_tense="archived",
+            admin_button="_archive",
+            label="Archive",
+            bulk_action="archive_selected",
+            bulk_label="Archive selected articles",
+        ),
+    )
+}
