@@ -125,8 +125,12 @@ def article_update(
     :class:`VersionConflict`).
     """
     require(actor, Action.CHANGE, article)
-    if fields.get("slug") and fields["slug"] != article.slug:
-        fields = {**fields, "slug": _claim_slug(actor, fields["slug"], article.title)}
+    # The slug asked for, whether passed here (the APIs) or already set on the instance (the
+    # admin's form): compared with the stored one, so every rename is claimed alike.
+    wanted = fields.get("slug") or article.slug
+    stored = Article.objects.filter(pk=article.pk).values_list("slug", flat=True).first()
+    if wanted and wanted != stored:
+        fields = {**fields, "slug": _claim_slug(actor, wanted, article.title)}
     _assign(article, fields)
     _derive(article)
     _validate(article)

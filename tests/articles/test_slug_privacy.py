@@ -181,3 +181,43 @@ def test_keeping_the_same_slug_keeps_it(client, contributor):
     assert response.status_code == 200
     draft.refresh_from_db()
     assert (draft.slug, draft.title) == ("my-draft", "New title")
+
+
+def _admin_rename(user, other_author, *, hidden: bool) -> tuple[int, str, str]:
+    Article.objects.all().delete()
+    if hidden:
+        _hidden_draft(other_author)
+    own = ArticleFactory(
+        slug="my-draft", title="Own draft", status=ArticleStatus.DRAFT, created_by=user
+    )
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        f"/admin/articles/article/{own.pk}/change/",
+        {
+            "title": "Own draft",
+            "slug": "merger",
+            "body_html": "<p>x</p>",
+            "comments_enabled": "on",
+            "expected_version": str(own.version),
+            "bylines-TOTAL_FORMS": "0",
+            "bylines-INITIAL_FORMS": "0",
+        },
+        follow=True,
+    )
+    own.refresh_from_db()
+    page = response.content.decode()
+    return response.status_code, own.slug, "already exists" in page or "Not saved" in page
+
+
+@pytest.mark.parametrize("who", ["contributor", "author"])
+def test_renaming_in_the_admin_cannot_tell_a_hidden_drafts_slug_from_a_free_one(
+    request, other_author, who
+):
+    user = request.getfixturevalue(who)
+    free = _admin_rename(user, other_author, hidden=False)
+    taken = _admin_rename(user, other_author, hidden=True)
+    assert free[0] == taken[0] == 200
+    assert PRIVATE.match(free[1])
+    assert PRIVATE.match(taken[1])
+    assert free[2] is taken[2] is False
