@@ -37,7 +37,7 @@ from cms.sanitize import count_words, html_to_text, reading_time_minutes, saniti
 
 from . import selectors
 from .fields import WRITTEN_COLUMNS
-from .lifecycle import TRANSITIONS
+from .lifecycle import TRANSITIONS, live_status_q
 from .models import (
     Article,
     ArticleAuthor,
@@ -320,8 +320,31 @@ def taxonomy_save(*, obj: Author | Section | Tag, actor: Actor) -> None:
     """Save an author profile, section or tag (validated already by the caller's form)."""
     require(actor, Action.CHANGE if obj.pk else Action.ADD, obj if obj.pk else type(obj))
     with transaction.atomic():
+        previous_slug = None
+        if isinstance(obj, Section) and obj.pk is not None:
+            previous_slug = (
+                Section.objects.select_for_update().filter(pk=obj.pk).values_list("slug", flat=True)
+            ).first()
         obj.save()
         audit.record(actor, f"{obj._meta.model_name}.save", obj)
+        if isinstance(obj, Section) and previous_slug not in (None, obj.slug):
+            _record_section_move(obj, str(previous_slug), actor)
+
+
+def _record_section_move(section: Section, previous_slug: str, actor: Actor) -> None:
+    """A section's slug is part of its live articles' addresses (``FRONTEND_ARTICLE_URL``'s
+    ``{section}``): renaming it moves them, so each is recorded as edited (a new version,
+    ``updated_at``, an audit entry) rather than changing behind its readers' caches."""
+    # Live or scheduled to be: the addresses readers have, or will have.
+    moved = Article.objects.select_for_update().filter(live_status_q(), section=section)
+    articles = list(moved.only("id", "title"))
+    if not articles:
+        return
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    note = f"moved with its section from {previous_slug} to {section.slug}"
+    audit.record_many(actor, "article.update", ((a, f"{a.title} ({note})") for a in articles))
 
 
 def taxonomy_delete(*, obj: Author | Section | Tag, actor: Actor) -> None:

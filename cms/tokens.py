@@ -114,11 +114,10 @@ def authenticate(presented: str) -> ApiToken:
     expected = token.digest if token is not None else _digest("")
     if not hmac.compare_digest(expected, _digest(secret)) or token is None:
         raise InvalidToken("The API token is not valid.")
-    if not token.is_usable:
+    if not token.is_usable or not is_active_staff(token.owner):
+        # One answer for every reason a genuine token stopped working: it says nothing about
+        # its owner (whether they left, or lost their staff status).
         raise InvalidToken("The API token has expired or been revoked.")
-    if not is_active_staff(token.owner):
-        # The same answer whatever was taken away: a token says nothing about its owner.
-        raise InvalidToken("The API token's owner may no longer use it.")
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -183,7 +183,7 @@ def test_keeping_the_same_slug_keeps_it(client, contributor):
     assert (draft.slug, draft.title) == ("my-draft", "New title")
 
 
-def _admin_rename(user, other_author, *, hidden: bool) -> tuple[int, str, str]:
+def _admin_rename(user, other_author, *, hidden: bool) -> tuple[int, str, bool]:
     Article.objects.all().delete()
     if hidden:
         _hidden_draft(other_author)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from articles import services
 from articles.models import Article, ArticleStatus, Author, Section, Tag
@@ -124,3 +126,45 @@ def test_admin_deletes_an_unused_section(client, editor):
     response = client.post(f"/admin/articles/section/{empty.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not Section.objects.filter(pk=empty.pk).exists()
+
+
+def test_renaming_a_sections_slug_records_an_edit_of_each_live_article(client, editor):
+    town = SectionFactory(slug="town", name="Town")
+    live = ArticleFactory(section=town, title="Ferry fares rise")
+    scheduled = ArticleFactory(
+        section=town,
+        status=ArticleStatus.SCHEDULED,
+        published_at=timezone.now() + timedelta(days=1),
+    )
+    draft = ArticleFactory(section=town, status=ArticleStatus.DRAFT)
+    before = {a.pk: (a.version, a.updated_at) for a in (live, scheduled, draft)}
+    client.force_login(editor)
+    response = client.post(
+        f"/admin/articles/section/{town.pk}/change/",
+        {"name": "Town", "slug": "harbour-town", "description": ""},
+    )
+    assert response.status_code == 302
+    for article in (live, scheduled):
+        article.refresh_from_db()
+        assert article.version == before[article.pk][0] + 1
+        assert article.updated_at > before[article.pk][1]
+        assert "/harbour-town/" in article.url
+    draft.refresh_from_db()
+    assert (draft.version, draft.updated_at) == before[draft.pk]  # no public address yet
+    moved = AuditEntry.objects.filter(action="article.update").order_by("object_id")
+    assert [e.object_id for e in moved] == sorted([str(live.pk), str(scheduled.pk)])
+    assert all("moved with its section from town to harbour-town" in e.object_repr for e in moved)
+    assert all(e.user == editor for e in moved)
+    # Read through the API, the article's ETag and version changed with its address.
+    body = client.get(f"/api/v1/articles/{live.slug}/").json()
+    assert body["url"].endswith(f"/harbour-town/{live.slug}")
+
+
+def test_renaming_a_section_without_changing_its_slug_touches_no_article(editor):
+    town = SectionFactory(slug="town", name="Town")
+    live = ArticleFactory(section=town)
+    town.name = "Town and harbour"
+    services.taxonomy_save(obj=town, actor=Actor.for_user(editor))
+    live.refresh_from_db()
+    assert live.version == 1
+    assert not AuditEntry.objects.filter(action="article.update").exists()
