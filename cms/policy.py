@@ -98,11 +98,6 @@ def restrict(actor: Actor, action: Action, queryset: QuerySet[M]) -> QuerySet[M]
     return policy_for(queryset.model).restrict(actor, action, queryset)
 
 
-def editable_by(actor: Actor, model: type[M]) -> QuerySet[M]:
-    """Every object of ``model`` the actor may change."""
-    return restrict(actor, Action.CHANGE, model._default_manager.all())
-
-
 def may_read_content(actor: Actor) -> bool:
     """May ``actor`` use the reader-facing API at all: read published content, post comments
     and register views?

@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cms.api.caching import digest, is_fresh, make_etag, not_modified, with_cache_headers
+from cms.api.caching import NEVER_STORE, conditional, digest, make_etag
 from cms.api.views import ReadViewSet, fields_pattern, parse_fields
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
@@ -123,10 +123,9 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
                 rows,
             )
         )
-        if is_fresh(request, etag):
-            return not_modified(request, etag)
-        response = self.get_paginated_response(self.represent(rows, fields))
-        return with_cache_headers(response, request, etag)
+        return conditional(
+            request, etag, lambda: self.get_paginated_response(self.represent(rows, fields))
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if "preview" in request.query_params:
@@ -143,13 +142,12 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
             etag = writes.version_etag(row["version"], body_digest)
         else:
             etag = make_etag(("article", fields, row))
-        if is_fresh(request, etag):
-            response = not_modified(request, etag)
-        else:
-            response = with_cache_headers(Response(self.represent(rows, fields)[0]), request, etag)
-        if not selectors.is_live_row(row):
-            response["Cache-Control"] = "private, no-store"  # unpublished work
-        return response
+        return conditional(
+            request,
+            etag,
+            lambda: Response(self.represent(rows, fields)[0]),
+            stored=selectors.is_live_row(row),  # unpublished work is never stored
+        )
 
     def _preview(self, token: str, slug: str) -> Response:
         """The current draft behind a preview token, never cached anywhere."""
@@ -157,7 +155,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         if article is None:
             raise Http404
         body = writes.privileged(article)
-        return Response(body, headers={"Cache-Control": "private, no-store"})
+        return Response(body, headers={"Cache-Control": NEVER_STORE})
 
     @extend_schema(
         summary="Most read published articles over the last N days",
@@ -189,14 +187,16 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         ranked = selectors.most_read(days=days, limit=limit)
         rows = selectors.article_rows_by_id([pk for pk, _ in ranked], fields)
         etag = make_etag(("popular", days, limit, fields, ranked, rows))
-        if is_fresh(request, etag):
-            return not_modified(request, etag)
         views = dict(ranked)
-        results = [
-            {**item, "views_in_period": views[row["id"]]}
-            for row, item in zip(rows, self.represent(rows, fields), strict=True)
-        ]
-        return with_cache_headers(Response({"days": days, "results": results}), request, etag)
+
+        def build() -> Response:
+            results = [
+                {**item, "views_in_period": views[row["id"]]}
+                for row, item in zip(rows, self.represent(rows, fields), strict=True)
+            ]
+            return Response({"days": days, "results": results})
+
+        return conditional(request, etag, build)
 
     @extend_schema(
         summary="Count a reader's view",
@@ -217,7 +217,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         count = services.register_view(
             article=found, ip_address=client_ip(request), user_agent=user_agent
         )
-        return Response({"view_count": count}, headers={"Cache-Control": "private, no-store"})
+        return Response({"view_count": count}, headers={"Cache-Control": NEVER_STORE})
 
 
 def _bounded(request: Request, name: str, *, default: int, maximum: int) -> int:
@@ -246,17 +246,16 @@ class _TaxonomyViewSet(ReadViewSet):
                 [self.row_state(obj) for obj in page],
             )
         )
-        if is_fresh(request, etag):
-            return not_modified(request, etag)
-        data = self.get_serializer(page, many=True).data
-        return with_cache_headers(self.get_paginated_response(data), request, etag)
+        return conditional(
+            request,
+            etag,
+            lambda: self.get_paginated_response(self.get_serializer(page, many=True).data),
+        )
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         obj = get_object_or_404(self.get_queryset(), slug=kwargs["slug"])
         etag = make_etag((self.etag_name, self.row_state(obj)))
-        if is_fresh(request, etag):
-            return not_modified(request, etag)
-        return with_cache_headers(Response(self.get_serializer(obj).data), request, etag)
+        return conditional(request, etag, lambda: Response(self.get_serializer(obj).data))
 
     # The model fields each representation is made of (its ETag covers exactly these).
     state_fields: tuple[str, ...] = ()

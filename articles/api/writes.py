@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.utils.field_mapping import ClassLookupDict
 
 from cms import scopes
+from cms.api.caching import NEVER_STORE
 from cms.api.fields import ClosedSerializer, StrictCharField
 from cms.api.views import ReadViewSet
 from cms.errors import InvalidTransition, PreconditionRequired, VersionConflict
@@ -152,7 +153,7 @@ class ArticleWriteViewSet(ReadViewSet):
             status=status,
             headers={
                 "ETag": version_etag(article.version),
-                "Cache-Control": "private, no-store",
+                "Cache-Control": NEVER_STORE,
             },
         )
 

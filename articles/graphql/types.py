@@ -13,12 +13,12 @@ from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
 from cms.graphql.cost import LIST_BOUNDS
 from cms.graphql.enums import enum_from_choices
-from cms.graphql.node import NODE_TYPES, Node
+from cms.graphql.node import Node
 from cms.media import media_url
 from cms.text import is_whole_number
 
 from .. import fields, representation, selectors
-from ..models import ArticleStatus, Author
+from ..models import ArticleStatus
 
 ArticleStatusEnum = enum_from_choices(
     ArticleStatus,
@@ -130,10 +130,6 @@ class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
     comment_form_token = _extension("comment_form_token")
 
     @classmethod
-    def owns(cls, root: Any) -> bool:
-        return isinstance(root, dict) and "title" in root
-
-    @classmethod
     def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
         if not is_whole_number(str(id)):
             return None
@@ -205,10 +201,6 @@ class AuthorNode(graphene.ObjectType):
     article_count = graphene.Int(required=True, description="Published articles.")
 
     @classmethod
-    def owns(cls, root: Any) -> bool:
-        return isinstance(root, Author)
-
-    @classmethod
     def get_node(cls, info: Any, id: str) -> Any:
         if not is_whole_number(str(id)):
             return None
@@ -222,6 +214,3 @@ class AuthorNode(graphene.ObjectType):
 class AuthorConnection(CountableConnection):
     class Meta:
         node = AuthorNode
-
-
-NODE_TYPES.extend([ArticleNode, AuthorNode])

@@ -9,8 +9,8 @@ counters or the authors, sections and tags it names gives a new ETag.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, Final
 
 import orjson
 from django.conf import settings
@@ -50,12 +50,25 @@ def cache_control(request: Request) -> str:
     )
 
 
-def not_modified(request: Request, etag: str) -> Response:
-    return with_cache_headers(Response(status=304), request, etag)
+# For what no cache may keep: unpublished work, writes and answers to one reader.
+NEVER_STORE: Final = "private, no-store"
 
 
-def with_cache_headers(response: Response, request: Request, etag: str) -> Response:
+def conditional(
+    request: Request, etag: str, build: Callable[[], Response], *, stored: bool = True
+) -> Response:
+    """The one way a read answers: a 304 when ``If-None-Match`` names ``etag`` (``build`` is
+    not called), else ``build()``'s response; either way with the ETag and ``Cache-Control``
+    (public for anonymous readers, private once credentials are in play, and never stored
+    when ``stored`` is false)."""
+    response = Response(status=304) if is_fresh(request, etag) else build()
     response["ETag"] = etag
-    response["Cache-Control"] = cache_control(request)
+    response["Cache-Control"] = cache_control(request) if stored else NEVER_STORE
     patch_vary_headers(response, ("Authorization", "Cookie"))
+    return response
+
+
+def never_stored(response: Response) -> Response:
+    """``response`` marked for no cache to keep (``NEVER_STORE``)."""
+    response["Cache-Control"] = NEVER_STORE
     return response

@@ -6,8 +6,16 @@ from typing import Any
 
 from graphene import relay
 
-# Object types implementing Node; each has a classmethod ``owns(root) -> bool``.
-NODE_TYPES: list[Any] = []
+
+class _FoundRow(dict[str, Any]):
+    """A row found by ``node(id:)``, carrying the type its global ID named: a plain row
+    cannot say which type it is (articles and comments are both dicts)."""
+
+    node_type: Any = None
+
+
+# Where node(id:) records the type on an object it found (a model instance).
+_NODE_TYPE_ATTRIBUTE = "_graphql_node_type"
 
 
 class Node(relay.Node):
@@ -28,11 +36,18 @@ class Node(relay.Node):
             return None
         if only_type and only_type is not cls and graphene_type is not only_type:
             return None
-        return graphene_type.get_node(info, raw_id)
+        found = graphene_type.get_node(info, raw_id)
+        if isinstance(found, dict):
+            found = _FoundRow(found)
+            found.node_type = graphene_type
+        elif found is not None:
+            setattr(found, _NODE_TYPE_ATTRIBUTE, graphene_type)
+        return found
 
     @classmethod
     def resolve_type(cls, instance: Any, info: Any) -> Any:
-        for node_type in NODE_TYPES:
-            if node_type.owns(instance):
-                return node_type
-        return super().resolve_type(instance, info)
+        """The type the global ID named (only node(id:) answers with the interface, and it
+        records it), never guessed from the row's keys."""
+        if isinstance(instance, _FoundRow):
+            return instance.node_type
+        return getattr(instance, _NODE_TYPE_ATTRIBUTE)

@@ -47,6 +47,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from cms import tokens
 from cms.actors import actor_from_request, token_actor
+from cms.api.caching import NEVER_STORE
 from cms.errors import BadRequest, DomainError
 from cms.graphql import cost, limits
 from cms.policy import may_read_content, require_content_read
@@ -316,7 +317,7 @@ class BylineGraphQLView(GraphQLView):
             if refused.error.status == 401:
                 response["WWW-Authenticate"] = 'Bearer realm="api"'
         if actor_from_request(request).is_authenticated or getattr(request, NO_STORE, False):
-            response["Cache-Control"] = "private, no-store"
+            response["Cache-Control"] = NEVER_STORE
         patch_vary_headers(response, ("Authorization",))
         return response
 

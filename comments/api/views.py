@@ -16,7 +16,7 @@ from articles.api.views import SLUG_PATTERN
 from articles.models import Article
 from articles.selectors import readable_articles
 from cms import scopes
-from cms.api.caching import is_fresh, make_etag, not_modified, with_cache_headers
+from cms.api.caching import NEVER_STORE, conditional, make_etag
 from cms.api.pagination import PageNumberPagination
 from cms.api.views import ReadViewSet
 from cms.ratelimit import RateLimited, client_ip
@@ -90,12 +90,13 @@ class ArticleCommentViewSet(ReadViewSet):
                 [c.pk for c in page],
             )
         )
-        if is_fresh(request, etag):
-            return not_modified(request, etag)
-        data = self.get_serializer(page, many=True).data
-        response = self.get_paginated_response(data)
-        response.data["form_token"] = form_tokens.issue(article.pk)
-        return with_cache_headers(response, request, etag)
+
+        def build() -> Response:
+            response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+            response.data["form_token"] = form_tokens.issue(article.pk)
+            return response
+
+        return conditional(request, etag, build)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         article = self.get_article()
@@ -122,7 +123,7 @@ class ArticleCommentViewSet(ReadViewSet):
                 "commenter_token": submitted.commenter_token,
             },
             status=201,
-            headers={"Cache-Control": "private, no-store"},
+            headers={"Cache-Control": NEVER_STORE},
         )
 
 
@@ -167,12 +168,7 @@ class ModerationViewSet(ReadViewSet):
         # Made from the serialised page itself: the queue is small and every field counts.
         count = self.paginator.page.paginator.count  # type: ignore[union-attr]
         etag = make_etag(("moderation", sorted(request.query_params.lists()), count, data))
-        if is_fresh(request, etag):
-            response = not_modified(request, etag)
-        else:
-            response = with_cache_headers(self.get_paginated_response(data), request, etag)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return conditional(request, etag, lambda: self.get_paginated_response(data), stored=False)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         queryset = self.get_queryset()
@@ -182,6 +178,4 @@ class ModerationViewSet(ReadViewSet):
         services.comment_moderate(
             comment=comment, actor=self.actor, status=CommentStatus(data.validated_data["status"])
         )
-        return Response(
-            self.get_serializer(comment).data, headers={"Cache-Control": "private, no-store"}
-        )
+        return Response(self.get_serializer(comment).data, headers={"Cache-Control": NEVER_STORE})

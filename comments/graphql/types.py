@@ -12,7 +12,7 @@ from cms.actors import actor_from_request
 from cms.graphql import batch
 from cms.graphql.connections import CountableConnection, build_connection, window
 from cms.graphql.enums import enum_from_choices
-from cms.graphql.node import NODE_TYPES, Node
+from cms.graphql.node import Node
 from cms.text import is_whole_number
 
 from .. import form_tokens, selectors
@@ -36,10 +36,6 @@ class CommentNode(graphene.ObjectType):
     author_name = graphene.String(required=True)
     body_html = graphene.String(required=True, description="Sanitised HTML.")
     created_at = graphene.DateTime(required=True)
-
-    @classmethod
-    def owns(cls, root: Any) -> bool:
-        return isinstance(root, dict) and "author_name" in root
 
     @classmethod
     def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
@@ -153,4 +149,3 @@ class CommentQueries(graphene.ObjectType):
 
 ARTICLE_EXTENSIONS["comments"] = comments_field
 ARTICLE_EXTENSIONS["comment_form_token"] = form_token_field
-NODE_TYPES.append(CommentNode)
