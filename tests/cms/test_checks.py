@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import importlib
 import os
 import socket
 import subprocess
@@ -75,8 +76,7 @@ def test_a_worker_count_that_is_not_a_number_is_an_error(monkeypatch):
 def test_gunicorns_own_worker_options_count(monkeypatch, argv, cmd_args, workers):
     # However gunicorn was started (from another directory, with another config file), a
     # worker inherits its argv and environment and reads them with gunicorn's own parser.
-    import gunicorn  # noqa: F401 - a gunicorn process has it loaded
-
+    importlib.import_module("gunicorn")  # a gunicorn process has it loaded
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     monkeypatch.setenv("GUNICORN_CMD_ARGS", cmd_args)
     monkeypatch.setattr(sys, "argv", argv)
@@ -87,8 +87,7 @@ def test_gunicorns_own_worker_options_count(monkeypatch, argv, cmd_args, workers
 
 
 def test_another_programs_arguments_are_not_read_as_gunicorns(monkeypatch):
-    import gunicorn  # noqa: F401
-
+    importlib.import_module("gunicorn")
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     monkeypatch.setenv("GUNICORN_CMD_ARGS", "-w 4")  # only gunicorn reads it
     monkeypatch.setattr(sys, "argv", ["/srv/.venv/bin/uwsgi", "-w", "config.wsgi"])
