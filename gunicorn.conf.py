@@ -1,5 +1,7 @@
-"""gunicorn's settings, read from this directory. Workers: WEB_CONCURRENCY (gunicorn's own
-default), or --workers on the command line or in GUNICORN_CMD_ARGS."""
+"""gunicorn's settings, read when gunicorn starts in this directory without -c. Workers:
+WEB_CONCURRENCY (gunicorn's own default), or --workers on the command line or in
+GUNICORN_CMD_ARGS. The worker-count check does not depend on this file being read
+(cms.checks.worker_count); it exports the count for servers loaded in other ways."""
 
 import os
 from typing import Any

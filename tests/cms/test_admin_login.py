@@ -14,7 +14,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessLog
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +42,7 @@ def _limits(settings):
     settings.AXES_FAILURE_LIMIT = 5
     settings.ADMIN_LOGIN_ADDRESS_FAILURE_LIMIT = 20
     settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    settings.ADMIN_LOGIN_ATTEMPTS_PER_ADDRESS = ["30/m"]
     settings.TRUSTED_PROXY_COUNT = 0
 
 
@@ -155,14 +159,96 @@ def test_addresses_are_read_through_the_trusted_proxies(editor, settings):
     assert_signed_in(*sign_in("editor", PASSWORD, ip=proxy, HTTP_X_FORWARDED_FOR="192.0.2.44"))
 
 
-def test_a_lockout_ends_when_the_cool_off_has_passed(editor):
+def test_a_lockout_ends_when_the_cool_off_has_passed_since_the_last_failure(editor):
     for _ in range(5):
         sign_in("editor", "wrong")
     clock = time_machine.travel(datetime(2026, 6, 1, 12, 15, 29, tzinfo=UTC), tick=False)
     with clock as traveller:  # 14:59 after the last failure
-        assert_locked_out(*sign_in("editor", PASSWORD))  # ...and this refusal restarts the wait
-        traveller.shift(timedelta(minutes=15, seconds=1))
+        assert_locked_out(*sign_in("editor", PASSWORD))
+        assert_locked_out(*sign_in("editor", "wrong"))  # refused, not counted: no new wait
+        traveller.shift(timedelta(seconds=2))
         assert_signed_in(*sign_in("editor", PASSWORD))
+
+
+def attempt_rows() -> list[tuple]:
+    return list(
+        AccessAttempt.objects.order_by("pk").values_list(
+            "pk", "username", "user_agent", "failures_since_start", "get_data", "post_data"
+        )
+    )
+
+
+def test_attempts_while_locked_out_write_nothing(editor):
+    for n in range(20):
+        sign_in(f"guess{n}", "wrong", ip="198.51.100.7")
+    before = attempt_rows()
+    # New usernames, new browsers, a kilobyte of made-up form: none of it is recorded.
+    for n in range(8):
+        response, client = sign_in(
+            f"other{n}", "wrong" + "x" * 1000, ip="198.51.100.7", HTTP_USER_AGENT=f"bot/{n}"
+        )
+        assert_locked_out(response, client)
+    assert attempt_rows() == before
+
+
+def test_attempts_keep_no_copy_of_the_request(editor):
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    client.post(
+        f"{LOGIN}?note={'q' * 500}",
+        {"username": "editor", "password": "wrong", "padding": "p" * 1000},
+    )
+    client.post(LOGIN, {"username": "editor", "password": "wrong", "padding": "p" * 1000})
+    attempt = AccessAttempt.objects.get()
+    assert attempt.failures_since_start == 2
+    # Nothing of the request; axes still puts its separator between repeats (a few bytes per
+    # failure, and failures stop at the lockout).
+    assert set(attempt.get_data) <= set("-\n")
+    assert set(attempt.post_data) <= set("-\n")
+
+
+# --- The throttle in front: every post from an address, counted in the cache ---------------
+
+
+def test_an_address_posting_too_often_is_refused_before_the_database(editor, settings):
+    settings.ADMIN_LOGIN_ATTEMPTS_PER_ADDRESS = ["3/m"]
+    for n in range(3):
+        response, _ = sign_in(f"guess{n}", "wrong", ip="2001:db8:0:1::1")
+        assert response.status_code == 200
+    client = Client(REMOTE_ADDR="2001:db8:0:1::2")  # the same /64
+    page = client.get(LOGIN)
+    fields = {**rendered_fields(page.content.decode()), "username": "editor"}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(LOGIN, {**fields, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 60
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().split()[0].upper() != "SELECT"]
+    assert writes == []
+    assert not any("axes_" in q["sql"] for q in queries)
+    assert AccessAttempt.objects.count() == 3
+    assert not signed_in(client)
+    # Another address is not affected, and the wait is the throttle's window.
+    assert_signed_in(*sign_in("editor", PASSWORD, ip="2001:db8:0:2::1"))
+    with time_machine.travel(datetime(2026, 6, 1, 12, 1, 0, tzinfo=UTC), tick=False):
+        assert_signed_in(*sign_in("editor", PASSWORD, ip="2001:db8:0:1::3"))
+
+
+def test_the_throttle_counts_addresses_not_usernames(editor, settings):
+    settings.ADMIN_LOGIN_ATTEMPTS_PER_ADDRESS = ["3/m"]
+    for n in range(6):
+        response, _ = sign_in("editor", "wrong", ip=f"198.51.100.{n + 1}")
+        assert response.status_code == 200
+    assert_signed_in(*sign_in("editor", PASSWORD, ip="192.0.2.44"))
+
+
+def test_the_default_throttle_leaves_room_for_the_lockouts(settings):
+    from django.conf import settings as configured
+
+    from cms.ratelimit import Rate
+
+    [rate] = [Rate.parse(text) for text in configured.ADMIN_LOGIN_ATTEMPTS_PER_ADDRESS]
+    # An address reaches its failure limit before the throttle refuses it.
+    assert rate.count > configured.ADMIN_LOGIN_ADDRESS_FAILURE_LIMIT
 
 
 def test_the_lockout_page_does_not_tell_whether_the_username_exists(editor):
@@ -176,11 +262,11 @@ def test_the_lockout_page_does_not_tell_whether_the_username_exists(editor):
     assert "editor" not in real.content.decode()
 
 
-def test_sign_ins_are_recorded_for_superusers_only(editor):
+def test_failed_sign_ins_are_shown_to_superusers_only(editor):
     sign_in("editor", "wrong", ip="198.51.100.9")
     sign_in("editor", PASSWORD)
     assert AccessAttempt.objects.get().failures_since_start == 1
-    assert AccessLog.objects.get().username == "editor"
+    assert not AccessLog.objects.exists()  # successful sign-ins are not recorded
     superuser = UserFactory(username="root", is_superuser=True)
     staff = UserFactory(username="desk")
     for url in ("/admin/axes/accessattempt/", "/admin/axes/accesslog/"):
@@ -230,6 +316,7 @@ def test_no_failures_elsewhere_lock_out_a_fresh_address(editor, failures, pool, 
     if any(network(fresh) == network(ip) for ip in pool):
         return  # not fresh
     AccessAttempt.objects.all().delete()
+    cache.clear()  # examples share the test's cache, and the clock is frozen
     for username, which, times in failures:
         for _ in range(times):
             sign_in(username, "wrong", ip=pool[which])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
+import importlib
 import os
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from django.core.management import call_command
@@ -58,6 +62,38 @@ def test_one_worker_or_a_shared_cache_passes(monkeypatch, workers, caches):
 def test_a_worker_count_that_is_not_a_number_is_an_error(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "four")
     assert ids(workers_share_a_cache()) == ["byline.E002"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "cmd_args", "workers"),
+    [
+        (["/srv/.venv/bin/gunicorn", "config.wsgi", "-w", "3"], "", 3),
+        (["/srv/.venv/bin/gunicorn", "--workers=4", "-c", "/dev/null", "config.wsgi"], "", 4),
+        (["/usr/lib/python3/site-packages/gunicorn/__main__.py", "-w2", "config.wsgi"], "", 2),
+        (["/srv/.venv/bin/gunicorn", "config.wsgi"], "--workers 5 --bind :80", 5),
+        (["/srv/.venv/bin/gunicorn", "config.wsgi", "-w", "2"], "-w 6", 6),  # the larger
+    ],
+)
+def test_gunicorns_own_worker_options_count(monkeypatch, argv, cmd_args, workers):
+    # However gunicorn was started (from another directory, with another config file), a
+    # worker inherits its argv and environment and reads them with gunicorn's own parser.
+    importlib.import_module("gunicorn")  # a gunicorn process has it loaded
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", cmd_args)
+    monkeypatch.setattr(sys, "argv", argv)
+    with override_settings(CACHES=LOCMEM):
+        [error] = workers_share_a_cache()
+    assert error.id == "byline.E001"
+    assert f"count {workers} times over" in error.msg
+
+
+def test_another_programs_arguments_are_not_read_as_gunicorns(monkeypatch):
+    importlib.import_module("gunicorn")
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.setenv("GUNICORN_CMD_ARGS", "-w 4")  # only gunicorn reads it
+    monkeypatch.setattr(sys, "argv", ["/srv/.venv/bin/uwsgi", "-w", "config.wsgi"])
+    with override_settings(CACHES=LOCMEM):
+        assert workers_share_a_cache() == []
 
 
 def test_manage_py_check_runs_it(monkeypatch):
@@ -117,6 +153,70 @@ def test_the_app_refuses_to_start_with_two_workers_and_no_redis(module):
     assert "REDIS_URL" in refused.stderr
     started = start_app(module, {**PRODUCTION_ENV, "WEB_CONCURRENCY": "1"})
     assert started.returncode == 0, started.stderr
+
+
+GUNICORN_ENV = {
+    **{k: v for k, v in os.environ.items() if k not in ("WEB_CONCURRENCY", "REDIS_URL")},
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    **PRODUCTION_ENV,
+}
+GUNICORN = [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "config.wsgi"]
+
+
+def free_loopback_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("config", [[], ["-c", "/dev/null"]])
+def test_gunicorn_run_without_our_config_file_still_refuses_two_workers(tmp_path, config):
+    # Started from another directory, or told to read another file, gunicorn never reads
+    # gunicorn.conf.py; the workers find the count themselves.
+    result = subprocess.run(
+        [*GUNICORN, *config, "-w", "2", "--bind", f"127.0.0.1:{free_loopback_port()}"],
+        cwd=tmp_path,
+        env=GUNICORN_ENV,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "byline.E001" in result.stderr
+    assert "REDIS_URL" in result.stderr
+
+
+def test_gunicorn_run_without_our_config_file_starts_one_worker(tmp_path):
+    port = free_loopback_port()
+    server = subprocess.Popen(
+        [*GUNICORN, "-c", "/dev/null", "-w", "1", "--bind", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        env=GUNICORN_ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        answered = None
+        deadline = time.monotonic() + 30
+        while answered is None and server.poll() is None and time.monotonic() < deadline:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/healthz/", headers={"Host": "news.example"})
+                answered = connection.getresponse().status  # the worker loaded the app
+                connection.close()
+            except OSError:
+                time.sleep(0.2)
+        assert answered is not None, "gunicorn did not answer"
+    finally:
+        server.terminate()
+        try:
+            _, stderr = server.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            _, stderr = server.communicate()
+    assert "byline.E001" not in stderr
 
 
 @pytest.mark.parametrize("preload", [[], ["--preload"]])
