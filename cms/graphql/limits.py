@@ -12,14 +12,13 @@ from django.conf import settings
 from graphql import GraphQLError
 from graphql.language import (
     FieldNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
+    FragmentDefinitionNode,
     OperationDefinitionNode,
-    SelectionSetNode,
     VariableNode,
 )
 from graphql.validation import ValidationRule
 
+from cms.graphql.selection import SelectionFold
 from cms.text import is_whole_number
 
 DEPTH = "MAX_DEPTH_EXCEEDED"
@@ -36,88 +35,48 @@ def limit_error(message: str, code: str, node: Any = None) -> GraphQLError:
     return GraphQLError(message, node, extensions={"code": code})
 
 
+def _fragments(context: Any) -> dict[str, Any]:
+    return {
+        definition.name.value: definition
+        for definition in context.document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+
+
 class DepthLimitRule(ValidationRule):
     """Refuse operations nested deeper than GRAPHQL_MAX_DEPTH. Introspection fields
     (``__schema``, ``__type``) do not count, so tools can still read the schema where
-    introspection is enabled.
-
-    Each fragment's depth is computed once: a fragment spread twice in a fragment spread
-    twice, and so on, would otherwise cost 2^n walks for a document of a few hundred bytes.
-    """
-
-    def __init__(self, context: Any) -> None:
-        super().__init__(context)
-        self.fragment_depths: dict[str, int] = {}
+    introspection is enabled. (Each fragment's depth is computed once: ``SelectionFold``.)"""
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
         limit = settings.GRAPHQL_MAX_DEPTH
-        depth = self._depth(node.selection_set, set())
+        depth = SelectionFold(
+            _fragments(self.context),
+            per_field=lambda field, below: 0 if field.name.value.startswith("__") else 1 + below,
+            combine=max,
+        )(node.selection_set)
         if depth > limit:
             self.report_error(
                 limit_error(f"Query depth {depth} exceeds the limit of {limit}.", DEPTH, node)
             )
 
-    def _depth(self, selection_set: SelectionSetNode | None, seen: set[str]) -> int:
-        if selection_set is None:
-            return 0
-        deepest = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                if selection.name.value.startswith("__"):
-                    continue
-                child = self._depth(selection.selection_set, seen)
-                deepest = max(deepest, 1 + child if selection.selection_set else 1)
-            elif isinstance(selection, InlineFragmentNode):
-                deepest = max(deepest, self._depth(selection.selection_set, seen))
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.context.get_fragment(name)
-                if fragment is None or name in seen:
-                    continue  # unknown or cyclic: other rules report those
-                if name not in self.fragment_depths:
-                    self.fragment_depths[name] = self._depth(fragment.selection_set, seen | {name})
-                deepest = max(deepest, self.fragment_depths[name])
-        return deepest
-
 
 class AliasLimitRule(ValidationRule):
     """Refuse operations with more than GRAPHQL_MAX_ALIASES aliased fields: aliases are how one
-    request asks for the same expensive field many times.
-
-    Aliases are counted as the operation runs them: a fragment's are counted at every place
-    it is spread (once per fragment computed, as for depth).
-    """
-
-    def __init__(self, context: Any) -> None:
-        super().__init__(context)
-        self.fragment_counts: dict[str, int] = {}
+    request asks for the same expensive field many times. They are counted as the operation
+    runs them: a fragment's at every place it is spread."""
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
         limit = settings.GRAPHQL_MAX_ALIASES
-        count = self._count(node.selection_set, set())
+        count = SelectionFold(
+            _fragments(self.context),
+            per_field=lambda field, below: (field.alias is not None) + below,
+            combine=sum,
+        )(node.selection_set)
         if count > limit:
             self.report_error(
                 limit_error(f"{count} aliases exceed the limit of {limit}.", ALIASES, node)
             )
-
-    def _count(self, selection_set: SelectionSetNode | None, seen: set[str]) -> int:
-        if selection_set is None:
-            return 0
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                total += (selection.alias is not None) + self._count(selection.selection_set, seen)
-            elif isinstance(selection, InlineFragmentNode):
-                total += self._count(selection.selection_set, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.context.get_fragment(name)
-                if fragment is None or name in seen:
-                    continue
-                if name not in self.fragment_counts:
-                    self.fragment_counts[name] = self._count(fragment.selection_set, seen | {name})
-                total += self.fragment_counts[name]
-        return total
 
 
 class PageSizeRule(ValidationRule):

@@ -3,7 +3,7 @@ before it runs (``cms.graphql.cost``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from graphene.utils.str_converters import to_snake_case
@@ -82,3 +82,47 @@ class SelectionWalk:
     def named(self, selection_set: SelectionSetNode, step: str) -> list[FieldNode]:
         """The fields called ``step`` at one selection level."""
         return [field for _, field in self.fields(selection_set) if field.name.value == step]
+
+
+class SelectionFold:
+    """One number from a whole selection tree, fragments expanded as the operation runs them
+    (a fragment counts at every place it is spread) yet each fragment computed once: the
+    depth and alias limits (``cms.graphql.limits``) are folds.
+
+    ``per_field(field, below)`` is a field's value given the folded value of its own
+    selections; ``combine`` joins the values of one level (``max`` for depth, ``sum`` for
+    counts). Unknown and cyclic fragments count as nothing (validation reports those).
+    """
+
+    def __init__(
+        self,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        *,
+        per_field: Callable[[FieldNode, int], int],
+        combine: Callable[[Iterable[int]], int],
+    ) -> None:
+        self.fragments = fragments
+        self.per_field = per_field
+        self.combine = combine
+        self.memo: dict[str, int] = {}
+
+    def __call__(
+        self, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()
+    ) -> int:
+        if selection_set is None:
+            return 0
+        values: list[int] = []
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                values.append(self.per_field(selection, self(selection.selection_set, seen)))
+            elif isinstance(selection, InlineFragmentNode):
+                values.append(self(selection.selection_set, seen))
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:
+                    continue
+                if name not in self.memo:
+                    self.memo[name] = self(fragment.selection_set, seen | {name})
+                values.append(self.memo[name])
+        return self.combine(values) if values else 0
