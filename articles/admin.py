@@ -19,9 +19,9 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from cms.access import Action, can
 from cms.admin import PolicyInlineMixin, PolicyModelAdmin
 from cms.errors import DomainError
-from cms.policy import Action, can
 from cms.sanitize import sanitize_article_html
 
 from . import previews, selectors, services

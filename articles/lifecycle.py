@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cms.policy import Action
+from cms.access import Action
 
 
 class ArticleStatus(models.TextChoices):
@@ -84,7 +84,7 @@ class Transition:
 
     def allowed_from(self, status: str, published_at: datetime | None) -> bool:
         """May an article in ``status`` (published at ``published_at``) take it, rules of
-        state alone? (Whether the actor may is :func:`cms.policy.can`'s answer.)"""
+        state alone? (Whether the actor may is :func:`cms.access.can`'s answer.)"""
         if status not in self.from_statuses:
             return False
         return not (self.refused_when_live and is_live(status, published_at))

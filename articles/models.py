@@ -16,8 +16,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from cms.access import Action, restrict
 from cms.actors import Actor
-from cms.policy import Action, restrict
 
 from . import lifecycle
 from .lifecycle import ArticleStatus, live_q, live_status_q

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 
+from cms.access import Action, can, require
 from cms.actors import Actor
-from cms.policy import Action, can, require
 from cms.roles import is_active_staff
 
 from .models import Article

@@ -29,9 +29,9 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
+from cms.access import Action, can
 from cms.actors import Actor
 from cms.errors import ValidationFailed
-from cms.policy import Action, can
 
 from . import lifecycle
 from .fields import COLUMNS, PUBLIC_FIELDS

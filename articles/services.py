@@ -21,6 +21,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from cms import audit
+from cms.access import Action, require
 from cms.actors import Actor
 from cms.crawlers import is_crawler
 from cms.errors import (
@@ -30,7 +31,6 @@ from cms.errors import (
     ValidationFailed,
     VersionConflict,
 )
-from cms.policy import Action, require
 from cms.privacy import hash_ip, reader_id
 from cms.ratelimit import network_of
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html

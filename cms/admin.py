@@ -1,4 +1,4 @@
-"""Admin base classes whose permission hooks ask the one policy (``cms.policy``).
+"""Admin base classes whose permission hooks ask the one policy (``cms.access``).
 
 Django's model permissions are not consulted: roles and the policy are the single source of
 truth, so the admin, REST and GraphQL cannot disagree about who may do what.
@@ -16,10 +16,10 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from cms import scopes, tokens
+from cms.access import Action, can, restrict
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError
 from cms.models import ApiToken, AuditEntry
-from cms.policy import Action, can, restrict
 from cms.roles import Role, has_role
 
 # Lookups the admin's own filters produce. Django otherwise accepts any lookup on any local

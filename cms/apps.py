@@ -6,6 +6,6 @@ class CmsConfig(AppConfig):
     verbose_name = "Byline platform"
 
     def ready(self) -> None:
-        from cms import checks, policies  # noqa: F401 - checks registers Byline's system checks
+        from cms import checks, token_policies  # noqa: F401 - checks registers Byline's system checks
 
-        policies.register_all()
+        token_policies.register_all()

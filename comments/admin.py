@@ -12,8 +12,8 @@ from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
+from cms.access import Action, can
 from cms.admin import PolicyModelAdmin
-from cms.policy import Action, can
 
 from . import services
 from .models import Comment, CommentStatus

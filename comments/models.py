@@ -12,9 +12,9 @@ from django.db import models
 from django.db.models import Q
 
 from articles.models import Article
+from cms.access import Action, restrict
 from cms.actors import Actor
 from cms.errors import ValidationFailed
-from cms.policy import Action, restrict
 
 # Replies nest at most this deep: a top-level comment has depth 0, a reply to it 1, ...
 MAX_DEPTH = 3

@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from cms import scopes
+from cms.access import Action, ModelPolicy, register
 from cms.actors import Actor
-from cms.policy import Action, ModelPolicy, register
 from cms.roles import Role, role_of
 
 from .models import Comment, CommentQuerySet

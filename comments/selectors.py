@@ -8,8 +8,8 @@ from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from articles.models import Article
+from cms.access import Action, require, restrict
 from cms.actors import Actor
-from cms.policy import Action, require, restrict
 
 from .models import Comment, CommentStatus
 

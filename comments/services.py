@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from articles.models import Article
 from cms import audit, ratelimit
+from cms.access import Action, require
 from cms.actors import Actor
 from cms.errors import NotFound, ValidationFailed
-from cms.policy import Action, require
 from cms.privacy import hash_ip
 from cms.sanitize import sanitize_comment_html
 

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cms.api.caching import NEVER_STORE, conditional, digest, make_etag
-from cms.api.views import ReadViewSet, fields_pattern, parse_fields
+from cms.api.views import ApiViewSet, fields_pattern, parse_fields
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
@@ -229,7 +229,7 @@ def _bounded(request: Request, name: str, *, default: int, maximum: int) -> int:
     return int(raw)
 
 
-class _TaxonomyViewSet(ReadViewSet):
+class _TaxonomyViewSet(ApiViewSet):
     """Shared list/retrieve; ETags are made from the rows themselves."""
 
     lookup_field = "slug"

@@ -17,11 +17,11 @@ from rest_framework.response import Response
 from rest_framework.utils.field_mapping import ClassLookupDict
 
 from cms import scopes
+from cms.access import Action, can, may_read_content, require, require_signed_in
 from cms.api.caching import NEVER_STORE
 from cms.api.fields import ClosedSerializer, StrictCharField
-from cms.api.views import ReadViewSet
+from cms.api.views import ApiViewSet
 from cms.errors import InvalidTransition, PreconditionRequired, VersionConflict
-from cms.policy import Action, can, may_read_content, require, require_signed_in
 
 from .. import fields, selectors, services
 from ..models import Article
@@ -114,7 +114,7 @@ def privileged(article: Article, fields: tuple[str, ...] = PRIVILEGED_FIELDS) ->
     return represent_article(row, fields)
 
 
-class ArticleWriteViewSet(ReadViewSet):
+class ArticleWriteViewSet(ApiViewSet):
     """Create, update, delete, publish and unpublish: for API tokens (with the matching
     scope) and signed-in staff; every rule is the services' and the policy's."""
 

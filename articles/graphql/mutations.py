@@ -7,10 +7,10 @@ from typing import Any
 import graphene
 from graphql_relay import to_global_id
 
+from cms.access import Action, require_signed_in
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
-from cms.policy import Action, require_signed_in
 from cms.ratelimit import client_ip
 
 from .. import fields, selectors, services

@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from cms.access import require_content_read
 from cms.actors import actor_from_request
-from cms.policy import require_content_read
 
 
 class MayReadContent(BasePermission):

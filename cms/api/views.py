@@ -10,9 +10,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.viewsets import GenericViewSet
 
+from cms.access import require_content_read
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError
-from cms.policy import require_content_read
 
 
 class StrictQueryParamsMixin:
@@ -58,11 +58,14 @@ class StrictQueryParamsMixin:
             raise ValidationError({name: ["May not be blank."] for name in blank})
 
 
-class ReadViewSet(StrictQueryParamsMixin, GenericViewSet):
+class ApiViewSet(StrictQueryParamsMixin, GenericViewSet):
+    """The base of every API viewset, reads and writes alike: strict query parameters, the
+    actor, and the public-API gate for reader actions."""
+
     # Actions that answer to scopes of their own (writes, moderation), each with the token
     # scope it needs (the policy enforces it; the OpenAPI document shows it). Every other
     # action serves readers (content, readers' comments and views) and closes with the public
-    # API (``cms.policy.may_read_content``): a new action is a reader's until listed here.
+    # API (``cms.access.may_read_content``): a new action is a reader's until listed here.
     scoped_actions: Mapping[str, str] = {}
     # Refusals an action can answer beyond those of every request (400, 401, 404, ...): the
     # OpenAPI document lists each under its status (``cms.api.schema``).

@@ -46,11 +46,11 @@ from graphql.error import GraphQLSyntaxError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 
 from cms import tokens
+from cms.access import may_read_content, require_content_read
 from cms.actors import actor_from_request, token_actor
 from cms.api.caching import NEVER_STORE
 from cms.errors import BadRequest, DomainError
 from cms.graphql import cost, limits
-from cms.policy import may_read_content, require_content_read
 from cms.text import all_storable, is_storable
 
 logger = logging.getLogger(__name__)
@@ -261,7 +261,7 @@ class BylineGraphQLView(GraphQLView):
       it is built.
     * Introspection follows GRAPHQL_INTROSPECTION (on with DEBUG); batches are refused.
     * Every root field except ``scoped_fields`` (writes and moderation, which check their own
-      scopes) serves readers and closes with the public API (``cms.policy.may_read_content``).
+      scopes) serves readers and closes with the public API (``cms.access.may_read_content``).
       When it is closed, a caller who may not read learns nothing of the schema: the refusal
       comes before validation.
     * Responses to signed-in or token requests, and any showing unpublished work, are

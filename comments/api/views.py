@@ -18,7 +18,7 @@ from articles.selectors import readable_articles
 from cms import scopes
 from cms.api.caching import NEVER_STORE, conditional, make_etag
 from cms.api.pagination import PageNumberPagination
-from cms.api.views import ReadViewSet
+from cms.api.views import ApiViewSet
 from cms.ratelimit import RateLimited, client_ip
 
 from .. import form_tokens, selectors, services
@@ -66,7 +66,7 @@ ARTICLE_SLUG = OpenApiParameter(
         responses={201: SubmittedCommentSerializer},
     ),
 )
-class ArticleCommentViewSet(ReadViewSet):
+class ArticleCommentViewSet(ApiViewSet):
     serializer_class = CommentSerializer
     pagination_class = ThreadPagination
     queryset = Comment.objects.none()  # documents the model; list() reads through selectors
@@ -141,7 +141,7 @@ class ArticleCommentViewSet(ReadViewSet):
         responses=ModeratedCommentSerializer,
     ),
 )
-class ModerationViewSet(ReadViewSet):
+class ModerationViewSet(ApiViewSet):
     """Comments in any status, newest first, for editors and tokens with comments:moderate."""
 
     serializer_class = ModeratedCommentSerializer

@@ -24,8 +24,8 @@ from articles.lifecycle import (
     live_status_q,
 )
 from articles.models import Article
+from cms.access import Action, can
 from cms.errors import InvalidTransition
-from cms.policy import Action, can
 from cms.roles import Role
 from tests.conftest import actor, profile
 from tests.factories import ArticleFactory

@@ -7,9 +7,9 @@ import time_machine
 
 from articles import services
 from articles.models import Article, ArticleStatus
+from cms.access import Action, can
 from cms.actors import Actor
 from cms.errors import InvalidTransition, NotFound
-from cms.policy import Action, can
 from comments import services as comment_services
 from tests.conftest import actor
 from tests.factories import ArticleFactory

@@ -8,9 +8,9 @@ import pytest
 
 from articles.models import Article, ArticleStatus
 from cms import scopes
+from cms.access import Action, can, require, restrict
 from cms.actors import Actor
 from cms.errors import PermissionDenied
-from cms.policy import Action, can, require, restrict
 from comments.models import Comment, CommentStatus
 from tests.conftest import actor, profile
 from tests.factories import ArticleFactory, CommentFactory

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from articles.models import ArticleStatus
 from cms import scopes, tokens
+from cms.access import Action, can
 from cms.actors import actor_from_request
 from cms.errors import ValidationFailed
 from cms.models import ApiToken
-from cms.policy import Action, can
 from tests.api import gql
 from tests.factories import ArticleFactory
 

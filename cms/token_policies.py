@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from cms.access import Action, ModelPolicy, register
 from cms.actors import Actor
 from cms.models import ApiToken
-from cms.policy import Action, ModelPolicy, register
 from cms.roles import role_of
 
 

@@ -1,4 +1,7 @@
-"""The one permission policy: what an actor may do to an object, and to which objects.
+"""Access: the permission engine. What an actor may do to an object, and to which objects.
+
+The rules themselves are registered by each app (``articles.policies``, ``comments.policies``,
+``cms.token_policies``); this module only dispatches to them.
 
 The admin, REST and GraphQL all ask here. ``cms`` knows no content models, so each app
 registers a :class:`ModelPolicy` for its models when it is ready (``AppConfig.ready``); the
