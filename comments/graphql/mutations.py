@@ -33,7 +33,13 @@ class SubmitCommentInput(graphene.InputObjectType):
 
 class SubmittedComment(graphene.ObjectType):
     id = graphene.ID(required=True)
-    status = graphene.String(required=True, description="pending, approved or spam.")
+    status = graphene.String(
+        required=True,
+        description=(
+            "submitComment: pending or approved (spam is answered as pending); "
+            "moderateComment: the status set."
+        ),
+    )
     commenter_token = graphene.String(
         description="Keep it and send it with this reader's next comment (submitComment only)."
     )
@@ -77,7 +83,7 @@ class SubmitComment(graphene.Mutation):
         comment = submitted.comment
         answer = SubmittedComment(
             id=to_global_id("Comment", comment.pk),
-            status=comment.status,
+            status=submitted.status,
             commenter_token=submitted.commenter_token,
         )
         return SubmitComment(comment=answer, errors=[])
