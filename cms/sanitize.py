@@ -81,12 +81,21 @@ def sanitize_article_html(html: str) -> str:
         raise ValidationError(
             f"The body has too many tags ({settings.ARTICLE_BODY_MAX_TAGS:,} at most)."
         )
-    return _article_cleaner.clean(html).strip()
+    return _trimmed(_article_cleaner.clean(html))
 
 
 def sanitize_comment_html(html: str) -> str:
     """Clean a reader's comment against the comment allow-list."""
-    return _comment_cleaner.clean(html or "").strip()
+    return _trimmed(_comment_cleaner.clean(html or ""))
+
+
+def _trimmed(html: str) -> str:
+    """Cleaned HTML without surrounding whitespace or byte order marks. The HTML parser
+    drops one BOM at the very start of its input, so a leading one left in the output would
+    vanish when the stored bytes are cleaned again: trimming them keeps cleaning idempotent."""
+    while (trimmed := html.strip().strip("\ufeff")) != html:
+        html = trimmed
+    return html
 
 
 _BLOCK_TAGS: Final = frozenset(

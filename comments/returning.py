@@ -11,11 +11,14 @@ looks like a staff author's ("Priya Nandakumar (Editor)").
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 
 from articles.models import Author
+from cms.roles import Role
 
 from .models import Comment, CommentStatus
 from .spam import reading
@@ -29,8 +32,9 @@ def issue(comment: Comment) -> str:
 
 
 def credential(token: str | None) -> Comment | None:
-    """The approved comment ``token`` names, or None (absent, forged, expired, or a comment
-    not, or no longer, approved). A bad token is no error: the comment just waits."""
+    """The approved comment ``token`` names, or None: absent, forged, expired, a comment not
+    (or no longer) approved, or one whose commenter has lost the moderators' trust since.
+    A bad token is no error: the comment just waits."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     max_age = settings.COMMENTS_RETURNING_TOKEN_DAYS * 24 * 3600
@@ -41,7 +45,42 @@ def credential(token: str | None) -> Comment | None:
     comment_id = data.get("c") if isinstance(data, dict) else None
     if not isinstance(comment_id, int):
         return None
-    return Comment.objects.filter(pk=comment_id, status=CommentStatus.APPROVED).first()
+    approved = Comment.objects.filter(pk=comment_id, status=CommentStatus.APPROVED).first()
+    if approved is None or _trust_lost_since(approved):
+        return None
+    return approved
+
+
+def _trust_lost_since(approved: Comment) -> bool:
+    """Whether a later comment under the approved one's email is spam or removed. The token
+    stays with whoever holds it, so moderating the holder's later comments has to reach it;
+    someone else typing that email can at worst send the holder back to the queue."""
+    return (
+        Comment.objects.filter(
+            author_email__iexact=approved.author_email.strip(),
+            pk__gt=approved.pk,
+            status__in=(CommentStatus.SPAM, CommentStatus.REMOVED),
+        )
+        .order_by()
+        .exists()
+    )
+
+
+# Words that claim a role on the site rather than name a person, the editorial roles too.
+ROLE_WORDS = frozenset(
+    {"editor", "admin", "administrator", "moderator", "mod", "staff", "byline", "webmaster",
+     "newsroom", "official"}
+    | {role.name.lower() for role in Role}
+)  # fmt: skip
+
+
+def _words(name: str) -> list[str]:
+    """A name's words, folded: "ᴘʀɪʏᴀ Nandakumar (Editor)" -> ["priya", "nandakumar", "editor"];
+    spaced-out letters ("P r i y a") are read as one word."""
+    folded = reading.fold(name)
+    words = re.findall(r"[^\W_]+", folded)
+    squeezed = reading.squeezed(folded)
+    return [*words, *(w for w in re.findall(r"[^\W_]+", squeezed) if w not in words)]
 
 
 def _letters(name: str) -> str:
@@ -49,14 +88,41 @@ def _letters(name: str) -> str:
     return "".join(char for char in reading.fold(name) if char.isalnum())
 
 
-def looks_like_staff(name: str) -> bool:
-    """``name`` contains an author's or a staff user's name, in any case, spacing, accents,
-    look-alike letters or decoration. False positives cost only a wait in the queue."""
-    mine = _letters(name)
+def _staff_names() -> list[str]:
     users = get_user_model().objects.filter(is_staff=True)
-    staff = [*Author.objects.values_list("name", flat=True)]
-    staff += [f"{first} {last}" for first, last in users.values_list("first_name", "last_name")]
-    return any(len(key) >= 2 and key in mine for key in map(_letters, staff))
+    names = [*Author.objects.values_list("name", flat=True)]
+    for username, first, last in users.values_list("username", "first_name", "last_name"):
+        names += [f"{first} {last}", username]
+    return names
+
+
+def looks_like_staff(name: str) -> bool:
+    """``name`` could pass for a staff author or user, or claims a role: it shares a word of
+    three or more letters with a staff name or username ("Priya N.", "Nandakumar, Priya"),
+    gives an initial and a staff surname either way round ("P. Nandakumar"), contains a
+    whole staff name however written ("PriyaNandakumar"), or has a role word ("Admin").
+    Case, accents, spacing and look-alike letters do not matter. False positives cost only a
+    wait in the queue."""
+    words = _words(name)
+    if not words:
+        return False
+    if any(word in ROLE_WORDS or word.removesuffix("s") in ROLE_WORDS for word in words):
+        return True
+    mine = set(words)
+    initials = {word for word in words if len(word) == 1}
+    letters = _letters(name)
+    for staff in _staff_names():
+        theirs = _words(staff)
+        if any(len(word) >= 3 and word in mine for word in theirs):
+            return True
+        for index, word in enumerate(theirs):
+            others = theirs[:index] + theirs[index + 1 :]
+            if word in mine and any(other[0] in initials for other in others):
+                return True
+        whole = _letters(staff)
+        if len(whole) >= 4 and whole in letters:
+            return True
+    return False
 
 
 def may_skip_queue(
@@ -75,7 +141,8 @@ def may_skip_queue(
 
 def token_after(comment: Comment, sent: str | None) -> str:
     """The token to hand back: the one sent, while it still proves an approved comment and
-    this one is not approved itself; otherwise one naming this comment."""
+    this one is not approved itself (a held or pending comment must not cost the reader
+    their credential); otherwise one naming this comment."""
     if comment.status != CommentStatus.APPROVED and credential(sent) is not None:
         return str(sent)
     return issue(comment)

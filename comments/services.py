@@ -24,10 +24,12 @@ from cms.access import Action, require
 from cms.actors import Actor
 from cms.errors import NotFound, ValidationFailed
 from cms.privacy import hash_ip
-from cms.sanitize import sanitize_comment_html
+from cms.sanitize import html_to_text, sanitize_comment_html
+from cms.text import is_storable
 
 from . import form_tokens, returning, spam
 from .models import MAX_DEPTH, Comment, CommentStatus
+from .spam import reading
 
 MAX_BODY_LENGTH = 5000
 MAX_NAME_LENGTH: int = Comment._meta.get_field("author_name").max_length  # type: ignore[assignment]
@@ -74,6 +76,13 @@ class Submitted:
 
     comment: Comment
     commenter_token: str
+
+    @property
+    def status(self) -> str:
+        """The status told to the submitter: ``approved`` or ``pending``. Spam is reported as
+        pending, so a spammer cannot test variants until one passes; moderators see it."""
+        approved = self.comment.status == CommentStatus.APPROVED
+        return CommentStatus.APPROVED if approved else CommentStatus.PENDING
 
 
 def comment_submit(
@@ -124,6 +133,7 @@ def comment_submit(
         raise ValidationFailed({"body": [TOO_LONG]})
     form_started_at = form_tokens.started_at(form_token, article.pk) if form_token else None
     require(actor, Action.ADD, Comment)
+    body_html = sanitize_comment_html(body)
     submission = spam.Submission(
         article=article,
         author_name=author_name or "",
@@ -131,7 +141,7 @@ def comment_submit(
         body=body or "",
         honeypot=honeypot or "",
         form_started_at=form_started_at,
-        body_html=sanitize_comment_html(body),
+        body_html=body_html,
     )
     verdict = spam.judge(submission)
     status = CommentStatus.SPAM if verdict.spam else CommentStatus.PENDING
@@ -147,6 +157,7 @@ def comment_submit(
         actor=actor,
         status=status,
         spam_reason=verdict.reason,
+        body_html=body_html,
     )
     return Submitted(
         comment=comment, commenter_token=returning.token_after(comment, commenter_token)
@@ -169,15 +180,18 @@ def _skips_queue(submission: spam.Submission, commenter_token: str | None) -> bo
 def _refuse_unreadable_text(**fields: str | None) -> None:
     """NUL characters and lone surrogates (JSON can escape one, "\\ud800") are no text:
     the database, the sanitiser and the spam checks each refuse them in their own way."""
-    errors: dict[str, list[str]] = {}
-    for name, value in fields.items():
-        value = value or ""
-        if "\x00" in value:
-            errors[name] = ["Contains a NUL character."]
-        elif any("\ud800" <= char <= "\udfff" for char in value):
-            errors[name] = ["Contains a lone surrogate, which is not text."]
+    errors = {
+        name: ["Contains a NUL character or a lone surrogate, which is not text."]
+        for name, value in fields.items()
+        if not is_storable(value or "")
+    }
     if errors:
         raise ValidationFailed(errors)
+
+
+def _shows_nothing(text: str) -> bool:
+    """Nothing a reader would see: empty, or only spaces and invisible characters."""
+    return not reading.visible(text).strip()
 
 
 def _store(
@@ -191,8 +205,10 @@ def _store(
     actor: Actor,
     status: CommentStatus,
     spam_reason: str = "",
+    body_html: str | None = None,
 ) -> Comment:
-    """Validate and save; the rules every comment obeys, whoever decided its status."""
+    """Validate and save; the rules every comment obeys, whoever decided its status.
+    ``body_html``: ``body`` already sanitised, when the caller has done it."""
     _refuse_unreadable_text(author_name=author_name, author_email=author_email, body=body)
     errors: dict[str, list[str]] = {}
     if not article.is_live:
@@ -200,7 +216,7 @@ def _store(
     if not article.comments_enabled:
         errors.setdefault("article", []).append("Comments are closed on this article.")
     name = " ".join((author_name or "").split())
-    if not name:
+    if _shows_nothing(name):
         errors.setdefault("author_name", []).append("Give a name.")
     elif len(name) > MAX_NAME_LENGTH:
         errors.setdefault("author_name", []).append(
@@ -211,11 +227,13 @@ def _store(
     except ValidationError:
         errors.setdefault("author_email", []).append("Give a valid email address.")
     # Length first: the sanitiser's cost grows with nesting, and a short body cannot nest far.
-    body_html = ""
+    html = ""
     if len(body or "") > MAX_BODY_LENGTH:
         errors.setdefault("body", []).append(TOO_LONG)
-    elif not (body_html := sanitize_comment_html(body)):
-        errors.setdefault("body", []).append("The comment is empty.")
+    else:
+        html = sanitize_comment_html(body) if body_html is None else body_html
+        if _shows_nothing(html_to_text(html)):
+            errors.setdefault("body", []).append("The comment is empty.")
     depth = 0
     if parent is not None:
         # approved() also hides replies under a hidden comment, which the row alone cannot tell.
@@ -237,8 +255,8 @@ def _store(
             author_name=name,
             author_email=author_email.strip(),
             user=actor.user,
-            body_html=body_html,
-            body_digest=spam.body_digest(body_html),
+            body_html=html,
+            body_digest=spam.body_digest(html),
             status=status,
             spam_reason=spam_reason[:60],
             ip_hash=hash_ip(ip_address),

@@ -54,7 +54,9 @@ class CommentSubmissionSerializer(ClosedSerializer):
 
 class SubmittedCommentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["pending", "approved", "spam"])
+    status = serializers.ChoiceField(
+        choices=["pending", "approved"], help_text="Spam is answered as pending."
+    )
     commenter_token = serializers.CharField(
         help_text="Keep it and send it with this reader's next comment."
     )

@@ -56,10 +56,11 @@ ARTICLE_SLUG = OpenApiParameter(
     create=extend_schema(
         summary="Submit a comment",
         description=(
-            "Anyone may comment on a published article that accepts comments. The comment "
-            "waits for moderation (`pending`) unless it is `spam`, or auto-approval is on and "
-            "it brings the `commenter_token` of an approved comment. Rate-limited per address "
-            "and email (429 with Retry-After). The email is never shown."
+            "Anyone may comment on a published article that accepts comments. The answer's "
+            "`status` is `pending` (waiting for moderation; spam is answered so too) or "
+            "`approved` (auto-approval is on and it brings the `commenter_token` of an "
+            "approved comment). Rate-limited per address and email (429 with Retry-After). "
+            "The email is never shown."
         ),
         parameters=[ARTICLE_SLUG],
         request=CommentSubmissionSerializer,
@@ -119,7 +120,7 @@ class ArticleCommentViewSet(ApiViewSet):
         return Response(
             {
                 "id": comment.pk,
-                "status": comment.status,
+                "status": submitted.status,
                 "commenter_token": submitted.commenter_token,
             },
             status=201,

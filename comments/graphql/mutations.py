@@ -35,7 +35,12 @@ class SubmitCommentInput(graphene.InputObjectType):
 class SubmittedComment(graphene.ObjectType):
     id = graphene.ID(required=True)
     status = graphene.Field(
-        CommentStatusEnum, required=True, description="Submitted: PENDING, APPROVED or SPAM."
+        CommentStatusEnum,
+        required=True,
+        description=(
+            "submitComment: PENDING or APPROVED (spam is answered as PENDING); "
+            "moderateComment: the status set."
+        ),
     )
     commenter_token = graphene.String(
         description="Keep it and send it with this reader's next comment (submitComment only)."
@@ -80,7 +85,7 @@ class SubmitComment(graphene.Mutation):
         comment = submitted.comment
         answer = SubmittedComment(
             id=to_global_id("Comment", comment.pk),
-            status=comment.status,
+            status=submitted.status,
             commenter_token=submitted.commenter_token,
         )
         return SubmitComment(comment=answer, errors=[])

@@ -100,30 +100,31 @@ class LinkLimitChecker:
 
 class BlocklistChecker:
     """Words (COMMENTS_BLOCKED_WORDS) or domains and their subdomains
-    (COMMENTS_BLOCKED_DOMAINS), matched as a reader and a browser read them."""
+    (COMMENTS_BLOCKED_DOMAINS), matched as a reader and a browser read them. Text with
+    direction controls (which show it in another order than it is stored) cannot be read
+    reliably, so it is held for a moderator when nothing on the lists is found."""
 
     def check(self, submission: Submission) -> str | None:
         shown = submission.shown.text
-        fields = (
-            *reading.plain_text_variants(submission.author_name),
-            *reading.plain_text_variants(submission.author_email),
-            shown,
-        )
-        folded = [reading.fold(field) for field in fields]
+        names = reading.plain_text_variants(submission.author_name)
+        fields = (*names, *reading.plain_text_variants(submission.author_email), shown)
+        forms = [form for field in fields for form in reading.match_forms(reading.fold(field))]
         for word in settings.COMMENTS_BLOCKED_WORDS:
             needle = reading.fold(word)
-            if needle and any(needle in field for field in folded):
+            if needle and any(needle in form for form in forms):
                 return "blocked word"
         domains = [reading.host_of_domain(d) for d in settings.COMMENTS_BLOCKED_DOMAINS]
         hosts = set(submission.shown.hosts)
         hosts.add(reading.host_of_domain(submission.author_email.rpartition("@")[2]))
-        for field in reading.plain_text_variants(submission.author_name):
+        for field in names:
             hosts.update(address.host for address in reading.addresses_in(field))
         if any(reading.host_matches(host, domains) for host in hosts):
             return "blocked domain"
-        names = reading.plain_text_variants(submission.author_name)
         if any(reading.mentions_domain(text, domains) for text in (*names, shown)):
             return "blocked domain"
+        raw = (submission.author_name, submission.author_email, submission.body_html)
+        if any(reading.has_direction_controls(text) for text in raw):
+            return Hold("direction controls")
         return None
 
 

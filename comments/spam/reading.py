@@ -1,12 +1,16 @@
 """A comment as a person and a browser read it, for the spam checks.
 
-Everything here starts from the sanitised HTML, the bytes that are stored and shown: the
-sanitiser's HTML5 parser (html5ever, inside nh3) is the only parser that sees a reader's
-markup. Links are every ``href`` the sanitiser kept, resolved by a WHATWG URL parser (ada,
-the one in Node.js) the way a browser resolves them, plus addresses written out in the text.
-Words and domains are matched on *folded* text: entities decoded, compatibility forms
-(full-width, ligatures) unified, invisible characters dropped, case and accents ignored,
-look-alike letters from other scripts mapped to one letter.
+Everything here starts from the sanitised HTML, the bytes that are stored and shown. The
+reader's own markup is parsed only by the sanitiser's HTML5 parser (html5ever, inside nh3);
+the text is then taken from nh3's output with Python's HTMLParser
+(``cms.sanitize.html_to_text``), which is safe because that output is well-formed: allowed
+tags only, every element closed, attributes quoted, text and attribute values escaped, no
+comments, CDATA or processing instructions, so both parsers read the same tree. Links are
+every ``href`` the sanitiser kept, resolved by a WHATWG URL parser (ada, the one in Node.js)
+the way a browser resolves them on an http page and on an https one, plus addresses written
+out in the text. Words and domains are matched on *folded* text: entities decoded,
+compatibility forms (full-width, ligatures) unified, invisible characters dropped, case and
+accents ignored, look-alike letters from other scripts read as the ASCII letter they imitate.
 """
 
 from __future__ import annotations
@@ -23,9 +27,11 @@ from ada_url import URL, idna_to_unicode
 
 from cms.sanitize import COMMENT_TAGS, COMMENT_URL_SCHEMES, html_to_text
 
-# Relative links resolve against this (".invalid" never resolves, RFC 6761): a relative href
-# stays on the publisher's site, a protocol-relative one ("//host/") does not.
-_LINK_BASE = "https://comment.invalid/"
+# Relative links resolve against these (".invalid" never resolves, RFC 6761): a relative href
+# stays on the publisher's site, a protocol-relative one ("//host/") does not. Both schemes,
+# as the page may be served over either: "https:evil.example" is a path on an https page
+# but https://evil.example/ on an http one.
+_LINK_BASES = ("http://comment.invalid/", "https://comment.invalid/")
 _SITE_HOST = "comment.invalid"
 # Schemes whose URLs have a host a reader can visit.
 _WEB_SCHEMES = frozenset({"http:", "https:", "ftp:", "ws:", "wss:"})
@@ -70,68 +76,127 @@ def visible(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_DOTS)
 
 
+# Letters the confusables data leaves out or pairs only with other non-ASCII letters: Latin
+# small capitals and the turned (upside-down) and IPA letters that "fancy text" generators
+# use. Each is read as the ASCII letter it is drawn from.
+_LOOKALIKES = {
+    # small capitals
+    "\u1d00": "a", "\u0299": "b", "\u1d04": "c", "\u1d05": "d", "\u1d07": "e",
+    "\ua730": "f", "\u0262": "g", "\u029c": "h", "\u026a": "i", "\u1d0a": "j",
+    "\u1d0b": "k", "\u029f": "l", "\u1d0d": "m", "\u0274": "n", "\u1d0f": "o",
+    "\u1d18": "p", "\ua7af": "q", "\u0280": "r", "\ua731": "s", "\u1d1b": "t",
+    "\u1d1c": "u", "\u1d20": "v", "\u1d21": "w", "\u028f": "y", "\u1d22": "z",
+    "\u0281": "r", "\u1d0c": "l",
+    # turned and reversed letters, and IPA forms of ASCII letters
+    "\u0250": "a", "\u0252": "a", "\u0251": "a", "\u0254": "c", "\u01dd": "e",
+    "\u0258": "e", "\u025f": "f", "\u1d77": "g", "\u0261": "g", "\u0265": "h",
+    "\u1d09": "i", "\u0131": "i", "\u0237": "j", "\u029e": "k", "\ua781": "l",
+    "\u026f": "m", "\u0279": "r", "\u027e": "r", "\u027f": "r", "\u0287": "t",
+    "\u028c": "v", "\u028d": "w", "\u028e": "y",
+}  # fmt: skip
+
+
 @functools.cache
 def _skeleton_map() -> dict[int, str]:
-    """Each confusable character mapped to one representative of its class.
+    """Each non-ASCII character that looks like an ASCII letter or digit, mapped to it (lower
+    case): the TR39 skeleton's direction, from look-alike to prototype, and one step only.
 
-    The classes come from Unicode's confusables data (UTS #39) as packaged by
-    confusable-homoglyphs: a maintained copy of the data, where the TR39 skeleton itself is
-    only in ICU, which has no wheel. Classes are merged across case (so "0" ~ "O" ~ "o") and
-    keep single characters only; the representative is an ASCII lowercase letter when the
-    class has one.
+    The pairs come from Unicode's confusables data (UTS #39) as packaged by
+    confusable-homoglyphs (ICU, where the skeleton itself lives, has no wheel), plus
+    _LOOKALIKES. The package's data lists each pair both ways; only pairs with exactly one
+    ASCII side are kept, read towards the ASCII side. ASCII is never remapped: "s" stays "s"
+    however many non-ASCII shapes lie between it and "f", and "0" stays "0" (the leet forms
+    in :func:`match_forms` read digits as letters, and only inside words).
     """
     # The package ships no type information; its data is a plain dict of lists of dicts.
     from confusable_homoglyphs.confusables import confusables_data  # type: ignore[import-untyped]
 
-    parent: dict[str, str] = {}
-
-    def root(char: str) -> str:
-        parent.setdefault(char, char)
-        while parent[char] != char:
-            parent[char] = parent[parent[char]]
-            char = parent[char]
-        return char
-
-    def join(a: str, b: str) -> None:
-        parent[root(a)] = root(b)
-
     def plain(text: str) -> str:
         return "".join(char for char in text if not _invisible(char))
 
+    def prototype(char: str) -> bool:
+        return char.isascii() and char.isalnum()
+
+    mapping: dict[int, str] = {}
     for key, glyphs in confusables_data.items():
         source = plain(key)
         if len(source) != 1:
             continue
         for glyph in glyphs:
             target = plain(glyph["c"])
-            if len(target) == 1:
-                join(source, target)
-    for char in list(parent):
-        folded = char.casefold()
-        if len(folded) == 1 and folded != char:
-            join(char, folded)
-    classes: dict[str, list[str]] = {}
-    for char in list(parent):
-        classes.setdefault(root(char), []).append(char)
-    mapping: dict[int, str] = {}
-    for members in classes.values():
-        best = min(members, key=lambda c: (not (c.isascii() and c.islower()), not c.isascii(), c))
-        mapping.update({ord(char): best for char in members if char != best})
+            if len(target) != 1:
+                continue
+            if prototype(source) and not target.isascii():
+                mapping.setdefault(ord(target), source.lower())
+            elif prototype(target) and not source.isascii():
+                mapping.setdefault(ord(source), target.lower())
+    mapping.update({ord(char): letter for char, letter in _LOOKALIKES.items()})
     return mapping
 
 
 def fold(text: str) -> str:
-    """``text`` reduced for matching: visible, accents and case dropped, look-alikes unified,
-    whitespace runs as one space. Applied alike to what is searched and what is looked for."""
+    """``text`` reduced for matching: visible, accents and case dropped, look-alikes read as
+    the ASCII letter they imitate, whitespace runs as one space. Applied alike to what is
+    searched and what is looked for. ASCII text only changes case and spacing."""
     text = unicodedata.normalize("NFKD", visible(text))
     text = "".join(char for char in text if not unicodedata.combining(char))
     text = unicodedata.normalize("NFKC", text.casefold()).translate(_skeleton_map())
     return " ".join(text.split())
 
 
+# Digits and symbols written for letters ("ca$ino", "c4s1no"), read as letters only inside a
+# run of text that has letters too: "$5" and "2024" stay what they are.
+_LEET = str.maketrans(
+    {"$": "s", "@": "a", "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t"}
+)
+_LEET_CHARS = frozenset("$@013457")
+# Single letters or digits each followed by one separator, four or more: "c a s i n o",
+# "c-a-s-i-n-o", "c.a.s.i.n.o"; never part of a longer word ("of a b c" is not one).
+_SPACED = re.compile(r"(?<![^\W_])(?:[^\W_][\W_]){3,}[^\W_](?![^\W_])")
+_SEPARATOR = re.compile(r"[\W_]")
+
+
+def _leet(text: str) -> str:
+    def read(token: re.Match[str]) -> str:
+        word = token.group()
+        mixed = any(c.isalpha() for c in word) and any(c in _LEET_CHARS for c in word)
+        return word.translate(_LEET) if mixed else word
+
+    return re.sub(r"\S+", read, text)
+
+
+def squeezed(text: str) -> str:
+    """Runs of spaced-out single letters joined: "c a s i n o" -> "casino"."""
+    return _SPACED.sub(lambda run: _SEPARATOR.sub("", run.group()), text)
+
+
+def match_forms(folded: str) -> tuple[str, ...]:
+    """The readings of already folded text a blocked word is looked for in: as written, with
+    spaced-out letters joined, and with leet symbols read as letters (alone and together)."""
+    forms = dict.fromkeys(
+        (
+            folded,
+            squeezed(folded),
+            _leet(folded),
+            squeezed(_leet(folded)),
+            _leet(squeezed(folded)),
+        )
+    )
+    return tuple(forms)
+
+
 def contains_word(text: str, word: str) -> bool:
     needle = fold(word)
-    return bool(needle) and needle in fold(text)
+    return bool(needle) and any(needle in form for form in match_forms(fold(text)))
+
+
+# Characters that reorder what is shown (embeddings, overrides, isolates): the text a reader
+# sees is not the text stored, so no blocklist reading of it can be trusted.
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_direction_controls(text: str) -> bool:
+    return not _DIRECTION_CONTROLS.isdisjoint(html.unescape(text))
 
 
 # --- hosts --------------------------------------------------------------------------------
@@ -280,9 +345,10 @@ def read(body_html: str) -> Reading:
     hrefs = _hrefs(body_html)
     hosts: set[str] = set()
     for href in hrefs:
-        url = _parse(visible(href).strip(), _LINK_BASE)
-        if url is not None and url.hostname and url.hostname != _SITE_HOST:
-            hosts.add(url.hostname.rstrip("."))
+        for base in _LINK_BASES:
+            url = _parse(visible(href).strip(), base)
+            if url is not None and url.hostname and url.hostname != _SITE_HOST:
+                hosts.add(url.hostname.rstrip("."))
     hosts.update(address.host for address in addresses_in(text))
     outside = addresses_in(html_to_text(_without_links.clean(body_html)))
     return Reading(

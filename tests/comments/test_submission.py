@@ -246,12 +246,19 @@ def test_checkers_are_pluggable(settings):
     assert Comment.objects.get().spam_reason == "external service says so"
 
 
-def test_spam_is_kept_not_dropped_and_not_counted():
+def test_spam_is_kept_not_dropped_and_not_counted_and_answered_as_pending(settings):
+    """Telling the sender "spam" would let a spammer try variants until one passes."""
+    settings.COMMENTS_BLOCKED_WORDS = ["casino"]
     article = ArticleFactory()
     response = post(article, website="bot")
     assert response.status_code == 201
-    assert response.json()["status"] == "spam"
-    assert Comment.objects.filter(status=CommentStatus.SPAM).count() == 1
+    assert response.json()["status"] == "pending"
+    result = gql_submit(article, body="Best casino")
+    assert result["errors"] == []
+    assert result["comment"]["status"] == "PENDING"
+    stored = Comment.objects.order_by("id")
+    assert [c.spam_reason for c in stored] == ["honeypot filled", "blocked word"]
+    assert {c.status for c in stored} == {CommentStatus.SPAM}
     assert Article.objects.get(pk=article.pk).comment_count == 0
 
 
