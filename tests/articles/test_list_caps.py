@@ -99,7 +99,7 @@ def test_graphql_refuses_tags_and_authors_past_the_caps(editor, small_caps):
     assert body["data"]["createArticle"] == {
         "article": None,
         "errors": [
-            {"field": "tags", "code": "invalid", "message": "An article may have at most 3 tags."}
+            {"field": "tags", "code": "INVALID", "message": "An article may have at most 3 tags."}
         ],
     }
     ArticleFactory(slug="d", status=ArticleStatus.DRAFT)
