@@ -21,7 +21,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget
 
 from cms.access import Action, can
 from cms.admin import PolicyInlineMixin, PolicyModelAdmin
-from cms.errors import DomainError
+from cms.errors import DomainError, ValidationFailed
 from cms.sanitize import sanitize_article_html
 
 from . import previews, selectors, services
@@ -146,6 +146,16 @@ class BylineFormSet(BaseInlineFormSet[ArticleAuthor, Article, Any]):
             if author in seen:
                 raise forms.ValidationError(f"{author} is in the byline twice.")
             seen.add(author)
+        _check_list_lengths(authors=list(seen))
+
+
+def _check_list_lengths(**lists: list[Any]) -> None:
+    """The services' limits on an article's tags and byline, as a form error (the service
+    would refuse the save after the form had passed)."""
+    try:
+        services.check_list_lengths(**lists)
+    except ValidationFailed as error:
+        raise forms.ValidationError(error.message) from None
 
 
 class BylineInline(PolicyInlineMixin, admin.TabularInline[ArticleAuthor, Article]):
@@ -178,6 +188,11 @@ class ArticleAdminForm(forms.ModelForm[Article]):
     class Meta:
         model = Article
         fields = admin_form_fields()
+
+    def clean_tags(self) -> Any:
+        tags = self.cleaned_data.get("tags")
+        _check_list_lengths(tags=list(tags or ()))
+        return tags
 
     # Set by ArticleAdmin.get_form: may the person read every unpublished article?
     sees_all_unpublished = False

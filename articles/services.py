@@ -70,6 +70,8 @@ def article_create(
     With no ``authors``, the byline is the acting user's author profile, if they have one.
     """
     require(actor, Action.ADD, Article)
+    authors, tags = _listed(authors), _listed(tags)
+    check_list_lengths(authors=authors, tags=tags)
     article = article or Article()
     _assign(article, fields)
     article.status = ArticleStatus.DRAFT
@@ -125,6 +127,8 @@ def article_update(
     :class:`VersionConflict`).
     """
     require(actor, Action.CHANGE, article)
+    authors, tags = _listed(authors), _listed(tags)
+    check_list_lengths(authors=authors, tags=tags)
     # The slug asked for, whether passed here (the APIs) or already set on the instance (the
     # admin's form): compared with the stored one, so every rename is claimed alike.
     wanted = fields.get("slug") or article.slug
@@ -386,6 +390,10 @@ def resolve_references(data: Mapping[str, Any]) -> dict[str, Any]:
         resolved["section"] = Section.objects.filter(slug=resolved["section"]).first()
         if resolved["section"] is None:
             errors["section"] = ["No section has that slug."]
+    # Counted before any lookup: a list of a million slugs is refused without querying them.
+    check_list_lengths(
+        **{name: list(resolved[name]) for name in ("tags", "authors") if resolved.get(name)}
+    )
     for name, model in (("tags", Tag), ("authors", Author)):
         if resolved.get(name) is not None:
             slugs = list(resolved[name])
@@ -397,6 +405,26 @@ def resolve_references(data: Mapping[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationFailed(errors)
     return resolved
+
+
+def check_list_lengths(*, tags: list[Any] | None = None, authors: list[Any] | None = None) -> None:
+    """Refuse more distinct tags than ARTICLE_MAX_TAGS or byline names than
+    ARTICLE_MAX_AUTHORS (ValidationFailed naming ``tags`` or ``authors``). The GraphQL query
+    cost counts an article's lists at these numbers, so they must hold for every article."""
+    errors: dict[str, list[str]] = {}
+    limits = (
+        ("tags", tags, settings.ARTICLE_MAX_TAGS, "tags"),
+        ("authors", authors, settings.ARTICLE_MAX_AUTHORS, "names in its byline"),
+    )
+    for name, given, limit, noun in limits:
+        if given is not None and len(set(given)) > limit:
+            errors[name] = [f"An article may have at most {limit} {noun}."]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _listed(items: Iterable[Any] | None) -> list[Any] | None:
+    return None if items is None else list(items)
 
 
 def set_byline(article: Article, authors: Iterable[Author]) -> None:

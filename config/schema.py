@@ -1,10 +1,11 @@
 """The GraphQL schema: the apps' queries and mutations composed into one root."""
 
 import graphene
+from django.conf import settings
 
 from articles.graphql.mutations import ArticleMutations, ArticleWriteMutations
 from articles.graphql.queries import ArticleQueries
-from cms.graphql.cost import LIST_BOUNDS
+from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.node import Node
 from comments.graphql.mutations import CommentMutations
 from comments.graphql.types import CommentNode, CommentQueries
@@ -33,6 +34,14 @@ SCOPED_FIELDS = frozenset(
 )
 
 schema = graphene.Schema(query=Query, mutation=Mutation, types=[CommentNode])
+
+
+def _bound(type_name: str, field: str) -> str:
+    """A declared list bound as the schema states it: the setting, with its value."""
+    bound = LIST_BOUNDS[type_name, field]
+    return f"{bound.name} ({bound():,})" if isinstance(bound, Setting) else str(bound)
+
+
 # graphene takes no schema description; graphql-core's schema does, and prints it in the SDL.
 schema.graphql_schema.description = (
     "Byline's content API. Lists are Relay connections, `first` 20 by default and 100 at most. "
@@ -40,9 +49,10 @@ schema.graphql_schema.description = (
     "is too deep, has too many aliases or tokens, or could return more objects than "
     "GRAPHQL_MAX_NODES (5,000 by default; QUERY_TOO_COSTLY): every object counts 1, a list its "
     "`first` (or the default) times each item, multiplied down nested lists and added up over "
-    "aliases and fragments; `tags` and `sections` count "
-    f"{LIST_BOUNDS['Query', 'tags']} and {LIST_BOUNDS['Query', 'sections']}, an article's "
-    f"`authors` and `tags` {LIST_BOUNDS['Article', 'authors']} and "
-    f"{LIST_BOUNDS['Article', 'tags']}. A response over GRAPHQL_MAX_RESPONSE_BYTES (10 MiB by "
-    "default) is refused whole (RESPONSE_TOO_LARGE)."
+    "aliases and fragments; `tags` and `sections` count the most they return, "
+    f"{_bound('Query', 'tags')}, an article's `authors` and `tags` the most an article may "
+    f"have, {_bound('Article', 'authors')} and {_bound('Article', 'tags')}. A query may run "
+    f"GRAPHQL_MAX_SEARCHES ({settings.GRAPHQL_MAX_SEARCHES}) searches (QUERY_TOO_COSTLY). A "
+    "query's response over GRAPHQL_MAX_RESPONSE_BYTES (10 MiB by default) is refused whole "
+    "(RESPONSE_TOO_LARGE); a mutation's is not, as its writes are done."
 )

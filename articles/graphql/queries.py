@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from django.conf import settings
 from graphql import GraphQLError
 
 from cms.actors import actor_from_request
 from cms.graphql import batch
 from cms.graphql.connections import build_connection, window
-from cms.graphql.cost import LIST_BOUNDS
+from cms.graphql.cost import LIST_BOUNDS, SEARCHES, Setting
 from cms.graphql.limits import page_size_error
 from cms.graphql.selection import requested_fields
 from cms.graphql.view import never_store
@@ -27,12 +28,21 @@ from .types import (
     Tag,
 )
 
-# What the query cost (cms.graphql.cost) counts the unpaged lists as. The taxonomy is served
-# whole: these are estimates of a large publication's, and GRAPHQL_MAX_RESPONSE_BYTES bounds
-# a larger one's response.
+# What the query cost (cms.graphql.cost) counts the unpaged lists as: what the resolvers
+# below return at most.
 LIST_BOUNDS[("Query", "popularArticles")] = "first"
-LIST_BOUNDS[("Query", "tags")] = 500
-LIST_BOUNDS[("Query", "sections")] = 100
+LIST_BOUNDS[("Query", "tags")] = Setting("GRAPHQL_MAX_TAXONOMY")
+LIST_BOUNDS[("Query", "sections")] = Setting("GRAPHQL_MAX_TAXONOMY")
+SEARCHES[("Query", "articles")] = "search"
+
+
+def _taxonomy_help(noun: str) -> str:
+    return (
+        f"{noun.capitalize()} with published work, by name: the first GRAPHQL_MAX_TAXONOMY "
+        f"({settings.GRAPHQL_MAX_TAXONOMY:,} by default). REST's paged `/api/v1/{noun}/` "
+        "lists them all."
+    )
+
 
 ORDER_BY_HELP = "One of: " + ", ".join(selectors.ORDERINGS) + ". Default: -published_at."
 
@@ -56,7 +66,10 @@ class ArticleQueries(graphene.ObjectType):
         tag=graphene.String(description="A tag's slug."),
         section=graphene.String(description="A section's slug."),
         author=graphene.String(description="An author's slug."),
-        search=graphene.String(description="Words to find; ranked by relevance."),
+        search=graphene.String(
+            description="Words to find; ranked by relevance. A query may run "
+            f"GRAPHQL_MAX_SEARCHES ({settings.GRAPHQL_MAX_SEARCHES} by default) searches."
+        ),
         featured=graphene.Boolean(),
         order_by=graphene.String(description=ORDER_BY_HELP),
     )
@@ -74,8 +87,10 @@ class ArticleQueries(graphene.ObjectType):
         first=graphene.Int(default_value=10, description="1 to 100."),
         description="The most read published articles over the last `days` days.",
     )
-    tags = graphene.List(graphene.NonNull(Tag), required=True)
-    sections = graphene.List(graphene.NonNull(Section), required=True)
+    tags = graphene.List(graphene.NonNull(Tag), required=True, description=_taxonomy_help("tags"))
+    sections = graphene.List(
+        graphene.NonNull(Section), required=True, description=_taxonomy_help("sections")
+    )
 
     @staticmethod
     def resolve_article(
@@ -165,8 +180,8 @@ class ArticleQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_tags(root: Any, info: Any) -> Any:
-        return list(selectors.tags())
+        return list(selectors.tags()[: settings.GRAPHQL_MAX_TAXONOMY])
 
     @staticmethod
     def resolve_sections(root: Any, info: Any) -> Any:
-        return list(selectors.sections())
+        return list(selectors.sections()[: settings.GRAPHQL_MAX_TAXONOMY])

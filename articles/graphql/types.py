@@ -11,7 +11,7 @@ from django.db import models
 
 from cms.actors import actor_from_request
 from cms.graphql.connections import CountableConnection
-from cms.graphql.cost import LIST_BOUNDS
+from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.enums import enum_from_choices
 from cms.graphql.node import Node
 from cms.media import media_url
@@ -166,11 +166,10 @@ class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
         return _editorial(root, info, "version")
 
 
-# What the query cost (cms.graphql.cost) counts an article's byline and tags as. Nothing caps
-# them when an article is written, so these are estimates: a byline of ten and twenty tags
-# are far past what newsrooms print, and GRAPHQL_MAX_RESPONSE_BYTES bounds the rest.
-LIST_BOUNDS[("Article", "authors")] = 10
-LIST_BOUNDS[("Article", "tags")] = 20
+# What the query cost (cms.graphql.cost) counts an article's byline and tags as: the caps
+# articles.services holds every write to.
+LIST_BOUNDS[("Article", "authors")] = Setting("ARTICLE_MAX_AUTHORS")
+LIST_BOUNDS[("Article", "tags")] = Setting("ARTICLE_MAX_TAGS")
 
 PREVIEWED = "_previewed"  # marks a row read through a preview token
 

@@ -7,11 +7,14 @@ objects. The cost of an operation is the most objects (not scalars) its response
 * an object field counts 1, plus what is selected in it;
 * a list counts its bound times each item: a connection's ``edges`` its ``first`` (the default
   page size when not given, the maximum when over it), any other list the bound declared for
-  it in ``LIST_BOUNDS`` (a number, or the argument that sets it);
+  it in ``LIST_BOUNDS`` (a number, the setting that caps it, or the argument that sets it);
 * nested lists multiply, aliases add up, and fields merged by GraphQL (the same response key
   from several fragments) count once, as they execute once.
 
 Introspection (``__schema``, ``__type``) is not counted: its size is the schema's.
+
+Searches are counted apart (``SEARCHES``), up to GRAPHQL_MAX_SEARCHES: a full-text search
+over every article costs more than any number of objects it returns.
 
 graphene and graphql-core limit depth but count no cost, so the count is made here, on the
 fragment-expanding walk the resolvers use (``cms.graphql.selection``).
@@ -20,6 +23,7 @@ fragment-expanding walk the resolvers use (``cms.graphql.selection``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import graphene
@@ -43,12 +47,28 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from cms.graphql import limits
 from cms.graphql.selection import SelectionWalk, unique_sets
 
-# (type name, field name) -> the most items a list field holds: a number, or the name of the
-# page-size argument that sets it. Filled in by the apps that define the types; a test holds
-# every list in the schema to having one. An undeclared list counts GRAPHQL_MAX_PAGE_SIZE.
-LIST_BOUNDS: dict[tuple[str, str], int | str] = {}
+
+@dataclass(frozen=True)
+class Setting:
+    """A list bound that is a setting the list is held to where it is written or served, so
+    that the count and the cap are one number (read when counted: tests change settings)."""
+
+    name: str
+
+    def __call__(self) -> int:
+        return int(getattr(settings, self.name))
+
+
+# (type name, field name) -> the most items a list field holds: a number, the Setting that
+# caps it, or the name of the page-size argument that sets it. Filled in by the apps that
+# define the types; a test holds every list in the schema to having one, and the property
+# test in tests/cms/test_graphql_cost.py holds the bounds to what resolvers return. An
+# undeclared list counts GRAPHQL_MAX_PAGE_SIZE.
+LIST_BOUNDS: dict[tuple[str, str], int | Setting | str] = {}
 # Item type name -> the most items any list of that type holds, wherever it appears.
 ITEM_BOUNDS: dict[str, int] = {}
+# (type name, field name) -> the argument that makes the field run a search when it is given.
+SEARCHES: dict[tuple[str, str], str] = {}
 
 
 def cost_errors(
@@ -67,7 +87,16 @@ def cost_errors(
             GraphQLError(error.message, error.nodes, extensions={"code": "BAD_USER_INPUT"})
             for error in coerced
         ]
-    cost = operation_cost(schema, document, operation, coerced)
+    cost, searches = _count(schema, document, operation, coerced)
+    most_searches = settings.GRAPHQL_MAX_SEARCHES
+    if searches > most_searches:
+        error = limits.limit_error(
+            f"The query runs {searches} searches; the limit is {most_searches}.",
+            limits.COST,
+            operation,
+        )
+        error.extensions.update(searches=searches, limit=most_searches)  # type: ignore[union-attr]
+        return [error]
     limit = settings.GRAPHQL_MAX_NODES
     if cost <= limit:
         return []
@@ -88,9 +117,19 @@ def operation_cost(
     variables: Mapping[str, Any],
 ) -> int:
     """The most objects ``operation``'s response can hold (``variables`` coerced)."""
+    return _count(schema, document, operation, variables)[0]
+
+
+def _count(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Mapping[str, Any],
+) -> tuple[int, int]:
+    """The most objects ``operation``'s response can hold, and the most searches it runs."""
     root = schema.get_root_type(operation.operation)
     if root is None:
-        return 0
+        return 0, 0
     fragments = {
         node.name.value: node
         for node in document.definitions
@@ -110,11 +149,11 @@ class _Cost:
         self.walk = SelectionWalk(fragments)
         self.variables = variables
         # Each merged level is costed once, however often the document repeats it.
-        self.costs: dict[tuple[str, int | None, frozenset[int]], int] = {}
+        self.costs: dict[tuple[str, int | None, frozenset[int]], tuple[int, int]] = {}
 
-    def level(self, parent: Any, sets: list[SelectionSetNode], page: int | None) -> int:
+    def level(self, parent: Any, sets: list[SelectionSetNode], page: int | None) -> tuple[int, int]:
         """The cost of the fields ``sets`` select on one ``parent`` object (``page``: the
-        page size, when ``parent`` is a connection)."""
+        page size, when ``parent`` is a connection), and the searches they run."""
         key = (parent.name, page, frozenset(id(s) for s in sets))
         if key in self.costs:
             return self.costs[key]
@@ -126,7 +165,7 @@ class _Cost:
                     continue  # introspection, or the __typename leaf
                 response_key = field.alias.value if field.alias else field.name.value
                 merged.setdefault((on or parent.name, response_key), []).append(field)
-        total = 0
+        total = searches = 0
         for (type_name, _), fields in merged.items():
             owner = self.schema.get_type(type_name)
             definition = getattr(owner, "fields", {}).get(fields[0].name.value)
@@ -142,9 +181,21 @@ class _Cost:
                 else None
             )
             children = unique_sets(field.selection_set for field in fields)
-            total += items * (1 + self.level(child, children, child_page))
-        self.costs[key] = total
-        return total
+            child_cost, child_searches = self.level(child, children, child_page)
+            searched = any(self._searches(owner, definition, field) for field in fields)
+            total += items * (1 + child_cost)
+            searches += items * (searched + child_searches)
+        self.costs[key] = (total, searches)
+        return total, searches
+
+    def _searches(self, owner: Any, definition: GraphQLField, field: FieldNode) -> bool:
+        argument = SEARCHES.get((owner.name, field.name.value))
+        if argument is None:
+            return False
+        try:
+            return bool(get_argument_values(definition, field, self.variables).get(argument))
+        except GraphQLError:  # an invalid value: execution refuses it; count it
+            return True
 
     def _items(
         self, owner: Any, definition: GraphQLField, field: FieldNode, page: int | None
@@ -156,6 +207,8 @@ class _Cost:
         bound = LIST_BOUNDS.get((owner.name, field.name.value))
         if bound is None:
             bound = ITEM_BOUNDS.get(get_named_type(definition.type).name)
+        if isinstance(bound, Setting):
+            return bound()
         if isinstance(bound, int):
             return bound
         largest = settings.GRAPHQL_MAX_PAGE_SIZE

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -78,20 +82,41 @@ def _limits_key() -> tuple[Any, ...]:
         settings.GRAPHQL_MAX_PAGE_SIZE,
         settings.GRAPHQL_DEFAULT_PAGE_SIZE,
         settings.GRAPHQL_MAX_NODES,
+        settings.GRAPHQL_MAX_SEARCHES,
+        settings.GRAPHQL_MAX_TAXONOMY,
+        settings.ARTICLE_MAX_TAGS,
+        settings.ARTICLE_MAX_AUTHORS,
         settings.GRAPHQL_INTROSPECTION,
         settings.DEBUG,
     )
 
 
-@lru_cache(maxsize=256)
 def prepare(
     schema: GraphQLSchema, query: str, limits_key: tuple[Any, ...]
 ) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
-    """Parse and validate a query once; front-ends send the same few queries over and over,
-    and parsing plus validation costs about as much as executing them.
+    """Parse and validate a query, once for each query a front-end sends: they send the same
+    few over and over, and parsing plus validation costs about as much as executing them.
 
-    The token limit applies while parsing, so an oversized document is never built.
+    Only documents that fit an anonymous body (GRAPHQL_MAX_BODY_BYTES) are remembered: a
+    larger one comes with credentials and usually carries an article's body in a literal,
+    which a cache of 256 documents would keep alive (up to 4 MiB each).
     """
+    if len(query) <= settings.GRAPHQL_MAX_BODY_BYTES:
+        return _remembered_prepare(schema, query, limits_key)
+    return _prepare(schema, query)
+
+
+@lru_cache(maxsize=256)
+def _remembered_prepare(
+    schema: GraphQLSchema, query: str, limits_key: tuple[Any, ...]
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    return _prepare(schema, query)
+
+
+def _prepare(
+    schema: GraphQLSchema, query: str
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """The token limit applies while parsing, so an oversized document is never built."""
     try:
         document = parse(query, max_tokens=settings.GRAPHQL_MAX_TOKENS)
     except GraphQLSyntaxError as error:
@@ -113,6 +138,35 @@ def prepare(
     return document, tuple(errors)
 
 
+class _Memo:
+    """A small LRU map, safe across threads, whose keys the caller keeps small: unlike
+    ``lru_cache``, the arguments of the computation are not its key."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.entries:
+                self.entries.move_to_end(key)
+                return self.entries[key]
+        value = compute()
+        with self.lock:
+            self.entries[key] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return value
+
+
+# Cost refusals of queries, by digest of (query, operation, variables).
+COST_MEMO = _Memo(256)
+# Variables past this are costed afresh each time: a front-end's filters are a few bytes, and
+# hashing a large payload costs more than counting.
+COST_MEMO_MAX_VARIABLE_BYTES = 4096
+
+
 def cost_errors(
     schema: GraphQLSchema,
     query: str,
@@ -120,29 +174,30 @@ def cost_errors(
     operation: OperationDefinitionNode,
     variables: dict[str, Any] | None,
 ) -> tuple[GraphQLError, ...]:
-    """``cost.cost_errors``, remembered per query, operation and variables: counting a
-    front-end's usual query takes about as long as its SQL."""
-    try:
-        key = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # not JSON orjson writes (integers past 64 bits): not remembered
+    """``cost.cost_errors``, remembered for queries: counting a front-end's usual query takes
+    about as long as its SQL.
+
+    Mutations are counted every time (an article write's variables are new each time, and
+    may be megabytes), as are documents ``prepare`` does not keep (the errors point into
+    them). The memo's key is a digest, so it never holds what was sent.
+    """
+
+    def count() -> tuple[GraphQLError, ...]:
         return tuple(cost.cost_errors(schema, document, operation, variables))
+
+    if operation.operation != OperationType.QUERY or len(query) > settings.GRAPHQL_MAX_BODY_BYTES:
+        return count()
+    try:
+        encoded = orjson.dumps(variables or {}, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # not JSON orjson writes (integers past 64 bits): not remembered
+        return count()
+    if len(encoded) > COST_MEMO_MAX_VARIABLE_BYTES:
+        return count()
     name = operation.name.value if operation.name else None
-    return _remembered_cost_errors(schema, query, name, key, _limits_key())
-
-
-@lru_cache(maxsize=256)
-def _remembered_cost_errors(
-    schema: GraphQLSchema,
-    query: str,
-    operation_name: str | None,
-    variables: bytes,
-    limits_key: tuple[Any, ...],
-) -> tuple[GraphQLError, ...]:
-    document, _ = prepare(schema, query, limits_key)
-    operation = get_operation_ast(document, operation_name) if document else None
-    if document is None or operation is None:  # (cannot be: the caller had both)
-        return ()
-    return tuple(cost.cost_errors(schema, document, operation, orjson.loads(variables)))
+    # The JSON array ends unambiguously, so the variables that follow cannot shift into it.
+    digest = hashlib.sha256(orjson.dumps([query, name]) + encoded).digest()
+    result: tuple[GraphQLError, ...] = COST_MEMO.get((schema, digest, _limits_key()), count)
+    return result
 
 
 def _string_literals(document: DocumentNode) -> list[StringValueNode]:
@@ -233,6 +288,7 @@ def _too_large_error() -> GraphQLError:
 
 
 NO_STORE = "_byline_no_store"
+_UNCAPPED = "_byline_response_uncapped"  # a mutation's answer: see execute_graphql_request
 
 
 def never_store(request: HttpRequest) -> None:
@@ -407,7 +463,13 @@ class BylineGraphQLView(GraphQLView):
             too_costly = cost_errors(schema, query, document, operation, variables)
             if too_costly:
                 return ExecutionResult(data=None, errors=list(too_costly))
+        # The byte cap is for queries. A mutation's writes are done as it resolves, so refusing
+        # its answer would hide what was committed; its payloads are small, and the cost
+        # bounds how many there are.
         budget = _ResponseBudget(settings.GRAPHQL_MAX_RESPONSE_BYTES)
+        capped = operation is None or operation.operation == OperationType.QUERY
+        if not capped:
+            setattr(request, _UNCAPPED, True)
         try:
             result: ExecutionResult = execute(  # type: ignore[assignment] # all synchronous
                 schema,
@@ -416,7 +478,7 @@ class BylineGraphQLView(GraphQLView):
                 context_value=self.get_context(request),
                 variable_values=variables,
                 operation_name=operation_name,
-                middleware=[*(self.get_middleware(request) or ()), budget],
+                middleware=[*(self.get_middleware(request) or ()), *([budget] if capped else [])],
                 # Every resolver here is synchronous; skip asking each value if it awaits.
                 is_awaitable=_never_awaitable,
             )
@@ -433,7 +495,11 @@ class BylineGraphQLView(GraphQLView):
         the query runs (``_ResponseBudget``), and the body is measured once encoded."""
         body, status = super().get_response(request, data, show_graphiql)
         # json.dumps escapes everything to ASCII, so characters are bytes.
-        if body is not None and len(body) > settings.GRAPHQL_MAX_RESPONSE_BYTES:
+        if (
+            body is not None
+            and len(body) > settings.GRAPHQL_MAX_RESPONSE_BYTES
+            and not getattr(request, _UNCAPPED, False)
+        ):
             body = self.json_encode(request, {"errors": [_too_large_error().formatted]})
             status = 400
         return body, status

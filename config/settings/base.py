@@ -237,6 +237,10 @@ PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 ARTICLE_BODY_MAX_CHARS: int = env.int("ARTICLE_BODY_MAX_CHARS", default=1_000_000)
 # ... and most tags (a long read has a few thousand); this bounds the sanitiser's worst case.
 ARTICLE_BODY_MAX_TAGS: int = env.int("ARTICLE_BODY_MAX_TAGS", default=10_000)
+# Most tags and byline names one article carries: enforced when it is written (every adapter
+# goes through articles.services), and what the GraphQL cost counts an article's lists as.
+ARTICLE_MAX_TAGS: int = env.int("ARTICLE_MAX_TAGS", default=30)
+ARTICLE_MAX_AUTHORS: int = env.int("ARTICLE_MAX_AUTHORS", default=10)
 # Reading speed used for reading_time_minutes.
 READING_WORDS_PER_MINUTE: int = env.int("READING_WORDS_PER_MINUTE", default=230)
 
@@ -333,6 +337,11 @@ GRAPHQL_MAX_PAGE_SIZE: int = env.int("GRAPHQL_MAX_PAGE_SIZE", default=100)
 # The most objects a query's response may hold, counted before it runs (cms.graphql.cost):
 # 100 articles with their bylines, tags and section, or 20 with 100 comments each.
 GRAPHQL_MAX_NODES: int = env.int("GRAPHQL_MAX_NODES", default=5000)
+# The most tags, and sections, GraphQL's unpaged root `tags` and `sections` return (by name);
+# REST's /api/v1/tags/ and /api/v1/sections/ page through all of them.
+GRAPHQL_MAX_TAXONOMY: int = env.int("GRAPHQL_MAX_TAXONOMY", default=500)
+# Most article searches one query runs (each is a full-text query; aliases multiply them).
+GRAPHQL_MAX_SEARCHES: int = env.int("GRAPHQL_MAX_SEARCHES", default=3)
 # The largest response body sent: a page of 100 articles with bodies of ~40 KB of HTML
 # (and their text) fits; 1,500 of them, which the node count allows, do not.
 GRAPHQL_MAX_RESPONSE_BYTES: int = env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)

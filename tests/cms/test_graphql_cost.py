@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from articles.models import ArticleViewDay
+from articles.models import Article, ArticleViewDay, Section, Tag
 from cms.graphql import cost
 from cms.graphql.selection import SelectionWalk
 from comments.models import CommentStatus
@@ -134,7 +134,7 @@ def test_named_inline_and_nested_fragments_are_counted_where_they_are_spread():
 
 def test_fragments_on_interfaces_count_each_type_they_may_select():
     query = """{ node(id: "x") { id ... on Article { tags { slug } } ... on Author { slug } } }"""
-    assert cost_of(query) == 1 + 20  # the node, and an article's tags at their estimate
+    assert cost_of(query) == 1 + 30  # the node, and an article's tags at ARTICLE_MAX_TAGS
 
 
 def test_page_sizes_come_from_variables_defaults_and_limits():
@@ -149,9 +149,15 @@ def test_page_sizes_come_from_variables_defaults_and_limits():
     assert cost_of("{ popularArticles { slug } }") == 10  # the argument's default
 
 
-def test_lists_without_page_sizes_count_their_declared_bounds():
-    assert cost_of("{ tags { slug } sections { slug } }") == 500 + 100
-    assert cost_of('{ article(slug: "x") { authors { name } tags { slug } } }') == 1 + 10 + 20
+def test_lists_without_page_sizes_count_the_settings_that_cap_them(settings):
+    assert cost_of("{ tags { slug } sections { slug } }") == 500 + 500  # GRAPHQL_MAX_TAXONOMY
+    article = '{ article(slug: "x") { authors { name } tags { slug } } }'
+    assert cost_of(article) == 1 + 10 + 30  # ARTICLE_MAX_AUTHORS, ARTICLE_MAX_TAGS
+    settings.GRAPHQL_MAX_TAXONOMY = 7
+    settings.ARTICLE_MAX_AUTHORS = 2
+    settings.ARTICLE_MAX_TAGS = 3
+    assert cost_of("{ tags { slug } sections { slug } }") == 7 + 7
+    assert cost_of(article) == 1 + 2 + 3
 
 
 def test_scalars_typename_and_introspection_cost_nothing():
@@ -234,6 +240,39 @@ def test_full_introspection_still_works_where_enabled(client, settings):
     assert body["data"]["__schema"]["queryType"]["name"] == "Query"
 
 
+# --- searches -------------------------------------------------------------------------------
+
+SEARCH = 'articles(first: 1, search: "harbour") { totalCount }'
+
+
+@pytest.mark.django_db
+def test_searches_past_the_limit_are_refused_before_any_sql(client, settings):
+    ArticleFactory(title="Harbour news")
+    three = " ".join(f"s{n}: {SEARCH}" for n in range(3))
+    _, body = gql(client, f"{{ {three} }}")
+    assert body["data"]["s2"] == {"totalCount": 1}
+    error = refused_as_too_costly(client, f"{{ {three} s3: {SEARCH} }}")
+    assert error["extensions"] == {"code": "QUERY_TOO_COSTLY", "searches": 4, "limit": 3}
+    assert error["message"] == "The query runs 4 searches; the limit is 3."
+    settings.GRAPHQL_MAX_SEARCHES = 1
+    through_a_variable = "query($q: String) { a: articles(search: $q) { totalCount } "
+    through_a_variable += 'b: articles(search: "x") { totalCount } }'
+    refused_as_too_costly(client, through_a_variable, {"q": "harbour"})
+
+
+@pytest.mark.django_db
+def test_only_fields_that_search_count_as_searches(client, settings):
+    settings.GRAPHQL_MAX_SEARCHES = 1
+    # Merged fields run once; a null or empty search, or none, is a plain list.
+    query = """query($q: String, $none: String) {
+      a: articles(search: $q) { totalCount } ...A
+      b: articles(search: $none) { totalCount } c: articles(search: "") { totalCount }
+      d: articles(first: 3) { totalCount } }
+      fragment A on Query { a: articles(search: $q) { totalCount } }"""
+    _, body = gql(client, query, {"q": "harbour", "none": None})
+    assert "errors" not in body, body
+
+
 # --- linear in the document -----------------------------------------------------------------
 
 
@@ -259,7 +298,7 @@ def test_costing_a_fragment_spread_exponentially_often_is_linear(monkeypatch):
     total = cost_of(query)
     assert time.perf_counter() - started < 0.5
     # Each fragment's alias is one field of the response, merged wherever it is spread.
-    assert total == 1 + 3 * (2 + levels * 20 + 1)
+    assert total == 1 + 3 * (2 + levels * 30 + 1)  # ARTICLE_MAX_TAGS each
     assert calls["fields"] < 10 * levels
 
 
@@ -391,6 +430,65 @@ def test_the_cost_bounds_the_objects_a_query_returns(client, publication, settin
     assert cost_of(query) >= _objects(body["data"]), query
 
 
+@pytest.fixture
+def crowded_publication(db, settings):
+    """Lists at the caps: every article has ARTICLE_MAX_TAGS tags and ARTICLE_MAX_AUTHORS
+    names, and more tags and sections are live than GRAPHQL_MAX_TAXONOMY."""
+    settings.ARTICLE_MAX_TAGS = 3
+    settings.ARTICLE_MAX_AUTHORS = 2
+    settings.GRAPHQL_MAX_TAXONOMY = 3
+    tags = TagFactory.create_batch(6)
+    authors = [AuthorFactory(slug=slug) for slug in SLUGS[:3]]
+    articles = [
+        ArticleFactory(slug=slug, tags=tags[n : n + 3], authors=authors[n : n + 2])
+        for n, slug in enumerate(SLUGS[:3])
+    ]
+    articles += ArticleFactory.create_batch(8, tags=tags[3:], authors=authors[:2])
+    for article in articles[:4]:
+        CommentFactory.create_batch(9, article=article, status=CommentStatus.APPROVED)
+    today = timezone.now().date()
+    ArticleViewDay.objects.bulk_create(
+        ArticleViewDay(article=a, day=today, count=n + 1) for n, a in enumerate(articles)
+    )
+
+
+@pytest.mark.django_db
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=queries())
+def test_the_cost_bounds_the_objects_returned_with_lists_at_their_caps(
+    client, crowded_publication, settings, query
+):
+    settings.GRAPHQL_MAX_NODES = 10**9
+    _, body = gql(client, query)
+    assert "errors" not in body, (query, body)
+    assert cost_of(query) >= _objects(body["data"]), query
+
+
+@pytest.mark.django_db
+def test_root_tags_and_sections_return_at_most_what_they_are_counted_as(client):
+    """With the default settings: more live tags and sections than GRAPHQL_MAX_TAXONOMY (500),
+    every article within ARTICLE_MAX_TAGS (30)."""
+    tags = Tag.objects.bulk_create(Tag(name=f"Tag {n:03}", slug=f"tag-{n}") for n in range(510))
+    sections = Section.objects.bulk_create(
+        Section(name=f"Section {n:03}", slug=f"section-{n}") for n in range(501)
+    )
+    articles = Article.objects.bulk_create(
+        ArticleFactory.build(slug=f"a{n}", section=section) for n, section in enumerate(sections)
+    )
+    Article.tags.through.objects.bulk_create(
+        Article.tags.through(article_id=articles[n // 30].pk, tag_id=tag.pk)
+        for n, tag in enumerate(tags)
+    )
+    query = "{ tags { slug name } sections { slug } }"
+    _, body = gql(client, query)
+    assert "errors" not in body, body
+    assert cost_of(query) >= _objects(body["data"])
+    assert [t["name"] for t in body["data"]["tags"]] == [f"Tag {n:03}" for n in range(500)]
+    assert len(body["data"]["sections"]) == 500
+
+
 @hypothesis_settings(max_examples=200, deadline=None)
 @given(root=root_fields(), copies=st.integers(2, 5))
 def test_the_cost_adds_up_under_aliases(root, copies):
@@ -448,6 +546,30 @@ def test_a_response_heading_past_the_cap_stops_resolving_and_querying(client, se
     assert response.status_code == 400
     assert body["errors"][0]["extensions"]["code"] == "RESPONSE_TOO_LARGE"
     assert len(body["errors"]) == 1
+
+
+@pytest.mark.django_db
+def test_mutations_answer_whatever_the_byte_cap_as_their_writes_are_done(editor, settings):
+    """Refusing the answer of aliased writes past the cap would hide what was committed."""
+    from tests.articles.test_graphql_writes import as_token
+
+    settings.GRAPHQL_MAX_RESPONSE_BYTES = 60
+    creates = " ".join(
+        f'c{n}: createArticle(input: {{title: "Quay wall {n}"}}) '
+        "{ article { slug title } errors { code } }"
+        for n in range(3)
+    )
+    response, body = gql(as_token(editor), f"mutation {{ {creates} }}")
+    assert response.status_code == 200, body
+    assert "errors" not in body, body
+    assert [body["data"][f"c{n}"]["article"]["title"] for n in range(3)] == [
+        f"Quay wall {n}" for n in range(3)
+    ]
+    assert Article.objects.count() == 3
+    # Queries are still capped.
+    ArticleFactory(title="A headline longer than the cap: " + "word " * 10)
+    response, body = gql(as_token(editor), "{ articles { edges { node { title } } } }")
+    assert body["errors"][0]["extensions"]["code"] == "RESPONSE_TOO_LARGE"
 
 
 @pytest.mark.django_db

@@ -277,3 +277,80 @@ def test_repeated_selections_cost_the_size_of_the_document(client, monkeypatch):
     assert body["data"]["articles"]["edges"][0]["node"]["title"]
     # A naive walk visits copies^3 = 8,000 levels; this one about 4 * copies.
     assert visits["levels"] < 10 * copies, visits
+
+
+# --- what the endpoint remembers between requests --------------------------------------------
+
+
+@pytest.fixture
+def cost_counts(monkeypatch):
+    """How often the cost is counted (not remembered), with the memo emptied first."""
+    from cms.graphql import cost, view
+
+    view.COST_MEMO.entries.clear()
+    counted = []
+    count = cost.cost_errors
+
+    def counting(*args):
+        counted.append(args[3])
+        return count(*args)
+
+    monkeypatch.setattr(cost, "cost_errors", counting)
+    return counted
+
+
+def test_repeated_queries_are_costed_once(client, cost_counts):
+    from cms.graphql import view
+
+    query = "query($n: Int) { articles(first: $n) { totalCount } }"
+    for _ in range(3):
+        gql(client, query, {"n": 5})
+    assert len(cost_counts) == 1
+    gql(client, query, {"n": 6})
+    assert len(cost_counts) == 2
+    assert len(view.COST_MEMO.entries) == 2
+
+
+def test_no_cache_keeps_the_variables_or_documents_of_writes(editor, cost_counts):
+    """Each article write sends a new body of up to 4 MiB; remembering them by their
+    variables kept hundreds of megabytes alive."""
+    from cms import scopes, tokens
+    from cms.graphql import view
+
+    _, plaintext = tokens.token_create(owner=editor, name="t", scopes=list(scopes.ALL_SCOPES))
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    create = "mutation($input: ArticleInput!) { createArticle(input: $input) { errors { code } } }"
+    view._remembered_prepare.cache_clear()
+    marker = "payload-that-must-not-stay"
+    for n in range(4):
+        body = f"<p>{marker}-{n} " + "word " * 60_000 + "</p>"  # 300 KB each
+        _, answer = gql(client, create, {"input": {"title": f"Story {n}", "bodyHtml": body}})
+        assert answer["data"]["createArticle"]["errors"] == [], answer
+    # A query whose variables are large, and a document holding an article in a literal.
+    big = {"q": "harbour " * 1000}
+    gql(client, "query($q: String) { articles(search: $q) { totalCount } }", big)
+    literal = f'mutation {{ createArticle(input: {{title: "Big", bodyHtml: "{"word " * 20_000}"}}) '
+    _, answer = gql(client, literal + "{ errors { code } } }")
+    assert answer["data"]["createArticle"]["errors"] == [], answer
+    assert len(cost_counts) == 6  # every one counted afresh
+    assert view.COST_MEMO.entries == {}
+    assert view._remembered_prepare.cache_info().currsize == 2  # the small documents
+    # Whatever is remembered is keyed by digests: nothing sent is kept.
+    gql(client, "query($n: Int) { articles(first: $n) { totalCount } }", {"n": 3})
+    (key,) = view.COST_MEMO.entries
+    assert len(repr(key[1:])) < 500
+    assert marker not in repr(view.COST_MEMO.entries)
+
+
+def test_the_cost_memo_forgets_the_least_recently_used():
+    from cms.graphql.view import _Memo
+
+    memo = _Memo(2)
+    computed = []
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert [memo.get((key,), compute) for key in "abac"] == [1, 2, 1, 3]
+    assert list(memo.entries) == [("a",), ("c",)]
