@@ -8,9 +8,11 @@ never cause N+1 queries.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
 from django.db.models import (
@@ -210,8 +212,85 @@ def credited_to(queryset: QuerySet[Article], author_slug: str) -> QuerySet[Artic
 
 
 def ordered(queryset: QuerySet[Article], ordering: str) -> QuerySet[Article]:
-    """``queryset`` in one of ORDERINGS (the caller has checked the name)."""
+    """``queryset`` in one of ORDERINGS (:func:`article_list` checks the name)."""
     return queryset.order_by(*ORDERINGS[ordering])
+
+
+# Publication dates a listing may be filtered by: every database stores these years, and
+# PostgreSQL refuses some that Python accepts (0001-01-01 with an offset overflows in UTC).
+PUBLISHED_YEARS: Final = (1900, 2999)
+PUBLISHED_YEARS_MESSAGE: Final = "Give a date between {} and {}.".format(*PUBLISHED_YEARS)
+
+
+def _in_utc(moment: datetime) -> datetime | None:
+    """``moment`` in UTC, or None outside PUBLISHED_YEARS. (Converting first: PostgreSQL
+    refuses offsets past ±15:59 that Python accepts, up to ±23:59.)"""
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        return None
+    return moment if PUBLISHED_YEARS[0] <= moment.year <= PUBLISHED_YEARS[1] else None
+
+
+def ordering_message(ordering: str) -> str:
+    # REST's wording since the list was a django-filter ChoiceFilter; GraphQL now says the same.
+    return f"Select a valid choice. {ordering} is not one of the available choices."
+
+
+def article_list(
+    actor: Actor,
+    *,
+    tag: str | None = None,
+    section: str | None = None,
+    author: str | None = None,
+    featured: bool | None = None,
+    search: str | None = None,
+    ordering: str | None = None,
+    published_after: datetime | None = None,
+    published_before: datetime | None = None,
+) -> QuerySet[Article]:
+    """The live articles ``actor`` may list, filtered and ordered (lazy: paginate it through
+    :class:`ArticleWindow`). REST and GraphQL only translate their parameters into these.
+
+    Every argument out of bounds is named in one :class:`ValidationFailed`, raised before any
+    query runs, so both adapters refuse the same input with the same field and code.
+    """
+    errors: dict[str, list[str]] = {}
+    after = before = None
+    if published_after is not None and (after := _in_utc(published_after)) is None:
+        errors["published_after"] = [PUBLISHED_YEARS_MESSAGE]
+    if published_before is not None and (before := _in_utc(published_before)) is None:
+        errors["published_before"] = [PUBLISHED_YEARS_MESSAGE]
+    if search is not None and len(search) > MAX_SEARCH_CHARS:
+        # One long hyphenated "word" becomes thousands of lexemes, past PostgreSQL's stack.
+        errors["search"] = [f"Search with at most {MAX_SEARCH_CHARS} characters."]
+    if ordering is not None and ordering not in ORDERINGS:
+        errors["ordering"] = [ordering_message(ordering)]
+    if errors:
+        raise ValidationFailed(errors)
+
+    # Applied in this order so the SQL is what the FilterSet's declaration order produced.
+    queryset = readable_articles(actor)
+    if tag is not None:
+        queryset = tagged(queryset, tag)
+    if section is not None:
+        queryset = in_section(queryset, section)
+    if author is not None:
+        queryset = credited_to(queryset, author)
+    if featured is not None:
+        queryset = queryset.filter(featured=featured)
+    if after is not None:
+        queryset = queryset.filter(published_at__gte=after)
+    if before is not None:
+        queryset = queryset.filter(published_at__lt=before)
+    if search is not None:
+        queryset = _search(queryset, search)
+    if ordering is not None:
+        # After search, so an explicit ordering replaces relevance.
+        queryset = ordered(queryset, ordering)
+    return queryset
 
 
 class _SearchDocument(Expression):
@@ -228,17 +307,14 @@ class _SearchDocument(Expression):
         return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
-def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
+def _search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
     """Articles matching ``text`` over title, subtitle, excerpt and body, best match first.
 
     PostgreSQL: full-text search on a stored, GIN-indexed tsvector (title weighted above
     subtitle and excerpt, above body), ranked by ``ts_rank``. Elsewhere: every word must appear
     somewhere, and articles are ranked by where the words appear (title 3, subtitle or excerpt
-    2, body 1).
+    2, body 1). :func:`article_list` has checked the length.
     """
-    if len(text) > MAX_SEARCH_CHARS:
-        # One long hyphenated "word" becomes thousands of lexemes, past PostgreSQL's stack.
-        raise ValidationFailed({"search": [f"Search with at most {MAX_SEARCH_CHARS} characters."]})
     words = text.split()[:MAX_SEARCH_WORDS]
     if not words:
         return queryset
@@ -268,13 +344,53 @@ def search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
     return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
 
 
-# "Most read" looks back at most this many days, and by default this many.
+# "Most read" looks back at most this many days, and by default this many; it lists by
+# default this many articles, and at most API_MAX_PAGE_SIZE (a page's worth).
 MOST_READ_MAX_DAYS: Final = 90
 MOST_READ_DEFAULT_DAYS: Final = 7
+MOST_READ_DEFAULT_LIMIT: Final = 10
 
 
-def most_read(*, days: int, limit: int) -> list[tuple[int, int]]:
-    """(article id, views in the last ``days`` days) of the most read live articles."""
+@dataclass(frozen=True)
+class Bound:
+    """A whole-number argument's range and default: the selector checks it, and the adapters
+    read their parsing message, OpenAPI bounds and GraphQL descriptions from it."""
+
+    minimum: int
+    maximum: int
+    default: int
+
+    @property
+    def message(self) -> str:
+        return f"Must be a whole number from {self.minimum} to {self.maximum}."
+
+    def admits(self, value: int) -> bool:
+        return self.minimum <= value <= self.maximum
+
+
+def most_read_bounds() -> dict[str, Bound]:
+    """The bounds of :func:`most_read`'s arguments. A function: the limit follows the
+    ``API_MAX_PAGE_SIZE`` setting."""
+    return {
+        "days": Bound(1, MOST_READ_MAX_DAYS, MOST_READ_DEFAULT_DAYS),
+        "limit": Bound(1, int(settings.API_MAX_PAGE_SIZE), MOST_READ_DEFAULT_LIMIT),
+    }
+
+
+def most_read(
+    *, days: int = MOST_READ_DEFAULT_DAYS, limit: int = MOST_READ_DEFAULT_LIMIT
+) -> list[tuple[int, int]]:
+    """(article id, views in the last ``days`` days) of the ``limit`` most read live
+    articles. Arguments out of :func:`most_read_bounds` are a :class:`ValidationFailed`
+    naming each, raised before any query."""
+    bounds = most_read_bounds()
+    errors = {
+        name: [bounds[name].message]
+        for name, value in (("days", days), ("limit", limit))
+        if not bounds[name].admits(value)
+    }
+    if errors:
+        raise ValidationFailed(errors)
     since = timezone.now().date() - timedelta(days=days - 1)
     return list(
         Article.objects.published()

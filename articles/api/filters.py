@@ -1,104 +1,119 @@
-"""Query parameters of the article list (django-filter), each delegating to a selector."""
+"""Query parameters of the article list (django-filter): they parse the query string into
+:func:`articles.selectors.article_list`'s arguments, which checks their bounds."""
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
+
+from cms.actors import Actor
+from cms.errors import ValidationFailed
 
 from .. import selectors
 from ..models import Article
 
 
 class _DateTimeField(IsoDateTimeField):
-    """ISO 8601 in ASCII, within years every database stores, handed on in UTC.
-
-    Converting 0001-01-01+05:00 to UTC overflows, and PostgreSQL refuses offsets past
-    ±15:59 that Python accepts (up to ±23:59): both would otherwise be server errors.
-    """
+    """ISO 8601 in ASCII. Its years are bounded by the selector (``PUBLISHED_YEARS``)."""
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and not value.isascii():
             raise forms.ValidationError("Use ASCII digits.")
         try:
-            result = super().to_python(value)
-            if result is not None and timezone.is_aware(result):
-                result = result.astimezone(UTC)
-        except OverflowError:
-            raise forms.ValidationError("Give a date between 1900 and 2999.") from None
-        if result is not None and not 1900 <= result.year <= 2999:
-            raise forms.ValidationError("Give a date between 1900 and 2999.")
-        return result
+            return super().to_python(value)
+        except OverflowError:  # 0001-01-01 made aware in a zone east of UTC
+            raise forms.ValidationError(selectors.PUBLISHED_YEARS_MESSAGE) from None
 
 
-# The bounds above, as the OpenAPI document states them.
+# The selector's PUBLISHED_YEARS as the OpenAPI document states them (a test holds the
+# pattern to the bounds).
+PUBLISHED_YEARS_PATTERN = r"^(?:19|2[0-9])[0-9]{2}-"
+
+
 @extend_schema_field(
-    {"type": "string", "format": "date-time", "pattern": r"^(?:19|2[0-9])[0-9]{2}-"}
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": PUBLISHED_YEARS_PATTERN,
+        "description": "ISO 8601 date-time, in the years {} to {}.".format(
+            *selectors.PUBLISHED_YEARS
+        ),
+    }
 )
 class _DateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = _DateTimeField
 
 
-@extend_schema_field({"type": "string", "maxLength": selectors.MAX_SEARCH_CHARS})
+# drf-spectacular reads a parameter's description from these schemas, not from help_text.
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": selectors.MAX_SEARCH_CHARS,
+        "description": "Words to find; results are ranked by relevance.",
+    }
+)
 class _SearchFilter(django_filters.CharFilter):
-    """Longer searches are refused by ``selectors.search``."""
+    """Longer searches are refused by ``selectors.article_list``."""
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": sorted(selectors.ORDERINGS),
+        "description": "Default: -published_at (newest first), or relevance when searching.",
+    }
+)
+class _OrderingFilter(django_filters.CharFilter):
+    """Names outside ``selectors.ORDERINGS`` are refused by ``selectors.article_list``."""
+
+
+# A string in the query, whatever the model column's type.
+@extend_schema_field({"type": "string", "enum": ["false", "true"], "description": "true or false."})
+class _FeaturedFilter(django_filters.ChoiceFilter):
+    pass
 
 
 class ArticleFilter(django_filters.FilterSet):
-    tag = django_filters.CharFilter(method="filter_tag", help_text="A tag's slug.")
-    section = django_filters.CharFilter(method="filter_section", help_text="A section's slug.")
-    author = django_filters.CharFilter(method="filter_author", help_text="An author's slug.")
-    featured = django_filters.ChoiceFilter(
-        method="filter_featured",
-        choices=[("true", "true"), ("false", "false")],
-        help_text="true or false.",
-    )
-    published_after = _DateTimeFilter(
-        field_name="published_at", lookup_expr="gte", help_text="ISO 8601 date-time."
-    )
-    published_before = _DateTimeFilter(
-        field_name="published_at", lookup_expr="lt", help_text="ISO 8601 date-time."
-    )
-    search = _SearchFilter(
-        method="filter_search", help_text="Words to find; results are ranked by relevance."
-    )
-    ordering = django_filters.ChoiceFilter(
-        method="filter_ordering",
-        choices=[(key, key) for key in selectors.ORDERINGS],
-        help_text="Default: -published_at (newest first), or relevance when searching.",
-    )
+    """The list's parameters, declared for the OpenAPI document and parsed by the form; the
+    filtering itself is :func:`selectors.article_list`'s (see :meth:`article_list`)."""
+
+    tag = django_filters.CharFilter(help_text="A tag's slug.")
+    section = django_filters.CharFilter(help_text="A section's slug.")
+    author = django_filters.CharFilter(help_text="An author's slug.")
+    featured = _FeaturedFilter(choices=[("true", "true"), ("false", "false")])
+    published_after = _DateTimeFilter()
+    published_before = _DateTimeFilter()
+    search = _SearchFilter()
+    ordering = _OrderingFilter()
     fields = django_filters.CharFilter(
-        method="filter_nothing",
-        help_text="Comma-separated fields to return (sparse fieldsets).",
+        help_text="Comma-separated fields to return (sparse fieldsets)."
     )
 
     class Meta:
         model = Article
         fields: tuple[str, ...] = ()
 
-    def filter_tag(self, qs: Any, name: str, value: str) -> Any:
-        return selectors.tagged(qs, value)
-
-    def filter_section(self, qs: Any, name: str, value: str) -> Any:
-        return selectors.in_section(qs, value)
-
-    def filter_author(self, qs: Any, name: str, value: str) -> Any:
-        return selectors.credited_to(qs, value)
-
-    def filter_featured(self, qs: Any, name: str, value: str) -> Any:
-        return qs.filter(featured=value == "true")
-
-    def filter_search(self, qs: Any, name: str, value: str) -> Any:
-        return selectors.search(qs, value)
-
-    def filter_ordering(self, qs: Any, name: str, value: str) -> Any:
-        # Declared after search, so an explicit ordering replaces relevance.
-        return selectors.ordered(qs, value)
-
-    def filter_nothing(self, qs: Any, name: str, value: str) -> Any:
-        return qs  # read by the view, not a filter
+    def article_list(self, actor: Actor) -> Any:
+        """``selectors.article_list`` called with the parameters given. Every parameter at
+        fault is named in one 400: those the form cannot parse and those the selector refuses,
+        in the order they are declared here."""
+        form = self.form
+        errors = {name: list(messages) for name, messages in form.errors.items()}
+        arguments = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name != "fields" and value not in (None, "")
+        }
+        if "featured" in arguments:
+            arguments["featured"] = arguments["featured"] == "true"
+        try:
+            queryset = selectors.article_list(actor, **arguments)
+        except ValidationFailed as refused:
+            errors.update(refused.errors)
+        if errors:
+            raise ValidationFailed({name: errors[name] for name in self.filters if name in errors})
+        return queryset

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cms.api.caching import NEVER_STORE, conditional, digest, make_etag
 from cms.api.views import ApiViewSet, fields_pattern, parse_fields
+from cms.errors import ValidationFailed
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
@@ -39,7 +38,6 @@ from .serializers import (
 # What SlugField accepts; anything else in the path cannot name an article (and a NUL byte
 # would reach PostgreSQL, which refuses it).
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"
-POPULAR_DEFAULT_LIMIT = 10
 FIELDS_PARAM = OpenApiParameter(
     "fields",
     {"type": "string", "pattern": fields_pattern(selectors.ARTICLE_FIELDS)},
@@ -47,12 +45,13 @@ FIELDS_PARAM = OpenApiParameter(
 )
 
 
-def bounded_parameter(name: str, *, default: int, maximum: int) -> OpenApiParameter:
-    """A whole-number query parameter read by :func:`_bounded`."""
+def bounded_parameter(name: str, bound: selectors.Bound) -> OpenApiParameter:
+    """A whole-number query parameter read by :func:`_whole_number`, with the selector's
+    bounds."""
     return OpenApiParameter(
         name,
-        {"type": "integer", "minimum": 1, "maximum": maximum},
-        description=f"1 to {maximum} (default {default}).",
+        {"type": "integer", "minimum": bound.minimum, "maximum": bound.maximum},
+        description=f"{bound.minimum} to {bound.maximum} (default {bound.default}).",
     )
 
 
@@ -100,11 +99,14 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         return super().allowed_query_params()
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """The listing: ``selectors.article_list`` for the query's parameters (it starts
+        from the same ``readable_articles`` as ``queryset``)."""
         # django-filter builds (and deep-copies) a whole form per request; the plain listing,
         # the busiest request of all, needs none of it.
         if not set(self.request.query_params) & set(ArticleFilter.base_filters) - {"fields"}:
-            return queryset
-        return super().filter_queryset(queryset)
+            return selectors.article_list(self.actor)
+        filterset = ArticleFilter(self.request.query_params, queryset=queryset)
+        return filterset.article_list(self.actor)
 
     def represent(self, rows: list[selectors.Row], fields: tuple[str, ...]) -> list[Any]:
         return [represent_article(row, fields) for row in rows]
@@ -160,13 +162,9 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     @extend_schema(
         summary="Most read published articles over the last N days",
         parameters=[
-            bounded_parameter(
-                "days",
-                default=selectors.MOST_READ_DEFAULT_DAYS,
-                maximum=selectors.MOST_READ_MAX_DAYS,
-            ),
-            bounded_parameter(
-                "limit", default=POPULAR_DEFAULT_LIMIT, maximum=int(settings.API_MAX_PAGE_SIZE)
+            *(
+                bounded_parameter(name, bound)
+                for name, bound in selectors.most_read_bounds().items()
             ),
             FIELDS_PARAM,
         ],
@@ -174,15 +172,9 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def popular(self, request: Request) -> Response:
-        days = _bounded(
-            request,
-            "days",
-            default=selectors.MOST_READ_DEFAULT_DAYS,
-            maximum=selectors.MOST_READ_MAX_DAYS,
-        )
-        limit = _bounded(
-            request, "limit", default=POPULAR_DEFAULT_LIMIT, maximum=settings.API_MAX_PAGE_SIZE
-        )
+        bounds = selectors.most_read_bounds()
+        days = _whole_number(request, "days", bounds["days"])
+        limit = _whole_number(request, "limit", bounds["limit"])
         fields = self.get_fields()
         ranked = selectors.most_read(days=days, limit=limit)
         rows = selectors.article_rows_by_id([pk for pk, _ in ranked], fields)
@@ -220,12 +212,14 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         return Response({"view_count": count}, headers={"Cache-Control": NEVER_STORE})
 
 
-def _bounded(request: Request, name: str, *, default: int, maximum: int) -> int:
+def _whole_number(request: Request, name: str, bound: selectors.Bound) -> int:
+    """The query parameter ``name`` as a number (its bounds are the selector's to check),
+    or the default; text that is no whole number is refused in the bound's words."""
     raw = request.query_params.get(name)
     if raw is None:
-        return default
-    if not is_whole_number(raw) or not 1 <= int(raw) <= maximum:
-        raise ValidationError({name: [f"Must be a whole number from 1 to {maximum}."]})
+        return bound.default
+    if not is_whole_number(raw):
+        raise ValidationFailed({name: [bound.message]})
     return int(raw)
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import graphene
 from django.conf import settings
-from graphql import GraphQLError
 
 from cms.actors import actor_from_request
+from cms.errors import ValidationFailed
 from cms.graphql import batch
 from cms.graphql.connections import build_connection, window
 from cms.graphql.cost import LIST_BOUNDS, SEARCHES, Setting
-from cms.graphql.limits import page_size_error
 from cms.graphql.selection import requested_fields
 from cms.graphql.view import never_store
 
@@ -45,6 +46,22 @@ def _taxonomy_help(noun: str) -> str:
 
 
 ORDER_BY_HELP = "One of: " + ", ".join(selectors.ORDERINGS) + ". Default: -published_at."
+
+
+# The bounds ``popularArticles`` states in its schema (the selector checks them).
+_POPULAR = selectors.most_read_bounds()
+
+
+@contextmanager
+def _arguments_named(**names: str) -> Iterator[None]:
+    """A selector's ValidationFailed, its fields renamed to this resolver's arguments (the
+    selector speaks REST's names: ``ordering`` is ``orderBy`` here, ``limit`` is ``first``).
+    The view renders it as a field error with ``extensions {code, field}``."""
+    try:
+        yield
+    except ValidationFailed as refused:
+        errors = {names.get(field, field): messages for field, messages in refused.errors.items()}
+        raise ValidationFailed(errors) from refused
 
 
 def _article_fields(info: Any, path: tuple[str, ...]) -> tuple[str, ...]:
@@ -81,10 +98,13 @@ class ArticleQueries(graphene.ObjectType):
         graphene.NonNull(ArticleNode),
         required=True,
         days=graphene.Int(
-            default_value=selectors.MOST_READ_DEFAULT_DAYS,
-            description=f"1 to {selectors.MOST_READ_MAX_DAYS}.",
+            default_value=_POPULAR["days"].default,
+            description=f"{_POPULAR['days'].minimum} to {_POPULAR['days'].maximum}.",
         ),
-        first=graphene.Int(default_value=10, description="1 to 100."),
+        first=graphene.Int(
+            default_value=_POPULAR["limit"].default,
+            description=f"{_POPULAR['limit'].minimum} to {_POPULAR['limit'].maximum}.",
+        ),
         description="The most read published articles over the last `days` days.",
     )
     tags = graphene.List(graphene.NonNull(Tag), required=True, description=_taxonomy_help("tags"))
@@ -127,24 +147,16 @@ class ArticleQueries(graphene.ObjectType):
         order_by: str | None = None,
     ) -> Any:
         page = window(first, after)
-        if order_by is not None and order_by not in selectors.ORDERINGS:
-            raise GraphQLError(
-                f"orderBy must be one of: {', '.join(selectors.ORDERINGS)}.",
-                extensions={"code": "BAD_USER_INPUT", "field": "orderBy"},
+        with _arguments_named(ordering="orderBy"):
+            queryset = selectors.article_list(
+                actor_from_request(info.context),
+                tag=tag,
+                section=section,
+                author=author,
+                featured=featured,
+                search=search,
+                ordering=order_by,
             )
-        queryset = selectors.readable_articles(actor_from_request(info.context))
-        if tag is not None:
-            queryset = selectors.tagged(queryset, tag)
-        if section is not None:
-            queryset = selectors.in_section(queryset, section)
-        if author is not None:
-            queryset = selectors.credited_to(queryset, author)
-        if featured is not None:
-            queryset = queryset.filter(featured=featured)
-        if search:
-            queryset = selectors.search(queryset, search)
-        if order_by is not None:
-            queryset = selectors.ordered(queryset, order_by)
         rows = selectors.ArticleWindow(queryset, _article_fields(info, ("edges", "node")))
         items = rows[page.offset : page.offset + page.size + 1] if page.size else []
         batch.remember(info, "article", [row["id"] for row in items[: page.size]])
@@ -152,15 +164,8 @@ class ArticleQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_popular_articles(root: Any, info: Any, days: int, first: int) -> Any:
-        if not 1 <= days <= selectors.MOST_READ_MAX_DAYS:
-            raise GraphQLError(
-                f"days must be from 1 to {selectors.MOST_READ_MAX_DAYS}.",
-                extensions={"code": "BAD_USER_INPUT", "field": "days"},
-            )
-        error = page_size_error(first)
-        if error is not None:
-            raise error
-        ranked = selectors.most_read(days=days, limit=first)
+        with _arguments_named(limit="first"):
+            ranked = selectors.most_read(days=days, limit=first)
         rows = selectors.article_rows_by_id([pk for pk, _ in ranked], _article_fields(info, ()))
         batch.remember(info, "article", [row["id"] for row in rows])
         return rows

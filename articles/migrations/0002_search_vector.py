@@ -2,7 +2,7 @@
 
 The column is maintained by PostgreSQL itself from title, subtitle, excerpt and body text, so
 every write path (services, bulk loads) keeps it right. On other databases nothing is created;
-``articles.selectors.search`` falls back to word matching there.
+``articles.selectors.article_list`` falls back to word matching there.
 """
 
 from django.db import migrations

@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import graphene
 from django.conf import settings
 from graphql import (
     DocumentNode,
@@ -177,7 +176,7 @@ class _Cost:
             items = max(self._items(owner, definition, field, page) for field in fields)
             child_page = (
                 max(self._page_size(definition, field) for field in fields)
-                if _is_connection(child)
+                if limits.is_connection(child)
                 else None
             )
             children = unique_sets(field.selection_set for field in fields)
@@ -234,8 +233,3 @@ class _Cost:
 def _clamp(size: int) -> int:
     """A page size as it can be served: over the maximum is refused (counted at it)."""
     return max(0, min(size, settings.GRAPHQL_MAX_PAGE_SIZE))
-
-
-def _is_connection(type_: Any) -> bool:
-    graphene_type = getattr(type_, "graphene_type", None)
-    return isinstance(graphene_type, type) and issubclass(graphene_type, graphene.relay.Connection)

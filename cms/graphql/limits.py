@@ -8,13 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import graphene
 from django.conf import settings
-from graphql import GraphQLError
+from graphql import (
+    GraphQLError,
+    GraphQLField,
+    GraphQLSchema,
+    TypeInfo,
+    TypeInfoVisitor,
+    get_named_type,
+)
 from graphql.language import (
-    FieldNode,
+    ArgumentNode,
     FragmentDefinitionNode,
     OperationDefinitionNode,
     VariableNode,
+    Visitor,
+    visit,
 )
 from graphql.validation import ValidationRule
 
@@ -79,12 +89,27 @@ class AliasLimitRule(ValidationRule):
             )
 
 
+def is_connection(type_: Any) -> bool:
+    graphene_type = getattr(get_named_type(type_), "graphene_type", None)
+    return isinstance(graphene_type, type) and issubclass(graphene_type, graphene.relay.Connection)
+
+
+def _is_page_size(argument: Any, field: GraphQLField | None) -> bool:
+    """Is ``argument`` a connection's ``first``/``last``? A plain list's ``first``
+    (``popularArticles``) is a limit its selector bounds, and refuses naming the argument,
+    as REST does."""
+    return (
+        argument.name.value in ("first", "last") and field is not None and is_connection(field.type)
+    )
+
+
 class PageSizeRule(ValidationRule):
-    """Refuse literal ``first``/``last`` arguments outside 0..GRAPHQL_MAX_PAGE_SIZE. Values
-    given through variables are checked by the connection resolvers, also before any query."""
+    """Refuse literal ``first``/``last`` arguments of connections outside
+    0..GRAPHQL_MAX_PAGE_SIZE. Values given through variables are checked by
+    :func:`variable_page_size_errors`, also before any query."""
 
     def enter_argument(self, node: Any, *_: Any) -> None:
-        if node.name.value not in ("first", "last"):
+        if not _is_page_size(node, self.context.get_field_def()):
             return
         raw = getattr(node.value, "value", None)
         if raw is not None and is_whole_number(str(raw).lstrip("-")):
@@ -101,29 +126,27 @@ def page_size_error(value: int, node: Any = None) -> GraphQLError | None:
 
 
 def variable_page_size_errors(
-    document: Any, variables: dict[str, Any] | None
+    schema: GraphQLSchema, document: Any, variables: dict[str, Any] | None
 ) -> list[GraphQLError]:
-    """``first``/``last`` given through variables, checked against the limit before execution
-    (validation rules cannot see variable values)."""
+    """Connections' ``first``/``last`` given through variables, checked against the limit
+    before execution (validation rules cannot see variable values)."""
     if not variables:
         return []
     errors: list[GraphQLError] = []
+    given = variables  # narrowed for the visitor below
+    type_info = TypeInfo(schema)
 
-    def visit(node: Any) -> None:
-        if isinstance(node, FieldNode):
-            for argument in node.arguments or ():
-                if argument.name.value in ("first", "last") and isinstance(
-                    argument.value, VariableNode
-                ):
-                    value = variables.get(argument.value.name.value)
-                    if isinstance(value, int):
-                        error = page_size_error(value, argument)
-                        if error is not None:
-                            errors.append(error)
-        selection_set = getattr(node, "selection_set", None)
-        for child in getattr(selection_set, "selections", None) or ():
-            visit(child)
+    class _Arguments(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if not isinstance(node.value, VariableNode):
+                return
+            if not _is_page_size(node, type_info.get_field_def()):
+                return
+            value = given.get(node.value.name.value)
+            if isinstance(value, int):
+                error = page_size_error(value, node)
+                if error is not None:
+                    errors.append(error)
 
-    for definition in document.definitions:
-        visit(definition)
+    visit(document, TypeInfoVisitor(type_info, _Arguments()))
     return errors[:1]

@@ -447,7 +447,7 @@ class BylineGraphQLView(GraphQLView):
             return ExecutionResult(data=None, errors=list(errors))
         if variables and not all_storable(variables):
             return ExecutionResult(data=None, errors=[_unstorable_error()])
-        page_errors = limits.variable_page_size_errors(document, variables)
+        page_errors = limits.variable_page_size_errors(schema, document, variables)
         if page_errors:
             return ExecutionResult(data=None, errors=page_errors)
         operation = get_operation_ast(document, operation_name)

@@ -159,7 +159,8 @@ def test_search_ranks_title_matches_first(client):
 
 def test_bad_order_by_names_the_argument(client):
     _, body = gql(client, '{ articles(orderBy: "author_email") { totalCount } }')
-    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "orderBy"}
+    # REST's code for a bad ``ordering`` (was BAD_USER_INPUT before the selector owned it).
+    assert body["errors"][0]["extensions"] == {"code": "INVALID", "field": "orderBy"}
 
 
 def test_bad_cursor_is_refused(client):
