@@ -258,6 +258,10 @@ def article_list(
     query runs, so both adapters refuse the same input with the same field and code.
     """
     errors: dict[str, list[str]] = {}
+    texts = {"tag": tag, "section": section, "author": author, "search": search}
+    for name, value in texts.items():
+        if value is not None and not value.strip():
+            errors[name] = ["May not be blank."]  # the same answer REST gives a blank value
     after = before = None
     if published_after is not None and (after := _in_utc(published_after)) is None:
         errors["published_after"] = [PUBLISHED_YEARS_MESSAGE]

@@ -66,9 +66,3 @@ def conditional(
     response["Cache-Control"] = cache_control(request) if stored else NEVER_STORE
     patch_vary_headers(response, ("Authorization", "Cookie"))
     return response
-
-
-def never_stored(response: Response) -> Response:
-    """``response`` marked for no cache to keep (``NEVER_STORE``)."""
-    response["Cache-Control"] = NEVER_STORE
-    return response

@@ -231,5 +231,8 @@ class _Cost:
 
 
 def _clamp(size: int) -> int:
-    """A page size as it can be served: over the maximum is refused (counted at it)."""
-    return max(0, min(size, settings.GRAPHQL_MAX_PAGE_SIZE))
+    """A page size as it can be served: over the maximum is refused (counted at it). Plain
+    lists (``popularArticles``) are bounded by their selectors with the REST maximum, so the
+    larger of the two maxima is what can be served."""
+    largest = max(settings.GRAPHQL_MAX_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
+    return max(0, min(size, largest))

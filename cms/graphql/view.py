@@ -29,12 +29,9 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     DocumentNode,
     ExecutionResult,
-    FieldNode,
     FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     StringValueNode,
@@ -55,6 +52,7 @@ from cms.actors import actor_from_request, token_actor
 from cms.api.caching import NEVER_STORE
 from cms.errors import BadRequest, DomainError
 from cms.graphql import cost, limits
+from cms.graphql.selection import SelectionWalk
 from cms.text import all_storable, is_storable
 
 logger = logging.getLogger(__name__)
@@ -225,31 +223,19 @@ def root_fields(document: DocumentNode) -> set[str]:
 
     Runs before validation, so unknown fragments are skipped and cycles are cut.
     """
-    fragments = {
-        node.name.value: node
-        for node in document.definitions
-        if isinstance(node, FragmentDefinitionNode)
-    }
-    names: set[str] = set()
-    pending = [
-        selection
+    walk = SelectionWalk(
+        {
+            node.name.value: node
+            for node in document.definitions
+            if isinstance(node, FragmentDefinitionNode)
+        }
+    )
+    return {
+        name
         for node in document.definitions
         if isinstance(node, OperationDefinitionNode)
-        for selection in node.selection_set.selections
-    ]
-    spread: set[str] = set()
-    while pending:
-        selection = pending.pop()
-        if isinstance(selection, FieldNode):
-            names.add(selection.name.value)
-        elif isinstance(selection, InlineFragmentNode):
-            pending.extend(selection.selection_set.selections)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            if name in fragments and name not in spread:
-                spread.add(name)
-                pending.extend(fragments[name].selection_set.selections)
-    return names
+        for name in walk.names(node.selection_set)
+    }
 
 
 class _ResponseTooLarge(Exception):

@@ -123,3 +123,21 @@ def test_a_date_past_year_9999_in_utc_is_a_field_error(author):
     assert result["article"] is None
     assert result["errors"][0]["field"] == "publishedAt"
     assert Article.objects.get().status == ArticleStatus.DRAFT
+
+
+def test_graphql_trims_text_input_as_rest_does(client, editor):
+    client.force_login(editor)
+    _, body = gql(
+        client,
+        'mutation { createArticle(input: {title: "  Padded  ", subtitle: " sub "}) '
+        "{ article { slug } errors { field code } } }",
+    )
+    assert body["data"]["createArticle"]["errors"] == []
+    article = Article.objects.get()
+    assert (article.title, article.subtitle) == ("Padded", "sub")
+    _, body = gql(
+        client,
+        'mutation { createArticle(input: {title: "   "}) { article { slug } errors { field } } }',
+    )
+    assert body["data"]["createArticle"]["errors"] == [{"field": "title"}]
+    assert Article.objects.count() == 1

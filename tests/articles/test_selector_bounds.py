@@ -208,3 +208,22 @@ def test_the_openapi_date_pattern_admits_exactly_the_published_years() -> None:
     assert pattern.match(f"{last}-12-31")
     assert not pattern.match(f"{first - 1}-12-31")
     assert not pattern.match(f"{last + 1}-01-01")
+
+
+@pytest.mark.parametrize("argument", ["tag", "section", "author", "search"])
+def test_blank_filters_are_refused_by_both_apis(client, argument):
+    rest = client.get("/api/v1/articles/", {argument: " "})
+    assert rest.status_code == 400
+    assert rest.json()["errors"] == {argument: ["May not be blank."]}
+    _, body = gql(client, "{ articles(" + argument + ': " ") { totalCount } }')
+    assert body["errors"][0]["extensions"] == {"code": "INVALID", "field": argument}
+    assert body["errors"][0]["message"] == "May not be blank."
+
+
+def test_popular_first_is_counted_at_what_the_selector_serves(client, settings):
+    settings.API_MAX_PAGE_SIZE = 200
+    settings.GRAPHQL_MAX_PAGE_SIZE = 50
+    settings.GRAPHQL_MAX_NODES = 2000
+    response, body = gql(client, "{ popularArticles(first: 150) { id tags { name } } }")
+    assert response.status_code == 400
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
