@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
@@ -20,7 +19,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from cms.access import Action, can
-from cms.admin import PolicyInlineMixin, PolicyModelAdmin
+from cms.admin import AllOrNothingDelete, PolicyInlineMixin
 from cms.errors import DomainError, ValidationFailed
 from cms.sanitize import sanitize_article_html
 
@@ -54,7 +53,7 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
-class TaxonomyAdmin(PolicyModelAdmin):
+class TaxonomyAdmin(AllOrNothingDelete):
     """Authors, sections and tags are saved through the services, which tell caches."""
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
@@ -62,16 +61,6 @@ class TaxonomyAdmin(PolicyModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.taxonomy_delete(obj=obj, actor=self.actor(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        """All or nothing, as the confirmation page promised."""
-        actor = self.actor(request)
-        try:
-            with transaction.atomic():
-                for obj in queryset:
-                    services.taxonomy_delete(obj=obj, actor=actor)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was deleted: {error.message}", messages.ERROR)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """One in use by any article cannot be deleted (``services.taxonomy_delete``): the
@@ -239,7 +228,7 @@ LIFECYCLE_BUTTONS: dict[str, Transition] = {t.admin_button: t for t in TRANSITIO
 
 
 @admin.register(Article)
-class ArticleAdmin(PolicyModelAdmin):
+class ArticleAdmin(AllOrNothingDelete):
     form = ArticleAdminForm
     inlines = (BylineInline,)
     list_display = (
@@ -413,17 +402,6 @@ class ArticleAdmin(PolicyModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         services.article_delete(article=obj, actor=self.actor(request))
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        """All or nothing: the confirmation step has already checked every article, so a
-        refusal here means something changed in between."""
-        actor = self.actor(request)
-        try:
-            with transaction.atomic():
-                for article in queryset:
-                    services.article_delete(article=article, actor=actor)
-        except DomainError as error:
-            self.message_user(request, f"Nothing was deleted: {error.message}", messages.ERROR)
 
     def render_change_form(
         self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any

@@ -12,6 +12,7 @@ from axes import admin as axes_admin
 from axes.models import AccessAttempt, AccessLog
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
@@ -112,6 +113,20 @@ class PolicyModelAdmin(StrictLookupsAdmin):
             self.message_user(request, f"{succeeded} {done}.", messages.SUCCESS)
         if refused:
             self.message_user(request, "Not changed: " + "; ".join(refused[:10]), messages.WARNING)
+
+
+class AllOrNothingDelete(PolicyModelAdmin):
+    """A bulk delete through ``delete_model`` (the app's delete service), all or nothing: the
+    confirmation page has checked every object, so a refusal here means something changed in
+    between, and then nothing is deleted."""
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        try:
+            with transaction.atomic():
+                for obj in queryset:
+                    self.delete_model(request, obj)
+        except DomainError as error:
+            self.message_user(request, f"Nothing was deleted: {error.message}", messages.ERROR)
 
 
 class PolicyInlineMixin:
