@@ -145,6 +145,8 @@ COLUMNS: Final = {f.name: f.loads for f in READ_FIELDS}
 # The article's own columns the content services write (relations go through the byline
 # and tag services).
 WRITTEN_COLUMNS: Final = tuple(f.name for f in CONTENT_FIELDS if not f.many)
+# Text columns whose surrounding whitespace the content services trim.
+TRIMMED_COLUMNS: Final = frozenset(f.name for f in CONTENT_FIELDS if f.trim and not f.by_slug)
 API_CONTENT_FIELDS: Final = tuple(f for f in CONTENT_FIELDS if f.api)
 
 

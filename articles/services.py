@@ -36,7 +36,7 @@ from cms.ratelimit import network_of
 from cms.sanitize import count_words, html_to_text, reading_time_minutes, sanitize_article_html
 
 from . import selectors
-from .fields import WRITTEN_COLUMNS
+from .fields import TRIMMED_COLUMNS, WRITTEN_COLUMNS
 from .lifecycle import TRANSITIONS, live_status_q
 from .models import (
     Article,
@@ -487,6 +487,8 @@ def _assign(article: Article, fields: Mapping[str, Any]) -> None:
     # NUL characters (which PostgreSQL refuses) never get this far: DRF's and Django's form
     # CharFields refuse them, and the GraphQL view refuses any string holding one.
     for name, value in fields.items():
+        if name in TRIMMED_COLUMNS and isinstance(value, str):
+            value = value.strip()  # for every adapter alike (GraphQL does not trim)
         setattr(article, name, value)
 
 

@@ -104,15 +104,8 @@ def _target(actor: Actor, slug: str, action: Action) -> Article:
     return article
 
 
-# Text inputs whose surrounding whitespace is trimmed, as REST's write serializer does.
-_TRIMMED = frozenset(f.name for f in fields.API_CONTENT_FIELDS if f.trim and not f.by_slug)
-
-
 def _content(input: ArticleInput | None) -> dict[str, Any]:
     given = {key: value for key, value in dict(input or {}).items() if value is not None}
-    for name in _TRIMMED & given.keys():
-        if isinstance(given[name], str):
-            given[name] = given[name].strip()
     return services.resolve_references(given)
 
 
