@@ -24,7 +24,7 @@ class SubmitCommentInput(graphene.InputObjectType):
     author_name = graphene.String(required=True)
     author_email = graphene.String(required=True, description="Never shown.")
     body = graphene.String(required=True)
-    parent_id = graphene.ID(description="The comment replied to (global ID).")
+    parent_id = graphene.ID(description="The comment replied to (its Comment global ID).")
     website = graphene.String(description="Leave empty: a field for bots only.")
     form_token = graphene.String(description="Article.commentFormToken, fetched with the page.")
     commenter_token = graphene.String(
