@@ -51,7 +51,7 @@ class ReadField:
         return (self.name,) if self.columns is None else self.columns
 
 
-_SECTION = ("section__slug", "section__name", "section__description")
+_SECTION = ("section_id", "section__slug", "section__name", "section__description")
 _COVER = ("cover_image", "cover_image_alt", "cover_image_caption", "cover_image_width",
           "cover_image_height")  # fmt: skip
 _SEO = ("seo_title", "seo_description", "canonical_url", "title", "excerpt", "published_at",

@@ -150,30 +150,41 @@ def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
         return rows
     if "authors" in fields:
         bylines: dict[int, list[Row]] = {pk: [] for pk in ids}
-        for article_id, slug, name, avatar in _fetch(_BYLINES_SQL, ids):
-            bylines[article_id].append({"slug": slug, "name": name, "avatar": avatar})
+        for article_id, *author in _fetch(_BYLINES_SQL, ids):
+            bylines[article_id].append(dict(zip(BYLINE_COLUMNS, author, strict=True)))
         for row in rows:
             row["authors"] = bylines[row["id"]]
     if "tags" in fields:
         tagged: dict[int, list[Row]] = {pk: [] for pk in ids}
-        for article_id, slug, name in _fetch(_TAGS_SQL, ids):
+        tag_ids: dict[int, list[int]] = {pk: [] for pk in ids}
+        for article_id, tag_id, slug, name in _fetch(_TAGS_SQL, ids):
             tagged[article_id].append({"slug": slug, "name": name})
+            tag_ids[article_id].append(tag_id)
         for row in rows:
+            # REST shows ``tags`` as they are; the ids (GraphQL's Tag identity) stand beside.
             row["tags"] = tagged[row["id"]]
+            row["tag_ids"] = tag_ids[row["id"]]
     return rows
+
+
+# The author columns a byline carries: all that the public author representation shows (REST
+# picks its few; GraphQL's Author is the one record a front-end caches per author), so no
+# byline needs a query per author.
+BYLINE_COLUMNS: Final = ("id", "slug", "name", "bio", "website", "avatar")
 
 
 # The two lookups every article read makes, written as SQL: building them through the ORM
 # costs several times what the database takes to answer them, on every request. Plain SQL
 # that PostgreSQL and SQLite both accept; table names come from the models.
 _BYLINES_SQL = (
-    # Only model table names and placeholders are interpolated.
-    f"SELECT b.article_id, a.slug, a.name, a.avatar FROM {ArticleAuthor._meta.db_table} b "  # noqa: S608
+    # Only model table names, BYLINE_COLUMNS and placeholders are interpolated.
+    f"SELECT b.article_id, {', '.join('a.' + c for c in BYLINE_COLUMNS)} "  # noqa: S608
+    f"FROM {ArticleAuthor._meta.db_table} b "
     f"JOIN {Author._meta.db_table} a ON a.id = b.author_id "
     "WHERE b.article_id IN ({ids}) ORDER BY b.article_id, b.position, b.id"
 )
 _TAGS_SQL = (
-    f"SELECT at.article_id, t.slug, t.name FROM {Article.tags.through._meta.db_table} at "  # noqa: S608
+    f"SELECT at.article_id, t.id, t.slug, t.name FROM {Article.tags.through._meta.db_table} at "  # noqa: S608
     f"JOIN {Tag._meta.db_table} t ON t.id = at.tag_id "
     "WHERE at.article_id IN ({ids}) ORDER BY t.name, t.id"
 )
@@ -186,13 +197,26 @@ def _fetch(template: str, ids: list[int]) -> list[tuple[Any, ...]]:
         return cursor.fetchall()
 
 
-# Orderings clients may ask for, and what each means (ties broken newest first, then by id).
+@dataclass(frozen=True)
+class Ordering:
+    """One ordering a listing may be asked for: its columns (ties broken newest first, then
+    by id), and what it means to a client (REST's enum and GraphQL's ``ArticleOrder`` say
+    it)."""
+
+    columns: tuple[str, ...]
+    description: str
+
+
+# Orderings clients may ask for, by the name REST takes (GraphQL's enum is derived from it).
+# Without one, a listing is newest first, or by relevance when it searches.
 ORDERINGS: Final = {
-    "-published_at": ("-published_at", "-id"),
-    "published_at": ("published_at", "id"),
-    "-view_count": ("-view_count", "-published_at", "-id"),
-    "-comment_count": ("-comment_count", "-published_at", "-id"),
-    "title": ("title", "id"),
+    "-published_at": Ordering(("-published_at", "-id"), "Newest first (the default)."),
+    "published_at": Ordering(("published_at", "id"), "Oldest first."),
+    "-view_count": Ordering(("-view_count", "-published_at", "-id"), "Most viewed first."),
+    "-comment_count": Ordering(
+        ("-comment_count", "-published_at", "-id"), "Most commented (approved comments) first."
+    ),
+    "title": Ordering(("title", "id"), "By title, A to Z."),
 }
 
 
@@ -213,7 +237,7 @@ def credited_to(queryset: QuerySet[Article], author_slug: str) -> QuerySet[Artic
 
 def ordered(queryset: QuerySet[Article], ordering: str) -> QuerySet[Article]:
     """``queryset`` in one of ORDERINGS (:func:`article_list` checks the name)."""
-    return queryset.order_by(*ORDERINGS[ordering])
+    return queryset.order_by(*ORDERINGS[ordering].columns)
 
 
 # Publication dates a listing may be filtered by: every database stores these years, and
@@ -411,11 +435,26 @@ def article_rows_by_id(ids: list[int], fields: Iterable[str]) -> list[Row]:
     return attach_related([rows[pk] for pk in ids if pk in rows], fields)
 
 
+def _live_article_count() -> Count:
+    """An author's live articles, as an annotation of Author."""
+    return Count("bylines", filter=lifecycle.live_q(prefix="bylines__article__"))
+
+
+def live_article_counts(author_ids: Iterable[int]) -> dict[int, int]:
+    """How many live articles credit each of ``author_ids`` (one grouped query; authors
+    with none are left out)."""
+    counted = (
+        Author.objects.filter(pk__in=list(author_ids))
+        .annotate(article_count=_live_article_count())
+        .values_list("pk", "article_count")
+    )
+    return dict(counted)
+
+
 def authors_with_published_work() -> QuerySet[Author]:
     """Authors credited on at least one live article, with how many (one grouped query)."""
-    live = lifecycle.live_q(prefix="bylines__article__")
     return (
-        Author.objects.annotate(article_count=Count("bylines", filter=live))
+        Author.objects.annotate(article_count=_live_article_count())
         .filter(article_count__gt=0)
         .only("id", "slug", "name", "bio", "avatar", "website")
         .order_by("name", "id")

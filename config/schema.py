@@ -7,6 +7,7 @@ from articles.graphql.mutations import ArticleMutations, ArticleWriteMutations
 from articles.graphql.queries import ArticleQueries
 from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.node import Node
+from cms.graphql.scalars import specify_scalars
 from comments.graphql.mutations import CommentMutations
 from comments.graphql.types import CommentNode, CommentQueries
 
@@ -34,6 +35,7 @@ SCOPED_FIELDS = frozenset(
 )
 
 schema = graphene.Schema(query=Query, mutation=Mutation, types=[CommentNode])
+specify_scalars(schema.graphql_schema)
 
 
 def _bound(type_name: str, field: str) -> str:
@@ -54,5 +56,6 @@ schema.graphql_schema.description = (
     f"have, {_bound('Article', 'authors')} and {_bound('Article', 'tags')}. A query may run "
     f"GRAPHQL_MAX_SEARCHES ({settings.GRAPHQL_MAX_SEARCHES}) searches (QUERY_TOO_COSTLY). A "
     "query's response over GRAPHQL_MAX_RESPONSE_BYTES (10 MiB by default) is refused whole "
-    "(RESPONSE_TOO_LARGE); a mutation's is not, as its writes are done."
+    "(RESPONSE_TOO_LARGE); a mutation's is not, as its writes are done. Every global ID "
+    "names one type, and node(id:) answers it only to those who may see it (null otherwise)."
 )

@@ -353,11 +353,11 @@ def rest_check(name: str, response: Any, world: World, shows_state: bool) -> str
 
 # --- GraphQL -------------------------------------------------------------------------------
 
-PAYLOAD = "{ article { slug status } errors { field code message } }"
+PAYLOAD = "{ slug status article { id } errors { field code message } }"
 
 
 def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
-    comment_id = to_global_id("Comment", world.comment.pk)
+    comment_id = to_global_id("ModeratedComment", world.comment.pk)
     slug = UNPUBLISHED.get(name, "live")
     node_id = to_global_id("Article", Article.objects.get(slug=slug).pk)
     one = f'a: article(slug: "{slug}") {{ slug status version }} n: node(id: "{node_id}") {{ id }}'
@@ -376,7 +376,8 @@ def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
         "expectedVersion: 1) " + PAYLOAD + " }",
         "update_live": 'mutation { updateArticle(slug: "live", input: {title: "Edited"}, '
         "expectedVersion: 1) " + PAYLOAD + " }",
-        "delete_draft": 'mutation { deleteArticle(slug: "draft") ' + PAYLOAD + " }",
+        "delete_draft": 'mutation { deleteArticle(slug: "draft") '
+        "{ deletedId errors { field code message } } }",
         "publish_draft": 'mutation { publishArticle(slug: "draft") ' + PAYLOAD + " }",
         "schedule_draft": 'mutation { publishArticle(slug: "draft", '
         f'publishedAt: "{FUTURE}") ' + PAYLOAD + " }",
@@ -426,7 +427,7 @@ def graphql_check(name: str, result: tuple[Any, Any], world: World, shows_state:
         return OK
     if name == "moderation_queue":
         ids = [edge["node"]["id"] for edge in data["moderationQueue"]["edges"]]
-        assert ids == [to_global_id("Comment", world.comment.pk)]
+        assert ids == [to_global_id("ModeratedComment", world.comment.pk)]
         return OK
     result_data = next(iter(data.values()))
     if result_data["errors"]:

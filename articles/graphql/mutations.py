@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import graphene
 from graphql_relay import to_global_id
 
-from cms.access import Action, require_signed_in
+from cms.access import Action, can, may_read_content, require_signed_in
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
+from cms.graphql.scalars import DateTime
 from cms.ratelimit import client_ip
 
 from .. import fields, selectors, services
 from ..models import Article
-from .types import ArticleStatusEnum, scalar_for
+from .types import (
+    SHOW_EDITORIAL_STATE,
+    ArticleNode,
+    ArticleStatusEnum,
+    remember_articles,
+    scalar_for,
+)
 
 
 class RegisterView(graphene.Mutation):
     """Count a reader's view of a published article (once per reader, article and day;
     crawlers are not counted)."""
 
+    class Meta:
+        name = "RegisterViewPayload"
+
     class Arguments:
         slug = graphene.String(required=True)
 
-    view_count = graphene.Int()
+    view_count = graphene.Int(
+        description="The article's views, this one counted; null only with errors."
+    )
     errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
     @staticmethod
@@ -45,7 +58,7 @@ class RegisterView(graphene.Mutation):
 
 
 class ArticleMutations(graphene.ObjectType):
-    register_view = RegisterView.Field()
+    register_view = RegisterView.Field(required=True)
 
 
 def _input_field(f: fields.ContentField) -> graphene.InputField:
@@ -67,30 +80,6 @@ class ArticleInput(
     # The fields are articles.fields.CONTENT_FIELDS (those the APIs write), from the mixin.
 
 
-class EditedArticle(graphene.ObjectType):
-    """An article as its editors see it, whatever its status."""
-
-    id = graphene.ID(required=True)
-    slug = graphene.String(required=True)
-    title = graphene.String(required=True)
-    status = graphene.Field(ArticleStatusEnum, required=True)
-    version = graphene.Int(required=True)
-    published_at = graphene.DateTime()
-    url = graphene.String(required=True)
-
-    @staticmethod
-    def from_article(article: Article) -> EditedArticle:
-        return EditedArticle(
-            id=to_global_id("Article", article.pk),
-            slug=article.slug,
-            title=article.title,
-            status=article.status,
-            version=article.version,
-            published_at=article.published_at,
-            url=article.url,
-        )
-
-
 def _actor(info: Any) -> Actor:
     actor = actor_from_request(info.context)
     require_signed_in(actor)
@@ -110,17 +99,52 @@ def _content(input: ArticleInput | None) -> dict[str, Any]:
 
 
 class ArticlePayload(graphene.ObjectType):
-    article = graphene.Field(EditedArticle)
+    """What a write left: the article, and where it stands. Every field but `errors` is null
+    when there are errors; `article` may be null without them (see there)."""
+
+    article = graphene.Field(
+        ArticleNode,
+        description="The article as it now is, status and version included. Null with errors, "
+        "or when the caller may not read it: a token without content:preview writing "
+        "unpublished work, or, with the API closed, one without content:read (the fields "
+        "below still say where the article stands, as REST's short answer does).",
+    )
+    slug = graphene.String(description="The article's slug (null with errors).")
+    status = graphene.Field(ArticleStatusEnum, description="Its status (null with errors).")
+    version = graphene.Int(
+        description="Its version, for updateArticle's expectedVersion (null with errors)."
+    )
+    published_at = DateTime(description="Null for unpublished work, and with errors.")
     errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
 
-def _run(work: Any) -> ArticlePayload:
+def _readable_row(info: Any, actor: Actor, article: Article) -> dict[str, Any] | None:
+    """The article as the Article type resolves it, if the caller may read it (the rule
+    REST's write responses follow); editorial state shown, as to the one who made the
+    write."""
+    if not (may_read_content(actor) and can(actor, Action.VIEW, article)):
+        return None
+    fields = selectors.PRIVILEGED_FIELDS
+    rows = list(selectors.article_rows(Article.objects.filter(pk=article.pk), fields))
+    rows = selectors.attach_related(rows, fields)
+    remember_articles(info, rows)
+    rows[0][SHOW_EDITORIAL_STATE] = True
+    return rows[0]
+
+
+def _run(info: Any, work: Callable[[Actor], Article]) -> ArticlePayload:
     try:
-        article = work()
+        actor = _actor(info)
+        article = work(actor)
     except DomainError as error:
-        return ArticlePayload(article=None, errors=field_errors(error))
+        return ArticlePayload(errors=field_errors(error))
     return ArticlePayload(
-        article=EditedArticle.from_article(article) if article else None, errors=[]
+        article=_readable_row(info, actor, article),
+        slug=article.slug,
+        status=article.status,
+        version=article.version,
+        published_at=article.published_at,
+        errors=[],
     )
 
 
@@ -132,7 +156,7 @@ class CreateArticle(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: ArticleInput) -> ArticlePayload:
-        return _run(lambda: services.article_create(actor=_actor(info), **_content(input)))
+        return _run(info, lambda actor: services.article_create(actor=actor, **_content(input)))
 
 
 class UpdateArticle(graphene.Mutation):
@@ -149,8 +173,7 @@ class UpdateArticle(graphene.Mutation):
     def mutate(
         root: Any, info: Any, slug: str, input: ArticleInput, expected_version: int
     ) -> ArticlePayload:
-        def work() -> Article:
-            actor = _actor(info)
+        def work(actor: Actor) -> Article:
             return services.article_update(
                 article=_target(actor, slug, Action.CHANGE),
                 actor=actor,
@@ -158,25 +181,24 @@ class UpdateArticle(graphene.Mutation):
                 **_content(input),
             )
 
-        return _run(work)
+        return _run(info, work)
 
 
 class PublishArticle(graphene.Mutation):
     class Arguments:
         slug = graphene.String(required=True)
-        published_at = graphene.DateTime(description="A future time schedules.")
+        published_at = DateTime(description="A future time schedules; default: now.")
 
     Output = ArticlePayload
 
     @staticmethod
     def mutate(root: Any, info: Any, slug: str, published_at: Any = None) -> ArticlePayload:
-        def work() -> Article:
-            actor = _actor(info)
+        def work(actor: Actor) -> Article:
             return services.article_publish(
                 article=_target(actor, slug, Action.PUBLISH), actor=actor, published_at=published_at
             )
 
-        return _run(work)
+        return _run(info, work)
 
 
 class UnpublishArticle(graphene.Mutation):
@@ -187,33 +209,45 @@ class UnpublishArticle(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, slug: str) -> ArticlePayload:
-        def work() -> Article:
-            actor = _actor(info)
+        def work(actor: Actor) -> Article:
             return services.article_unpublish(
                 article=_target(actor, slug, Action.UNPUBLISH), actor=actor
             )
 
-        return _run(work)
+        return _run(info, work)
 
 
 class DeleteArticle(graphene.Mutation):
+    """Delete an article for good, with its comments. Answers its ID, for
+    clients to drop it from their caches (Relay's @deleteRecord): there is no article left
+    to return."""
+
+    class Meta:
+        name = "DeleteArticlePayload"
+
     class Arguments:
         slug = graphene.String(required=True)
 
-    Output = ArticlePayload
+    deleted_id = graphene.ID(
+        description="The deleted Article's global ID (null with errors); node() no longer finds it."
+    )
+    errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, slug: str) -> ArticlePayload:
-        def work() -> None:
+    def mutate(root: Any, info: Any, slug: str) -> DeleteArticle:
+        try:
             actor = _actor(info)
-            services.article_delete(article=_target(actor, slug, Action.DELETE), actor=actor)
-
-        return _run(work)
+            article = _target(actor, slug, Action.DELETE)
+            deleted_id = to_global_id("Article", article.pk)
+            services.article_delete(article=article, actor=actor)
+        except DomainError as error:
+            return DeleteArticle(errors=field_errors(error))
+        return DeleteArticle(deleted_id=deleted_id, errors=[])
 
 
 class ArticleWriteMutations(graphene.ObjectType):
-    create_article = CreateArticle.Field()
-    update_article = UpdateArticle.Field()
-    publish_article = PublishArticle.Field()
-    unpublish_article = UnpublishArticle.Field()
-    delete_article = DeleteArticle.Field()
+    create_article = CreateArticle.Field(required=True)
+    update_article = UpdateArticle.Field(required=True)
+    publish_article = PublishArticle.Field(required=True)
+    unpublish_article = UnpublishArticle.Field(required=True)
+    delete_article = DeleteArticle.Field(required=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any
 
 import graphene
@@ -11,7 +12,6 @@ from django.conf import settings
 
 from cms.actors import actor_from_request
 from cms.errors import ValidationFailed
-from cms.graphql import batch
 from cms.graphql.connections import build_connection, window
 from cms.graphql.cost import LIST_BOUNDS, SEARCHES, Setting
 from cms.graphql.selection import requested_fields
@@ -20,13 +20,14 @@ from cms.graphql.view import never_store
 from .. import previews, selectors
 from ..models import Article
 from .types import (
-    PREVIEWED,
+    SHOW_EDITORIAL_STATE,
     ArticleConnection,
     ArticleNode,
     AuthorConnection,
     AuthorNode,
     Section,
     Tag,
+    remember_articles,
 )
 
 # What the query cost (cms.graphql.cost) counts the unpaged lists as: what the resolvers
@@ -45,7 +46,21 @@ def _taxonomy_help(noun: str) -> str:
     )
 
 
-ORDER_BY_HELP = "One of: " + ", ".join(selectors.ORDERINGS) + ". Default: -published_at."
+def _order_name(ordering: str) -> str:
+    """The enum name of one of ``selectors.ORDERINGS``: ``-view_count`` is VIEW_COUNT_DESC."""
+    descending = ordering.startswith("-")
+    return ordering.lstrip("-").upper() + ("_DESC" if descending else "")
+
+
+ArticleOrder = graphene.Enum.from_enum(
+    Enum("ArticleOrder", [(_order_name(name), name) for name in selectors.ORDERINGS]),
+    name="ArticleOrder",
+    description=lambda member: (
+        "How a list of articles is ordered. Ties go newest first, then by id."
+        if member is None
+        else selectors.ORDERINGS[member.value].description
+    ),
+)
 
 
 # The bounds ``popularArticles`` states in its schema (the selector checks them).
@@ -55,7 +70,7 @@ _POPULAR = selectors.most_read_bounds()
 @contextmanager
 def _arguments_named(**names: str) -> Iterator[None]:
     """A selector's ValidationFailed, its fields renamed to this resolver's arguments (the
-    selector speaks REST's names: ``ordering`` is ``orderBy`` here, ``limit`` is ``first``).
+    selector speaks REST's names: ``limit`` is ``first`` here).
     The view renders it as a field error with ``extensions {code, field}``."""
     try:
         yield
@@ -88,7 +103,11 @@ class ArticleQueries(graphene.ObjectType):
             f"GRAPHQL_MAX_SEARCHES ({settings.GRAPHQL_MAX_SEARCHES} by default) searches."
         ),
         featured=graphene.Boolean(),
-        order_by=graphene.String(description=ORDER_BY_HELP),
+        order_by=graphene.Argument(
+            ArticleOrder,
+            description="Default: newest first, or by relevance when `search` is given "
+            "(an explicit order replaces relevance).",
+        ),
     )
     author = graphene.Field(AuthorNode, slug=graphene.String(required=True))
     authors = graphene.Field(
@@ -125,12 +144,12 @@ class ArticleQueries(graphene.ObjectType):
                 return None
             visible = Article.objects.filter(pk=draft.pk)
         rows = selectors.attach_related(list(selectors.article_rows(visible, fields)[:1]), fields)
-        batch.remember(info, "article", [row["id"] for row in rows])
+        remember_articles(info, rows)
         if rows and preview_token is not None:
             # Unpublished work for an anonymous caller (credentialed responses are never
             # stored anyway: see BylineGraphQLView).
             never_store(info.context)
-            rows[0][PREVIEWED] = True
+            rows[0][SHOW_EDITORIAL_STATE] = True
         return rows[0] if rows else None
 
     @staticmethod
@@ -144,22 +163,22 @@ class ArticleQueries(graphene.ObjectType):
         author: str | None = None,
         search: str | None = None,
         featured: bool | None = None,
-        order_by: str | None = None,
+        order_by: Any = None,
     ) -> Any:
         page = window(first, after)
-        with _arguments_named(ordering="orderBy"):
-            queryset = selectors.article_list(
-                actor_from_request(info.context),
-                tag=tag,
-                section=section,
-                author=author,
-                featured=featured,
-                search=search,
-                ordering=order_by,
-            )
+        # The selector's argument names are these; the enum has already held orderBy.
+        queryset = selectors.article_list(
+            actor_from_request(info.context),
+            tag=tag,
+            section=section,
+            author=author,
+            featured=featured,
+            search=search,
+            ordering=None if order_by is None else order_by.value,
+        )
         rows = selectors.ArticleWindow(queryset, _article_fields(info, ("edges", "node")))
         items = rows[page.offset : page.offset + page.size + 1] if page.size else []
-        batch.remember(info, "article", [row["id"] for row in items[: page.size]])
+        remember_articles(info, items[: page.size])
         return build_connection(ArticleConnection, items, page, rows.count)
 
     @staticmethod
@@ -167,7 +186,7 @@ class ArticleQueries(graphene.ObjectType):
         with _arguments_named(limit="first"):
             ranked = selectors.most_read(days=days, limit=first)
         rows = selectors.article_rows_by_id([pk for pk, _ in ranked], _article_fields(info, ()))
-        batch.remember(info, "article", [row["id"] for row in rows])
+        remember_articles(info, rows)
         return rows
 
     @staticmethod

@@ -10,10 +10,12 @@ import graphene
 from django.db import models
 
 from cms.actors import actor_from_request
+from cms.graphql import batch
 from cms.graphql.connections import CountableConnection
 from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.enums import enum_from_choices
 from cms.graphql.node import Node
+from cms.graphql.scalars import DateTime
 from cms.media import media_url
 from cms.text import is_whole_number
 
@@ -37,23 +39,84 @@ def _extension(name: str) -> graphene.Dynamic:
     )
 
 
-class Byline(graphene.ObjectType):
-    """A name in an article's byline."""
+def remember_articles(info: Any, rows: list[dict[str, Any]]) -> None:
+    """Note the articles a resolver returns, and their bylines' authors, so that nested
+    fields (comments, an author's articleCount) load for all of them in one query each."""
+    batch.remember(info, "article", [row["id"] for row in rows])
+    batch.remember(info, "author", [a["id"] for row in rows for a in row.get("authors", ())])
+
+
+class AuthorNode(graphene.ObjectType):
+    """An author with published work, or in the byline of an article the caller may read.
+    Never an email."""
+
+    class Meta:
+        name = "Author"
+        interfaces = (Node,)
 
     slug = graphene.String(required=True)
     name = graphene.String(required=True)
+    bio = graphene.String(required=True)
     avatar_url = graphene.String()
+    website = graphene.String(required=True)
+    article_count = graphene.Int(required=True, description="Published articles.")
+
+    # Resolved from an Author (author, authors, node) or from a byline row (an article's
+    # ``authors``: ``selectors.BYLINE_COLUMNS``), which holds every column shown here.
+
+    @classmethod
+    def get_node(cls, info: Any, id: str) -> Any:
+        if not is_whole_number(str(id)):
+            return None
+        return selectors.authors_with_published_work().filter(pk=id).first()
+
+    @staticmethod
+    def resolve_avatar_url(root: Any, info: Any) -> str | None:
+        if isinstance(root, dict):
+            return media_url(root["avatar"] or None)
+        return media_url(root.avatar.name if root.avatar else None)
+
+    @staticmethod
+    def resolve_article_count(root: Any, info: Any) -> int:
+        if isinstance(root, dict):
+            # One query for every byline author in the response (``remember_articles``).
+            counts = selectors.live_article_counts
+            return int(batch.load(info, "author", "article_count", root["id"], counts, 0))
+        return int(root.article_count)
 
 
 class Section(graphene.ObjectType):
+    """A section with published work."""
+
+    class Meta:
+        interfaces = (Node,)
+
     slug = graphene.String(required=True)
     name = graphene.String(required=True)
     description = graphene.String(required=True)
 
+    @classmethod
+    def get_node(cls, info: Any, id: str) -> Any:
+        # What the public listing shows: a section only drafts use stays unannounced.
+        if not is_whole_number(str(id)):
+            return None
+        return selectors.sections().filter(pk=id).first()
+
 
 class Tag(graphene.ObjectType):
+    """A tag on published work."""
+
+    class Meta:
+        interfaces = (Node,)
+
     slug = graphene.String(required=True)
     name = graphene.String(required=True)
+
+    @classmethod
+    def get_node(cls, info: Any, id: str) -> Any:
+        if not is_whole_number(str(id)):
+            return None
+        return selectors.tags().filter(pk=id).first()
 
 
 class CoverImage(graphene.ObjectType):
@@ -75,7 +138,7 @@ def scalar_for(model_field: Any) -> type[graphene.Scalar]:
     if isinstance(model_field, models.BooleanField):
         return graphene.Boolean
     if isinstance(model_field, models.DateTimeField):
-        return graphene.DateTime
+        return DateTime
     if isinstance(model_field, models.IntegerField | models.AutoField):
         return graphene.Int
     if isinstance(model_field, models.CharField | models.TextField):
@@ -88,7 +151,7 @@ _ENUMS = {"status": ArticleStatusEnum}
 
 # Article's composite fields, typed here and built by ``articles.representation``.
 _COMPOSITE: dict[str, Callable[[], graphene.Field | graphene.List]] = {
-    "authors": lambda: graphene.List(graphene.NonNull(Byline), required=True),
+    "authors": lambda: graphene.List(graphene.NonNull(AuthorNode), required=True),
     "section": lambda: graphene.Field(Section),
     "tags": lambda: graphene.List(graphene.NonNull(Tag), required=True),
     "cover_image": lambda: graphene.Field(CoverImage),
@@ -120,7 +183,9 @@ def _article_fields() -> type:
 
 
 class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
-    """A published article (what the REST API calls the public representation)."""
+    """An article: a published one for readers (what the REST API calls the public
+    representation); unpublished work for those who may preview it, and in the payload of
+    the write that changed it."""
 
     class Meta:
         name = "Article"
@@ -135,15 +200,22 @@ class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
             return None
         visible = selectors.retrievable_articles(actor_from_request(info.context)).filter(pk=id)
         rows = list(selectors.article_rows(visible, selectors.PRIVILEGED_FIELDS)[:1])
-        return selectors.attach_related(rows, selectors.PRIVILEGED_FIELDS)[0] if rows else None
+        rows = selectors.attach_related(rows, selectors.PRIVILEGED_FIELDS)
+        remember_articles(info, rows)
+        return rows[0] if rows else None
 
     @staticmethod
     def resolve_authors(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
-        return representation.byline(root)
+        return list(root["authors"])
 
     @staticmethod
     def resolve_section(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
-        return representation.section(root)
+        section = representation.section(root)
+        return None if section is None else {"id": root["section_id"], **section}
+
+    @staticmethod
+    def resolve_tags(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        return [{"id": pk, **tag} for pk, tag in zip(root["tag_ids"], root["tags"], strict=True)]
 
     @staticmethod
     def resolve_cover_image(root: dict[str, Any], info: Any) -> dict[str, Any] | None:
@@ -171,11 +243,15 @@ class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
 LIST_BOUNDS[("Article", "authors")] = Setting("ARTICLE_MAX_AUTHORS")
 LIST_BOUNDS[("Article", "tags")] = Setting("ARTICLE_MAX_TAGS")
 
-PREVIEWED = "_previewed"  # marks a row read through a preview token
+# Marks a row whose editorial state the caller may see whatever its role: one read through
+# a preview token, or one a write mutation returns to the caller who made the write.
+SHOW_EDITORIAL_STATE = "_show_editorial_state"
 
 
 def _editorial(root: dict[str, Any], info: Any, name: str) -> Any:
-    if root.get(PREVIEWED) or selectors.sees_editorial_state(actor_from_request(info.context)):
+    if root.get(SHOW_EDITORIAL_STATE) or selectors.sees_editorial_state(
+        actor_from_request(info.context)
+    ):
         return root.get(name)
     return None
 
@@ -183,31 +259,6 @@ def _editorial(root: dict[str, Any], info: Any, name: str) -> Any:
 class ArticleConnection(CountableConnection):
     class Meta:
         node = ArticleNode
-
-
-class AuthorNode(graphene.ObjectType):
-    """An author with published work. Never an email."""
-
-    class Meta:
-        name = "Author"
-        interfaces = (Node,)
-
-    slug = graphene.String(required=True)
-    name = graphene.String(required=True)
-    bio = graphene.String(required=True)
-    avatar_url = graphene.String()
-    website = graphene.String(required=True)
-    article_count = graphene.Int(required=True, description="Published articles.")
-
-    @classmethod
-    def get_node(cls, info: Any, id: str) -> Any:
-        if not is_whole_number(str(id)):
-            return None
-        return selectors.authors_with_published_work().filter(pk=id).first()
-
-    @staticmethod
-    def resolve_avatar_url(root: Any, info: Any) -> str | None:
-        return media_url(root.avatar.name if root.avatar else None)
 
 
 class AuthorConnection(CountableConnection):

@@ -17,13 +17,46 @@ from cms.graphql.limits import page_size_error
 MAX_OFFSET = 1_000_000
 
 
+class PageInfo(graphene.ObjectType):
+    """Where a page of a connection stands. Paging is forward only: connections take `first`
+    and `after`, never `last` or `before`."""
+
+    class Meta:
+        # Relay and the generators look for this name.
+        name = "PageInfo"
+
+    has_next_page = graphene.Boolean(
+        required=True, description="Are there more items after this page?"
+    )
+    has_previous_page = graphene.Boolean(
+        required=True,
+        description="Are there items before this page (it started `after` a cursor)? "
+        "Paging back is not offered: connections take no `last` or `before`.",
+    )
+    start_cursor = graphene.String(description="The first edge's cursor; null on an empty page.")
+    end_cursor = graphene.String(
+        description="The last edge's cursor, to pass as `after` for the next page; null on an "
+        "empty page."
+    )
+
+
 class CountableConnection(graphene.relay.Connection):
-    """A connection that also says how many items there are in all."""
+    """A connection that also says how many items there are in all. Paging is forward only
+    (`first`, `after`); ``strict_types`` makes edges and their nodes non-null, as they are."""
 
     class Meta:
         abstract = True
 
+    page_info = graphene.Field(
+        PageInfo,
+        required=True,
+        description="Where this page stands (forward paging only: `first` and `after`).",
+    )
     total_count = graphene.Int(required=True, description="Items in all pages.")
+
+    @classmethod
+    def __init_subclass_with_meta__(cls, strict_types: bool = True, **options: Any) -> None:
+        super().__init_subclass_with_meta__(strict_types=strict_types, **options)
 
     def resolve_total_count(root: Any, info: Any) -> int:
         return int(root.total_count())
@@ -66,7 +99,7 @@ def build_connection(
         edge_type(node=item, cursor=offset_to_cursor(page.offset + index))
         for index, item in enumerate(items)
     ]
-    page_info = graphene.relay.PageInfo(
+    page_info = PageInfo(
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
         has_previous_page=page.offset > 0,

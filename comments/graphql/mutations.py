@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from graphql_relay import from_global_id, to_global_id
+from graphql_relay import from_global_id
 
 from articles.selectors import readable_articles
 from cms.actors import actor_from_request
@@ -16,7 +16,7 @@ from cms.text import is_whole_number
 
 from .. import selectors, services
 from ..models import CommentStatus
-from .types import CommentStatusEnum
+from .types import CommentNode, CommentStatusEnum, ModeratedComment
 
 
 class SubmitCommentInput(graphene.InputObjectType):
@@ -24,7 +24,7 @@ class SubmitCommentInput(graphene.InputObjectType):
     author_name = graphene.String(required=True)
     author_email = graphene.String(required=True, description="Never shown.")
     body = graphene.String(required=True)
-    parent_id = graphene.ID(description="The comment replied to (global ID).")
+    parent_id = graphene.ID(description="The comment replied to (its Comment global ID).")
     website = graphene.String(description="Leave empty: a field for bots only.")
     form_token = graphene.String(description="Article.commentFormToken, fetched with the page.")
     commenter_token = graphene.String(
@@ -32,28 +32,27 @@ class SubmitCommentInput(graphene.InputObjectType):
     )
 
 
-class SubmittedComment(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    status = graphene.Field(
-        CommentStatusEnum,
-        required=True,
-        description=(
-            "submitComment: PENDING or APPROVED (spam is answered as PENDING); "
-            "moderateComment: the status set."
-        ),
-    )
-    commenter_token = graphene.String(
-        description="Keep it and send it with this reader's next comment (submitComment only)."
-    )
-
-
 class SubmitComment(graphene.Mutation):
     """Comment on a published article (same rules, limits and codes as the REST API)."""
+
+    class Meta:
+        name = "SubmitCommentPayload"
 
     class Arguments:
         input = SubmitCommentInput(required=True)
 
-    comment = graphene.Field(SubmittedComment)
+    comment = graphene.Field(
+        CommentNode,
+        description="The comment as readers will see it once approved (null with errors). "
+        "node() finds it only then.",
+    )
+    status = graphene.Field(
+        CommentStatusEnum,
+        description="PENDING or APPROVED (spam is answered as PENDING); null with errors.",
+    )
+    commenter_token = graphene.String(
+        description="Keep it and send it with this reader's next comment (null with errors)."
+    )
     errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
     @staticmethod
@@ -83,12 +82,12 @@ class SubmitComment(graphene.Mutation):
         except DomainError as error:
             return SubmitComment(comment=None, errors=field_errors(error))
         comment = submitted.comment
-        answer = SubmittedComment(
-            id=to_global_id("Comment", comment.pk),
+        return SubmitComment(
+            comment={column: getattr(comment, column) for column in selectors.COMMENT_COLUMNS},
             status=submitted.status,
             commenter_token=submitted.commenter_token,
+            errors=[],
         )
-        return SubmitComment(comment=answer, errors=[])
 
 
 def _decode(global_id: str) -> tuple[str, str]:
@@ -102,11 +101,20 @@ def _decode(global_id: str) -> tuple[str, str]:
 class ModerateComment(graphene.Mutation):
     """Approve, mark as spam, remove, or return a comment to pending (comments:moderate)."""
 
+    class Meta:
+        name = "ModerateCommentPayload"
+
     class Arguments:
-        id = graphene.ID(required=True)
+        id = graphene.ID(
+            required=True,
+            description="The comment's ModeratedComment global ID (a Comment global ID is "
+            "accepted too).",
+        )
         status = graphene.Argument(CommentStatusEnum, required=True)
 
-    comment = graphene.Field(SubmittedComment)
+    comment = graphene.Field(
+        ModeratedComment, description="The comment as it now is (null with errors)."
+    )
     errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
     @staticmethod
@@ -115,18 +123,18 @@ class ModerateComment(graphene.Mutation):
         try:
             queue = selectors.moderation_queue(actor)
             kind, raw_id = _decode(id)
-            comment = queue.filter(pk=raw_id).first() if kind == "Comment" and raw_id else None
+            named = kind in ("ModeratedComment", "Comment") and raw_id
+            comment = queue.filter(pk=raw_id).first() if named else None
             if comment is None:
                 raise NotFound("No comment you may moderate has that ID.", field="id")
-            services.comment_moderate(
+            comment = services.comment_moderate(
                 comment=comment, actor=actor, status=CommentStatus.named(status)
             )
         except DomainError as error:
-            return ModerateComment(comment=None, errors=field_errors(error))
-        moderated = SubmittedComment(id=to_global_id("Comment", comment.pk), status=comment.status)
-        return ModerateComment(comment=moderated, errors=[])
+            return ModerateComment(errors=field_errors(error))
+        return ModerateComment(comment=comment, errors=[])
 
 
 class CommentMutations(graphene.ObjectType):
-    submit_comment = SubmitComment.Field()
-    moderate_comment = ModerateComment.Field()
+    submit_comment = SubmitComment.Field(required=True)
+    moderate_comment = ModerateComment.Field(required=True)

@@ -9,10 +9,12 @@ from graphql_relay import to_global_id
 
 from articles.graphql.types import ARTICLE_EXTENSIONS
 from cms.actors import actor_from_request
+from cms.errors import NotAuthenticated, PermissionDenied
 from cms.graphql import batch
 from cms.graphql.connections import CountableConnection, build_connection, window
 from cms.graphql.enums import enum_from_choices
 from cms.graphql.node import Node
+from cms.graphql.scalars import DateTime
 from cms.text import is_whole_number
 
 from .. import form_tokens, selectors
@@ -35,7 +37,7 @@ class CommentNode(graphene.ObjectType):
     parent_id = graphene.ID(description="The comment replied to (a global ID).")
     author_name = graphene.String(required=True)
     body_html = graphene.String(required=True, description="Sanitised HTML.")
-    created_at = graphene.DateTime(required=True)
+    created_at = DateTime(required=True)
 
     @classmethod
     def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
@@ -89,21 +91,31 @@ def form_token_field() -> graphene.Field:
 
 
 class ModeratedComment(graphene.ObjectType):
-    """A comment as moderators see it, in any status (still never the email or the IP)."""
+    """A comment as moderators see it, in any status (still never the email or the IP). Its
+    own identity, apart from Comment's: node() finds one only for those who may moderate
+    it."""
 
-    id = graphene.ID(required=True, description="The global ID moderateComment takes.")
+    class Meta:
+        interfaces = (Node,)
+
     article = graphene.String(required=True, description="The article's slug.")
-    parent_id = graphene.ID()
+    parent_id = graphene.ID(description="The comment replied to (a ModeratedComment global ID).")
     author_name = graphene.String(required=True)
     body_html = graphene.String(required=True, description="Sanitised HTML.")
     status = graphene.Field(CommentStatusEnum, required=True)
     spam_reason = graphene.String(required=True)
-    created_at = graphene.DateTime(required=True)
-    moderated_at = graphene.DateTime()
+    created_at = DateTime(required=True)
+    moderated_at = DateTime()
 
-    @staticmethod
-    def resolve_id(root: Comment, info: Any) -> str:
-        return to_global_id("Comment", root.pk)
+    @classmethod
+    def get_node(cls, info: Any, id: str) -> Comment | None:
+        if not is_whole_number(str(id)):
+            return None
+        try:
+            queue = selectors.moderation_queue(actor_from_request(info.context))
+        except (NotAuthenticated, PermissionDenied):
+            return None  # as for any ID the caller may not see
+        return queue.filter(pk=id).first()
 
     @staticmethod
     def resolve_article(root: Comment, info: Any) -> str:
@@ -111,7 +123,8 @@ class ModeratedComment(graphene.ObjectType):
 
     @staticmethod
     def resolve_parent_id(root: Comment, info: Any) -> str | None:
-        return to_global_id("Comment", root.parent_id) if root.parent_id is not None else None
+        parent = root.parent_id
+        return to_global_id("ModeratedComment", parent) if parent is not None else None
 
 
 class ModeratedCommentConnection(CountableConnection):

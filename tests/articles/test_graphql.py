@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from graphql_relay import to_global_id
 
-from articles import services
+from articles import selectors, services
 from articles.models import Article, ArticleStatus
 from cms.actors import Actor
 from tests.api import assert_queries, gql
@@ -124,10 +124,11 @@ def test_default_page_size_is_20(client):
         ('author: "maya"', ["b"]),
         ("featured: true", ["c"]),
         ("featured: false", ["a", "b"]),
-        ('orderBy: "-view_count"', ["c", "a", "b"]),
-        ('orderBy: "title"', ["c", "b", "a"]),
-        ('orderBy: "published_at"', ["c", "b", "a"]),
-        ('orderBy: "-comment_count"', ["b", "a", "c"]),
+        ("orderBy: VIEW_COUNT_DESC", ["c", "a", "b"]),
+        ("orderBy: TITLE", ["c", "b", "a"]),
+        ("orderBy: PUBLISHED_AT", ["c", "b", "a"]),
+        ("orderBy: PUBLISHED_AT_DESC", ["a", "b", "c"]),
+        ("orderBy: COMMENT_COUNT_DESC", ["b", "a", "c"]),
         ('search: "ferry"', ["b"]),
     ],
 )
@@ -157,10 +158,34 @@ def test_search_ranks_title_matches_first(client):
     assert body["data"]["articles"]["totalCount"] == 2
 
 
-def test_bad_order_by_names_the_argument(client):
-    _, body = gql(client, '{ articles(orderBy: "author_email") { totalCount } }')
-    # REST's code for a bad ``ordering`` (was BAD_USER_INPUT before the selector owned it).
-    assert body["errors"][0]["extensions"] == {"code": "INVALID", "field": "orderBy"}
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ articles(orderBy: AUTHOR_EMAIL) { totalCount } }",
+        '{ articles(orderBy: "-published_at") { totalCount } }',  # REST's name, as a string
+        'query { articles(orderBy: "TITLE") { totalCount } }',
+    ],
+)
+def test_a_bad_order_by_is_refused_by_the_schema_before_it_runs(client, query):
+    response, body = gql(client, query)
+    assert response.status_code == 400
+    assert "data" not in body
+    assert "ArticleOrder" in body["errors"][0]["message"]
+
+
+def test_order_by_through_a_variable_is_held_to_the_enum(client):
+    query = "query($o: ArticleOrder) { articles(orderBy: $o) { totalCount } }"
+    response, body = gql(client, query, {"o": "-view_count"})
+    assert response.status_code == 400
+    assert "ArticleOrder" in body["errors"][0]["message"]
+    _, body = gql(client, query, {"o": "VIEW_COUNT_DESC"})
+    assert body == {"data": {"articles": {"totalCount": 0}}}
+
+
+def test_the_order_enum_is_the_selectors_declaration():
+    from articles.graphql.queries import ArticleOrder
+
+    assert {member.value for member in ArticleOrder._meta.enum} == set(selectors.ORDERINGS)
 
 
 def test_bad_cursor_is_refused(client):

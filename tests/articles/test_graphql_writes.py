@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from graphql_relay import to_global_id
 
 from articles.models import Article, ArticleStatus
 from cms import scopes, tokens
@@ -35,7 +36,7 @@ UPDATE = (
 )
 PUBLISH = 'mutation { publishArticle(slug: "%s") ' + PAYLOAD + " }"
 UNPUBLISH = 'mutation { unpublishArticle(slug: "%s") ' + PAYLOAD + " }"
-DELETE = 'mutation { deleteArticle(slug: "%s") ' + PAYLOAD + " }"
+DELETE = 'mutation { deleteArticle(slug: "%s") { deletedId errors { field code message } } }'
 
 
 def test_create_update_publish_unpublish_delete(editor):
@@ -49,7 +50,9 @@ def test_create_update_publish_unpublish_delete(editor):
     assert updated["article"]["version"] == 2
     assert run(client, PUBLISH % slug)["article"]["status"] == "PUBLISHED"
     assert run(client, UNPUBLISH % slug)["article"]["status"] == "DRAFT"
-    assert run(client, DELETE % slug) == {"article": None, "errors": []}
+    article_id = created["article"]["id"]
+    assert article_id == to_global_id("Article", Article.objects.get().pk)
+    assert run(client, DELETE % slug) == {"deletedId": article_id, "errors": []}
     assert not Article.objects.exists()
 
 

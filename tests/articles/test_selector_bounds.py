@@ -28,7 +28,6 @@ SAME_BAD_ARGUMENT = [
     (POPULAR, "days", "days", selectors.MOST_READ_MAX_DAYS + 1),
     (POPULAR, "limit", "first", 0),
     (POPULAR, "limit", "first", 101),
-    (LIST, "ordering", "orderBy", "nope"),
     (LIST, "search", "search", LONG_SEARCH),
 ]
 

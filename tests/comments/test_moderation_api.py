@@ -75,7 +75,7 @@ def test_bad_moderation_input_is_400(editor):
 
 def test_moderation_through_graphql(editor, author):
     comment = CommentFactory()
-    node_id = to_global_id("Comment", comment.pk)
+    node_id = to_global_id("ModeratedComment", comment.pk)
     _, body = gql(
         as_token(author, [scopes.COMMENTS_MODERATE]),
         MODERATE,
@@ -120,7 +120,7 @@ def test_the_queue_through_graphql_matches_rest(editor, author, client):
     queue = body["data"]["moderationQueue"]
     assert queue["totalCount"] == 1
     node = queue["edges"][0]["node"]
-    assert node["id"] == to_global_id("Comment", pending.pk)
+    assert node["id"] == to_global_id("ModeratedComment", pending.pk)
     assert (node["article"], node["status"]) == ("live", "PENDING")
     assert "secret@example.com" not in response.content.decode()
     rest = moderator.get("/api/v1/comments/?status=pending&article=live").json()

@@ -41,7 +41,7 @@ def post(article, ip="203.0.113.7", **fields):
 
 
 SUBMIT = """mutation($input: SubmitCommentInput!) { submitComment(input: $input) {
-    comment { id status } errors { field code message } } }"""
+    comment { id } status errors { field code message } } }"""
 
 
 def gql_submit(article, ip="203.0.113.8", **fields):
@@ -79,7 +79,8 @@ def test_graphql_submission(client):
     result = gql_submit(article)
     comment = Comment.objects.get()
     assert result == {
-        "comment": {"id": to_global_id("Comment", comment.pk), "status": "PENDING"},
+        "comment": {"id": to_global_id("Comment", comment.pk)},
+        "status": "PENDING",
         "errors": [],
     }
 
@@ -255,7 +256,7 @@ def test_spam_is_kept_not_dropped_and_not_counted_and_answered_as_pending(settin
     assert response.json()["status"] == "pending"
     result = gql_submit(article, body="Best casino")
     assert result["errors"] == []
-    assert result["comment"]["status"] == "PENDING"
+    assert result["status"] == "PENDING"
     stored = Comment.objects.order_by("id")
     assert [c.spam_reason for c in stored] == ["honeypot filled", "blocked word"]
     assert {c.status for c in stored} == {CommentStatus.SPAM}
