@@ -10,7 +10,7 @@ import runpy
 from types import SimpleNamespace
 
 import pytest
-from gunicorn.config import Config
+from gunicorn.config import Config  # type: ignore[import-untyped]
 
 from config.gunicorn_logging import JsonLogger
 from tests.cms.test_settings import BASE_ENV, GOOD, run_with_production
