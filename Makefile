@@ -7,12 +7,13 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-postgres lint format migrate demo lock bench clean
+.PHONY: help install run serve test test-postgres deploy-check lint format migrate demo lock bench clean
 
 help:
 	@echo "make run            set up (venv, pinned install, migrate, demo content) and serve on 127.0.0.1:8000"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the test suite on PostgreSQL + Redis ($(PG_URL))"
+	@echo "make deploy-check   the Procfile under production settings on PostgreSQL + Redis (CI's deploy proof)"
 	@echo "make lint           ruff, mypy and the migrations check"
 	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
 	@echo "make bench          load the API with wrk (SQLite; PostgreSQL + Redis with DATABASE_URL/REDIS_URL)"
@@ -52,6 +53,14 @@ test: install
 test-postgres: install
 	$(BIN)/python .ci/check_services.py "$(PG_URL)" "$(REDIS_TEST_URL)"
 	@$(call run_pytest,DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL))
+
+# Creates and drops its own database on that server; fills (flushes) that Redis database.
+DEPLOY_CHECK_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+DEPLOY_CHECK_REDIS_URL ?= redis://127.0.0.1:6379/14
+
+deploy-check: install
+	DEPLOY_CHECK_POSTGRES_URL=$(DEPLOY_CHECK_POSTGRES_URL) DEPLOY_CHECK_REDIS_URL=$(DEPLOY_CHECK_REDIS_URL) \
+		$(BIN)/python .ci/deploy_check.py
 
 lint: install
 	$(BIN)/ruff check .

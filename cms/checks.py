@@ -121,14 +121,37 @@ def workers_share_a_cache(app_configs: Any = None, **kwargs: Any) -> list[checks
     ]
 
 
+def static_files_collected() -> list[checks.CheckMessage]:
+    """Under a manifest storage (production), the files collectstatic writes must be there:
+    without the manifest every page that names a static file (all of the admin) is a 500.
+
+    Checked only as a server starts (below), not as a system check: collectstatic itself, the
+    release's migrate and the task worker must run without collected files."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return []
+    if staticfiles_storage.manifest_storage.exists(staticfiles_storage.manifest_name):
+        return []
+    return [
+        checks.Error(
+            f"The static files have not been collected: {settings.STATIC_ROOT} has no "
+            f"{staticfiles_storage.manifest_name}, so every admin page would be an error.",
+            hint="Run `python manage.py collectstatic --noinput` (the build step) first.",
+            id="byline.E003",
+        )
+    ]
+
+
 def refuse_to_start_on_errors() -> None:
-    """Run the system checks as ``manage.py runserver`` does and raise on any error.
+    """Run the system checks as ``manage.py runserver`` does, and see that the static files
+    were collected, and raise on any error.
 
     WSGI and ASGI servers run no checks of their own; the entry points call this so that a
     configuration the checks refuse (several workers on an unshared cache) never serves."""
     errors = [
         message
-        for message in checks.run_checks()
+        for message in [*checks.run_checks(), *static_files_collected()]
         if message.is_serious() and not message.is_silenced()
     ]
     if errors:

@@ -8,7 +8,7 @@ accident.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, public_origin, tune_database
+from .base import LOG_LEVEL, env, public_origin, tune_database
 
 DEBUG = False
 
@@ -30,9 +30,13 @@ if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must name the production database.")
 DATABASES = {"default": tune_database(env.db("DATABASE_URL"))}
 
-# WhiteNoise serves the collected static files (admin, editor assets) from the app servers.
+# WhiteNoise serves the collected static files (admin, editor assets) from the app servers,
+# right after SecurityMiddleware as its documentation asks (and after the request id).
 MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
-MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 
 # Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO.
 _proxy_header = env("SECURE_PROXY_SSL_HEADER", default="")
@@ -48,7 +52,27 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 
+# Hashed names (served with a far-future, immutable Cache-Control), gzip and Brotli copies.
+# `manage.py collectstatic` builds them and the manifest; config.wsgi refuses to start without
+# the manifest, where every page naming a static file would be a 500.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# One JSON object per line on stderr, each with the request_id of the request it was written
+# for (cms.request_id); gunicorn writes its access lines in the same format (gunicorn.conf.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "cms.request_id.RequestIdFilter"}},
+    "formatters": {"json": {"()": "config.log_format.JsonLineFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -237,3 +237,21 @@ def test_gunicorn_with_two_workers_on_the_command_line_refuses_to_start(preload)
     assert result.returncode != 0
     assert "byline.E001" in result.stderr
     assert "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_the_app_refuses_to_start_before_collectstatic(module, tmp_path):
+    # Without the manifest every admin page was a 500; now the server does not start.
+    refused = start_app(module, {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)})
+    assert refused.returncode != 0
+    assert "byline.E003" in refused.stderr
+    assert "collectstatic" in refused.stderr
+
+
+def test_manage_py_runs_before_collectstatic(tmp_path):
+    # collectstatic itself, the release's migrate and the worker run without collected files.
+    result = run_with_production(
+        {**PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path)}, "check", "--deploy"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "byline.E003" not in result.stdout + result.stderr

@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from tests.subprocesses import run_manage
+from tests.subprocesses import collected_static_root, run_manage
 
 GOOD_KEY = "k3y-" + "aZ9" * 20
 
@@ -17,6 +17,7 @@ def run_with_production(env: dict[str, str], *args: str) -> subprocess.Completed
 BASE_ENV = {
     "DATABASE_URL": "sqlite:////tmp/byline-prod-check.sqlite3",
     "PUBLIC_API_URL": "https://cms.news.example",
+    "STATIC_ROOT": str(collected_static_root()),
 }
 GOOD = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "news.example"}
 
