@@ -167,6 +167,14 @@ class AutoSchema(_AutoSchema):
             serializer.partial = False
         return super().resolve_serializer(serializer, direction, *args, **kwargs)
 
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        # drf-spectacular says "a URL or blank" as oneOf [the format, maxLength 0], which ""
+        # matches twice wherever the format goes unchecked (Ajv without ajv-formats, jsonschema
+        # without rfc3987, both allowed by JSON Schema): the answer would then fail oneOf.
+        if schema.get("oneOf", [None])[-1] == {"type": "string", "maxLength": 0}:
+            schema["anyOf"] = schema.pop("oneOf")
+
     def get_paginated_name(self, serializer_name: str) -> str:
         # An item that is anyOf several shapes is named "<Thing>ListItem": its page is
         # "Paginated<Thing>List", as a plain serializer's would be.
