@@ -82,7 +82,10 @@ def bounded_parameter(name: str, bound: selectors.Bound) -> OpenApiParameter:
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 response=[200],
-                description="Send back in If-None-Match (a preview has none).",
+                description=(
+                    'Send back in If-None-Match. An editor\'s, `"v<version>-…"`, also goes '
+                    "in If-Match to edit what was read. A preview has none."
+                ),
             ),
             FIELDS_PARAM,
             OpenApiParameter(
