@@ -66,7 +66,7 @@ class PageNumberPagination(_DRFPageNumberPagination):
             "type": "object",
             "required": ["count", "next", "previous", "results"],
             "properties": {
-                "count": {"type": "integer", "minimum": 0, "example": 123},
+                "count": {"type": "integer", "minimum": 0, "examples": [123]},
                 "next": {**link, "description": "The next page, or null on the last."},
                 "previous": {**link, "description": "The previous page, or null on the first."},
                 "results": schema,

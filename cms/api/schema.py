@@ -23,9 +23,9 @@ PROBLEM_SCHEMA = {
     "type": "object",
     "description": "RFC 9457 problem details.",
     "properties": {
-        "type": {"type": "string", "example": "about:blank"},
-        "title": {"type": "string", "example": "Bad Request"},
-        "status": {"type": "integer", "example": 400},
+        "type": {"type": "string", "examples": ["about:blank"]},
+        "title": {"type": "string", "examples": ["Bad Request"]},
+        "status": {"type": "integer", "examples": [400]},
         "detail": {"type": "string"},
         "code": {"type": "string", "description": "A stable code for the error."},
         "errors": {
