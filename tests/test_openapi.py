@@ -47,31 +47,30 @@ def test_every_documented_path_answers(client, schema, editor):
     article = Article.objects.published().filter(comment_count__gt=0).first()
     assert article is not None
     by_path = {
-        "/api/v1/articles/{slug}/": article.slug,
-        "/api/v1/authors/{slug}/": Author.objects.filter(articles__isnull=False)[0].slug,
-        "/api/v1/sections/{slug}/": Section.objects.all()[0].slug,
-        "/api/v1/tags/{slug}/": Tag.objects.all()[0].slug,
+        "/api/v1/articles/{slug}": article.slug,
+        "/api/v1/articles/{slug}/comments": article.slug,
+        "/api/v1/authors/{slug}": Author.objects.filter(articles__isnull=False)[0].slug,
+        "/api/v1/sections/{slug}": Section.objects.all()[0].slug,
+        "/api/v1/tags/{slug}": Tag.objects.all()[0].slug,
     }
     paths = [p for p, ops in schema["paths"].items() if p.startswith("/api/v1/") and "get" in ops]
     assert len(paths) >= 9
     for path in paths:
-        concrete = path.replace("{article_slug}", article.slug)
-        if "{slug}" in path:
-            concrete = path.replace("{slug}", by_path[path])
+        concrete = path.replace("{slug}", by_path[path]) if "{slug}" in path else path
         response = client.get(concrete)
         assert response.status_code == 200, (path, response.content[:200])
     posts = [p for p, ops in schema["paths"].items() if "post" in ops]
     assert sorted(posts) == [
-        "/api/v1/articles/",
-        "/api/v1/articles/{article_slug}/comments/",
-        "/api/v1/articles/{slug}/publish/",
-        "/api/v1/articles/{slug}/unpublish/",
-        "/api/v1/articles/{slug}/views/",
+        "/api/v1/articles",
+        "/api/v1/articles/{slug}/comments",
+        "/api/v1/articles/{slug}/publish",
+        "/api/v1/articles/{slug}/unpublish",
+        "/api/v1/articles/{slug}/views",
     ]
 
 
 def test_list_parameters_are_documented(schema):
-    params = {p["name"] for p in schema["paths"]["/api/v1/articles/"]["get"]["parameters"]}
+    params = {p["name"] for p in schema["paths"]["/api/v1/articles"]["get"]["parameters"]}
     assert {
         "page", "page_size", "tag", "section", "author", "featured", "published_after",
         "published_before", "search", "ordering", "fields",
@@ -88,11 +87,11 @@ def test_docs_are_served_without_any_cdn(client):
 
 def test_errors_and_caching_are_documented(schema):
     assert "ProblemDetails" in schema["components"]["schemas"]
-    listing = schema["paths"]["/api/v1/articles/"]["get"]
+    listing = schema["paths"]["/api/v1/articles"]["get"]
     assert {"200", "304", "400", "404", "500"} <= set(listing["responses"])
     assert "ETag" in listing["responses"]["200"]["headers"]
     assert "If-None-Match" in {p["name"] for p in listing["parameters"]}
-    submit = schema["paths"]["/api/v1/articles/{article_slug}/comments/"]["post"]
+    submit = schema["paths"]["/api/v1/articles/{slug}/comments"]["post"]
     assert {"201", "400", "404", "415", "429"} <= set(submit["responses"])
     assert submit["responses"]["429"]["content"]["application/problem+json"]
 
@@ -141,25 +140,25 @@ def world(editor):
 
 # A valid body for each operation that takes one (so that validation does not answer first).
 BODIES = {
-    ("post", "/api/v1/articles/"): {"title": "Fresh"},
-    ("patch", "/api/v1/articles/{slug}/"): {"title": "Edited"},
-    ("post", "/api/v1/articles/{article_slug}/comments/"): {
+    ("post", "/api/v1/articles"): {"title": "Fresh"},
+    ("patch", "/api/v1/articles/{slug}"): {"title": "Edited"},
+    ("post", "/api/v1/articles/{slug}/comments"): {
         "author_name": "Ann",
         "author_email": "ann@example.com",
         "body": "Well said.",
     },
-    ("patch", "/api/v1/comments/{id}/"): {"status": "approved"},
+    ("patch", "/api/v1/comments/{id}"): {"status": "approved"},
 }
 
 
 def _call(client: Client, method: str, path: str, world: dict, body=None, **extra):
     concrete = path.format(**{k: world[k] for k in ("slug", "article_slug", "id")})
-    if path == "/api/v1/authors/{slug}/":
-        concrete = "/api/v1/authors/ann/"
-    elif path == "/api/v1/tags/{slug}/":
-        concrete = "/api/v1/tags/harbour/"
-    elif path == "/api/v1/sections/{slug}/":
-        concrete = "/api/v1/sections/news/"
+    if path == "/api/v1/authors/{slug}":
+        concrete = "/api/v1/authors/ann"
+    elif path == "/api/v1/tags/{slug}":
+        concrete = "/api/v1/tags/harbour"
+    elif path == "/api/v1/sections/{slug}":
+        concrete = "/api/v1/sections/news"
     data = json.dumps(body if body is not None else BODIES.get((method, path), {}))
     if method in SAFE:
         return getattr(client, method)(concrete, **extra)
@@ -243,29 +242,29 @@ def test_every_refusal_the_server_gives_is_documented(world, editor, settings):
 def test_preconditions_and_conflicts_are_documented(world, editor):
     document = _document()
     token = _bearer(_token(editor, *scopes.ALL_SCOPES))
-    patch = document["paths"]["/api/v1/articles/{slug}/"]["patch"]
+    patch = document["paths"]["/api/v1/articles/{slug}"]["patch"]
     edit = {"title": "New"}
-    without = _call(Client(), "patch", "/api/v1/articles/{slug}/", world, edit, **token)
+    without = _call(Client(), "patch", "/api/v1/articles/{slug}", world, edit, **token)
     assert without.status_code == 428
     assert _documented(patch, 428)
-    stale = _call(Client(), "patch", "/api/v1/articles/{slug}/", world, edit,
+    stale = _call(Client(), "patch", "/api/v1/articles/{slug}", world, edit,
                   HTTP_IF_MATCH='"v0"', **token)  # fmt: skip
     assert stale.status_code == 412
     assert _documented(patch, 412)
     header = next(p for p in patch["parameters"] if p["name"] == "If-Match")
     assert header["required"]
     assert re.fullmatch(header["schema"]["pattern"], '"v3-ab12"')
-    publish = document["paths"]["/api/v1/articles/{slug}/publish/"]["post"]
-    again = _call(Client(), "post", "/api/v1/articles/{slug}/publish/", world, **token)
+    publish = document["paths"]["/api/v1/articles/{slug}/publish"]["post"]
+    again = _call(Client(), "post", "/api/v1/articles/{slug}/publish", world, **token)
     assert again.status_code == 409
     assert _documented(publish, 409)
 
 
 def test_rate_limits_are_documented_with_retry_after(world, settings):
     settings.COMMENTS_RATE_LIMITS_PER_IP = ["1/m"]
-    operation = _document()["paths"]["/api/v1/articles/{article_slug}/comments/"]["post"]
+    operation = _document()["paths"]["/api/v1/articles/{slug}/comments"]["post"]
     body = {"author_name": "Ann", "author_email": "ann@example.com", "body": "Well said."}
-    path = "/api/v1/articles/{article_slug}/comments/"
+    path = "/api/v1/articles/{slug}/comments"
     assert _call(Client(), "post", path, world, body).status_code == 201
     refused = _call(Client(), "post", path, world, {**body, "body": "Again."})
     assert refused.status_code == 429
@@ -303,9 +302,9 @@ QUERY_PARAMETERS = sorted(
 
 def test_every_list_parameter_is_covered():
     names = {(path, name) for _, path, name in QUERY_PARAMETERS}
-    assert ("/api/v1/articles/", "published_before") in names
-    assert ("/api/v1/articles/popular/", "days") in names
-    assert ("/api/v1/comments/", "status") in names
+    assert ("/api/v1/articles", "published_before") in names
+    assert ("/api/v1/articles/popular", "days") in names
+    assert ("/api/v1/comments", "status") in names
     assert len(QUERY_PARAMETERS) >= 25
 
 

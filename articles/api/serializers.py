@@ -1,7 +1,7 @@
 """Public representations of articles and the taxonomy.
 
 The declared fields are the documented contract (drf-spectacular reads them for the OpenAPI
-document). ``to_representation`` builds each dict directly from the loaded rows instead of
+document). ``represent_article`` builds each dict directly from the loaded rows instead of
 walking DRF's per-field machinery: a list of 20 articles is the hot path of every front-end,
 and the generic route costs several times as much for the same output.
 """
@@ -9,11 +9,12 @@ and the generic route costs several times as much for the same output.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from rest_framework import serializers
 from rest_framework.utils.field_mapping import ClassLookupDict
 
+from cms.api.schema import AnyOf
 from cms.media import media_url
 
 from .. import fields, representation
@@ -52,20 +53,26 @@ class SeoSerializer(serializers.Serializer):
     canonical_url = serializers.CharField(help_text="Canonical URL, or the front-end URL.")
 
 
-def _plain_field(field: fields.ReadField) -> serializers.Field:
+def _plain_field(field: fields.ReadField, *, live: bool, always: bool) -> serializers.Field:
     """The typed serializer field of a plain read field, from its model field through DRF's
-    own model-to-serializer mapping, so a new column needs no line here."""
+    own model-to-serializer mapping, so a new column needs no line here. ``live``: the shape
+    holds live articles only, so a date that only unpublished work lacks is never null;
+    ``always``: the shape always has the field."""
     model_field = field.model_field
     mapping: Any = ClassLookupDict(serializers.ModelSerializer.serializer_field_mapping)
     field_class = mapping[model_field]
     help_text = field.description
-    if not field.in_lists:
+    if field.privileged:
+        # REST leaves editorial state out for other callers (where GraphQL answers null).
+        help_text = "" if always else "Present only for callers who may edit or preview articles."
+    elif not field.in_lists:
         help_text = f"{help_text} In lists only when named in `fields`.".strip()
+    allow_null = model_field.null and not (live and field.name == "published_at")
     if model_field.choices:
         return serializers.ChoiceField(
-            choices=model_field.choices, allow_null=model_field.null, help_text=help_text or None
+            choices=model_field.choices, allow_null=allow_null, help_text=help_text or None
         )
-    return field_class(allow_null=model_field.null, help_text=help_text or None)
+    return field_class(allow_null=allow_null, help_text=help_text or None)
 
 
 # The composite fields, typed by hand (``articles.representation`` builds them).
@@ -77,27 +84,105 @@ _COMPOSITE: dict[str, Callable[[], serializers.Field]] = {
     "seo": lambda: SeoSerializer(),
     "url": lambda: serializers.URLField(help_text=fields.read_field("url").description),
 }
+_EDITORIAL_STATE: Final = tuple(f.name for f in fields.READ_FIELDS if f.privileged)
 
 
-class ArticleSerializer(serializers.Serializer):
-    """A published article. Lists leave out ``body_html`` and ``body_text`` unless asked for
-    with ``fields``; a single article includes everything."""
+class ArticleShape(serializers.Serializer):
+    """One shape an article answer takes, for the OpenAPI document: the properties it may
+    have (``shown``) and those it always has (``always``), derived from ``articles.fields``.
 
-    # The fields are articles.fields.READ_FIELDS; subclasses add theirs. Every one may be
-    # left out by ``fields`` (sparse fieldsets), and editorial state is for those who may
-    # edit or preview the article.
+    Answers are built by :func:`represent_article`, not by these serializers. Every shape is
+    closed (``additionalProperties: false``): a sparse answer must not validate as a full
+    one, which is what lets a response be ``anyOf`` a full shape and a fieldset.
+    """
+
+    shown: tuple[str, ...] = fields.PRIVILEGED_FIELDS
+    always: tuple[str, ...] = ()
+    # Holds live articles only (lists, popular): ``published_at`` is never null.
+    live = False
+    json_schema: dict[str, Any] = {"additionalProperties": False}
+
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         derived = {
-            f.name: _COMPOSITE[f.name]() if f.composite else _plain_field(f)
+            f.name: _COMPOSITE[f.name]()
+            if f.composite
+            else _plain_field(f, live=self.live, always=f.name in self.always)
             for f in fields.READ_FIELDS
+            if f.name in self.shown
         }
         every = {**derived, **super().get_fields()}
-        for field in every.values():
-            field.required = False
+        for name, field in every.items():
+            field.required = name in self.always
         return every
 
-    def to_representation(self, instance: Row) -> dict[str, Any]:
-        return represent_article(instance, self.context["fields"])
+
+class ArticleSerializer(ArticleShape):
+    """A single article without `fields`: every public field; `status` and `version` too
+    for callers who may edit or preview articles."""
+
+    always = fields.PUBLIC_FIELDS
+
+
+class ArticleSummarySerializer(ArticleShape):
+    """An article in a list without `fields`: the list fields (no bodies); `status` and
+    `version` too for callers who may edit or preview articles."""
+
+    shown = (*fields.LIST_FIELDS, *_EDITORIAL_STATE)
+    always = fields.LIST_FIELDS
+    live = True
+
+
+class ArticleFieldsetSerializer(ArticleShape):
+    """An article answered with `fields`: the fields named (and `status` and `version` for
+    callers who may edit or preview articles), so any property may be absent."""
+
+    json_schema = {**ArticleShape.json_schema, "minProperties": 1}
+
+
+# What a write answers to a caller who may not read the article (a token without
+# content:preview writing a draft): enough to follow up, none of the unpublished content.
+# The same fields as GraphQL's EditedArticle.
+EDITED_FIELDS = ("id", "slug", "title", "published_at", "url", "status", "version")
+
+
+class EditedArticleSerializer(ArticleShape):
+    """An article as its editors see it (writes, previews): every field, editorial state
+    included; `published_at` is null until it is published."""
+
+    always = fields.PRIVILEGED_FIELDS
+
+
+class EditedArticleRefSerializer(ArticleShape):
+    """What a write answers to a caller who may not read the article (a token without
+    `content:preview` writing a draft): enough to follow up, none of the content."""
+
+    shown = always = EDITED_FIELDS
+
+
+class ArticleWriteResult(AnyOf):
+    shapes = (EditedArticleSerializer, EditedArticleRefSerializer)
+    description = (
+        "`EditedArticle` when the caller may also read the article (unpublished work: a token "
+        "needs `content:preview`; a closed API: `content:read`), else `EditedArticleRef`."
+    )
+
+
+_FIELDS_SELECT = (
+    "Without `fields`, {full}; with `fields`, {sparse}: only the fields named. (anyOf: a "
+    "full answer matches the fieldset too.)"
+)
+
+
+class ArticleDetail(AnyOf):
+    shapes = (ArticleSerializer, ArticleFieldsetSerializer, EditedArticleSerializer)
+    description = _FIELDS_SELECT.format(full="`Article`", sparse="`ArticleFieldset`") + (
+        " With `preview`, `EditedArticle`."
+    )
+
+
+class ArticleListItem(AnyOf):
+    shapes = (ArticleSummarySerializer, ArticleFieldsetSerializer)
+    description = _FIELDS_SELECT.format(full="`ArticleSummary`", sparse="`ArticleFieldset`")
 
 
 def represent_article(row: Row, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -124,12 +209,30 @@ _GETTERS: dict[str, Callable[[Row], Any]] = {
 
 
 class PopularArticleSerializer(ArticleSerializer):
+    """A most-read article without `fields`: every public field, and its views in the
+    period."""
+
     views_in_period = serializers.IntegerField(help_text="Views in the last `days` days.")
+    always = (*fields.PUBLIC_FIELDS, "views_in_period")
+    live = True
+
+
+class PopularArticleFieldsetSerializer(PopularArticleSerializer):
+    """A most-read article answered with `fields`: the fields named, and its views in the
+    period."""
+
+    always = ("views_in_period",)
+    json_schema = {**ArticleShape.json_schema, "minProperties": 2}
+
+
+class PopularArticleItem(AnyOf):
+    shapes = (PopularArticleSerializer, PopularArticleFieldsetSerializer)
+    description = _FIELDS_SELECT.format(full="`PopularArticle`", sparse="`PopularArticleFieldset`")
 
 
 class PopularSerializer(serializers.Serializer):
     days = serializers.IntegerField()
-    results = PopularArticleSerializer(many=True)
+    results = PopularArticleItem(many=True)
 
 
 class ViewCountSerializer(serializers.Serializer):

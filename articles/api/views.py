@@ -26,6 +26,8 @@ from ..models import Article
 from . import writes
 from .filters import ArticleFilter
 from .serializers import (
+    ArticleDetail,
+    ArticleListItem,
     ArticleSerializer,
     AuthorSerializer,
     PopularSerializer,
@@ -58,12 +60,33 @@ def bounded_parameter(name: str, bound: selectors.Bound) -> OpenApiParameter:
 @extend_schema_view(
     list=extend_schema(
         summary="Published articles, newest first",
-        description="Lists leave out body_html and body_text unless named in `fields`.",
+        description=(
+            "Each item is an `ArticleSummary` (no body_html or body_text), or with `fields` an "
+            "`ArticleFieldset` holding only the fields named."
+        ),
         parameters=[FIELDS_PARAM],
+        responses=ArticleListItem(many=True),
     ),
     retrieve=extend_schema(
         summary="One published article",
+        description=(
+            "An `Article`; with `fields`, an `ArticleFieldset` holding only the fields named; "
+            "with `preview`, the `EditedArticle` behind the token. Callers who may edit or "
+            "preview articles also get `status` and `version`, and an ETag "
+            '`"v<version>-…"` that If-Match accepts on a later edit.'
+        ),
+        responses=ArticleDetail,
         parameters=[
+            OpenApiParameter(
+                "ETag",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description=(
+                    'Send back in If-None-Match. An editor\'s, `"v<version>-…"`, also goes '
+                    "in If-Match to edit what was read. A preview has none."
+                ),
+            ),
             FIELDS_PARAM,
             OpenApiParameter(
                 "preview",
@@ -272,7 +295,9 @@ class AuthorViewSet(_TaxonomyViewSet):
     state_fields = ("pk", "slug", "name", "bio", "avatar", "website", "article_count")
 
 
-@extend_schema_view(list=extend_schema(summary="Sections"))
+@extend_schema_view(
+    list=extend_schema(summary="Sections"), retrieve=extend_schema(summary="One section")
+)
 class SectionViewSet(_TaxonomyViewSet):
     serializer_class = SectionSerializer
     etag_name = "sections"
@@ -282,7 +307,7 @@ class SectionViewSet(_TaxonomyViewSet):
         return selectors.sections()
 
 
-@extend_schema_view(list=extend_schema(summary="Tags"))
+@extend_schema_view(list=extend_schema(summary="Tags"), retrieve=extend_schema(summary="One tag"))
 class TagViewSet(_TaxonomyViewSet):
     serializer_class = TagSerializer
     etag_name = "tags"

@@ -25,7 +25,7 @@ from cms.errors import InvalidTransition, PreconditionRequired, VersionConflict
 
 from .. import fields, selectors, services
 from ..models import Article
-from .serializers import ArticleSerializer, represent_article
+from .serializers import EDITED_FIELDS, ArticleWriteResult, represent_article
 
 PRIVILEGED_FIELDS = selectors.PRIVILEGED_FIELDS
 
@@ -102,10 +102,15 @@ def expected_version(request: Request) -> int:
     return int(match.group(1))
 
 
-# What a write answers to a caller who may not read the article (a token without
-# content:preview writing a draft): enough to follow up, none of the unpublished content.
-# The same fields as GraphQL's EditedArticle.
-EDITED_FIELDS = ("id", "slug", "title", "published_at", "url", "status", "version")
+# The version ETag every write answers with (its quoted form is what If-Match takes).
+VERSION_ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    response=True,
+    description='The new version\'s ETag (`"v<version>"`): send it in If-Match to edit again.',
+)
 
 
 def privileged(article: Article, fields: tuple[str, ...] = PRIVILEGED_FIELDS) -> dict[str, Any]:
@@ -160,7 +165,8 @@ class ArticleWriteViewSet(ApiViewSet):
     @extend_schema(
         summary="Create a draft",
         request=ArticleInputSerializer,
-        responses={201: ArticleSerializer},
+        responses={201: ArticleWriteResult},
+        parameters=[VERSION_ETAG],
     )
     def create(self, request: Request) -> Response:
         self._signed_in()
@@ -172,8 +178,9 @@ class ArticleWriteViewSet(ApiViewSet):
     @extend_schema(
         summary="Change an article's content (If-Match required)",
         request=ArticleInputSerializer,
-        responses=ArticleSerializer,
+        responses=ArticleWriteResult,
         parameters=[
+            VERSION_ETAG,
             OpenApiParameter(
                 "If-Match",
                 OpenApiTypes.STR,
@@ -181,7 +188,7 @@ class ArticleWriteViewSet(ApiViewSet):
                 required=True,
                 pattern=f"^{_VERSION_ETAG.pattern}$",
                 description="The ETag of the version you edited (from a read or a write).",
-            )
+            ),
         ],
     )
     def partial_update(self, request: Request, slug: str) -> Response:
@@ -205,7 +212,8 @@ class ArticleWriteViewSet(ApiViewSet):
     @extend_schema(
         summary="Publish now, or schedule with a future published_at",
         request=PublishInputSerializer,
-        responses=ArticleSerializer,
+        responses=ArticleWriteResult,
+        parameters=[VERSION_ETAG],
     )
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def publish(self, request: Request, slug: str) -> Response:
@@ -218,7 +226,10 @@ class ArticleWriteViewSet(ApiViewSet):
         return self._respond(article)
 
     @extend_schema(
-        summary="Take an article back to draft", request=None, responses=ArticleSerializer
+        summary="Take an article back to draft",
+        request=None,
+        responses=ArticleWriteResult,
+        parameters=[VERSION_ETAG],
     )
     @action(detail=True, methods=["post"], pagination_class=None, filterset_class=None)
     def unpublish(self, request: Request, slug: str) -> Response:

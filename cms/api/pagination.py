@@ -58,6 +58,21 @@ class PageNumberPagination(_DRFPageNumberPagination):
         path = self.request.get_full_path() if self.request is not None else "/"
         return settings.PUBLIC_API_URL + path
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # Every key is always present; ``next`` and ``previous`` are null on the last and
+        # first pages (OpenAPI 3.1: a type list, where DRF's says ``nullable``).
+        link = {"type": ["string", "null"], "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["count", "next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "minimum": 0, "examples": [123]},
+                "next": {**link, "description": "The next page, or null on the last."},
+                "previous": {**link, "description": "The previous page, or null on the first."},
+                "results": schema,
+            },
+        }
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         maximum = int(settings.API_MAX_PAGE_SIZE)
         return [

@@ -11,19 +11,21 @@ from typing import Any
 
 from django.conf import settings
 from drf_spectacular.openapi import AutoSchema as _AutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, get_doc
+from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from cms import scopes
+from cms.api.caching import NEVER_STORE
 from cms.api.fields import NO_NUL, NOT_BLANK_NOR_NUL, ClosedSerializer
 
 PROBLEM_SCHEMA = {
     "type": "object",
     "description": "RFC 9457 problem details.",
     "properties": {
-        "type": {"type": "string", "example": "about:blank"},
-        "title": {"type": "string", "example": "Bad Request"},
-        "status": {"type": "integer", "example": 400},
+        "type": {"type": "string", "examples": ["about:blank"]},
+        "title": {"type": "string", "examples": ["Bad Request"]},
+        "status": {"type": "integer", "examples": [400]},
         "detail": {"type": "string"},
         "code": {"type": "string", "description": "A stable code for the error."},
         "errors": {
@@ -32,7 +34,7 @@ PROBLEM_SCHEMA = {
             "additionalProperties": {"type": "array", "items": {"type": "string"}},
         },
     },
-    "required": ["type", "title", "status", "detail"],
+    "required": ["type", "title", "status", "detail", "code"],
 }
 # What any request can be answered, whatever the operation.
 EVERY_OPERATION = {
@@ -49,11 +51,21 @@ WITH_BODY = {
 }
 HEADER_STRING = {"schema": {"type": "string"}}
 CACHING_HEADERS = {
-    "ETag": {**HEADER_STRING, "description": "Send back in If-None-Match."},
+    "ETag": {**HEADER_STRING, "required": True, "description": "Send back in If-None-Match."},
     "Cache-Control": {
         **HEADER_STRING,
-        "description": "public with max-age for anonymous readers, private otherwise.",
+        "required": True,
+        "description": "public with max-age for anonymous readers; private once credentials "
+        "are sent; no-store for unpublished work.",
     },
+}
+# Writes and answers to one reader: no cache may keep them (cms.api.caching.NEVER_STORE).
+NOT_STORED = {
+    "Cache-Control": {
+        "schema": {"type": "string", "const": NEVER_STORE},
+        "required": True,
+        "description": "Never stored by any cache.",
+    }
 }
 IF_NONE_MATCH = {
     "name": "If-None-Match",
@@ -78,6 +90,16 @@ STATUS_HEADERS = {
         }
     },
 }
+
+
+class AnyOf(serializers.Serializer):
+    """A response that takes one of several ``shapes`` (serializers), documented as a
+    component named after the subclass: ``anyOf`` the shapes' components, as one answer may
+    match more than one (a full article is also a valid sparse fieldset). Only the document
+    reads it; the view builds the answer."""
+
+    shapes: tuple[type[serializers.Serializer], ...] = ()
+    description = ""
 
 
 class AutoSchema(_AutoSchema):
@@ -110,7 +132,10 @@ class AutoSchema(_AutoSchema):
         return [{}, *schemes] if self._open else schemes
 
     def get_description(self) -> str:  # type: ignore[override]
-        description = super().get_description()
+        # The action's own docstring, never the view class's: that one describes the code
+        # (or every action at once) and was copied onto each operation.
+        action = getattr(self.view, self._action or self.method.lower(), None)
+        description = get_doc(action) if action is not None else ""
         if not self._is_api_operation():
             return description
         return "\n\n".join(part for part in (description, self._credentials()) if part)
@@ -142,10 +167,30 @@ class AutoSchema(_AutoSchema):
             serializer.partial = False
         return super().resolve_serializer(serializer, direction, *args, **kwargs)
 
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        # drf-spectacular says "a URL or blank" as oneOf [the format, maxLength 0], which ""
+        # matches twice wherever the format goes unchecked (Ajv without ajv-formats, jsonschema
+        # without rfc3987, both allowed by JSON Schema): the answer would then fail oneOf.
+        if schema.get("oneOf", [None])[-1] == {"type": "string", "maxLength": 0}:
+            schema["anyOf"] = schema.pop("oneOf")
+
+    def get_paginated_name(self, serializer_name: str) -> str:
+        # An item that is anyOf several shapes is named "<Thing>ListItem": its page is
+        # "Paginated<Thing>List", as a plain serializer's would be.
+        return super().get_paginated_name(serializer_name.removesuffix("ListItem"))
+
     def _map_serializer(
         self, serializer: Any, direction: Any, bypass_extensions: bool = False
     ) -> Any:
+        if isinstance(serializer, AnyOf):
+            return {
+                "anyOf": [self.resolve_serializer(s, direction).ref for s in serializer.shapes],
+                "description": serializer.description,
+            }
         result = super()._map_serializer(serializer, direction, bypass_extensions)
+        # Keywords a serializer states about its whole object (closed shapes, minProperties).
+        result.update(getattr(serializer, "json_schema", {}))
         if direction == "request" and isinstance(serializer, ClosedSerializer):
             result["additionalProperties"] = False
             for field in result["properties"].values():
@@ -184,6 +229,10 @@ class AutoSchema(_AutoSchema):
             responses.setdefault(status, self._problem(description, STATUS_HEADERS.get(status)))
         if self.method == "GET":
             self._document_caching(operation)
+        else:
+            for status, response in responses.items():
+                if status.startswith("2") and "content" in response:
+                    response.setdefault("headers", {}).update(NOT_STORED)
         return operation
 
     def _unauthenticated(self) -> str:
@@ -223,7 +272,9 @@ class AutoSchema(_AutoSchema):
         responses = operation["responses"]
         for status, response in responses.items():
             if status.startswith("2") and "application/json" in response.get("content", {}):
-                response.setdefault("headers", {}).update(CACHING_HEADERS)
+                headers = response.setdefault("headers", {})
+                for name, header in CACHING_HEADERS.items():
+                    headers.setdefault(name, header)  # the view's own description first
         responses.setdefault(
             "304",
             {
@@ -242,3 +293,16 @@ def _refuse_blank(parameter: dict[str, Any]) -> None:
         schema["minLength"] = max(int(schema.get("minLength", 0)), 1)
         if not {"pattern", "enum", "format"} & set(schema):
             schema["pattern"] = NOT_BLANK_NOR_NUL
+
+
+def postprocess(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """The document's ``servers`` from ``PUBLIC_API_URL`` (read as it is served, so a
+    deployment's own address), and its paths without their trailing slash: every API path
+    answers with and without one (``config.api_router``), and linters and generators expect
+    none."""
+    result["servers"] = [{"url": settings.PUBLIC_API_URL, "description": "This deployment."}]
+    result["paths"] = {
+        path.rstrip("/") if path.startswith("/api/") else path: item
+        for path, item in result["paths"].items()
+    }
+    return result

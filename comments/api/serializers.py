@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from cms.api.fields import NOT_BLANK_NOR_NUL, ClosedSerializer, StrictCharField
 
-from ..models import Comment
+from ..models import Comment, CommentStatus
 from ..services import MAX_BODY_LENGTH, MAX_NAME_LENGTH
 
 
@@ -89,6 +89,6 @@ class ModeratedCommentSerializer(serializers.ModelSerializer):
 class ModerationInputSerializer(ClosedSerializer):
     """A moderator's decision on one comment."""
 
-    status = serializers.ChoiceField(choices=["pending", "approved", "spam", "removed"])
+    status = serializers.ChoiceField(choices=CommentStatus.choices)
 
     partial_on_patch = False  # a PATCH must name the status

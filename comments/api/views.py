@@ -38,9 +38,23 @@ class ThreadPagination(PageNumberPagination):
     def default_page_size(self) -> int:
         return int(settings.API_MAX_PAGE_SIZE)
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        # The list view adds the comment form's token to every page.
+        page = super().get_paginated_response_schema(schema)
+        page["properties"]["form_token"] = {
+            "type": "string",
+            "description": "Send it back with a new comment (as `form_token`).",
+        }
+        page["required"].append("form_token")
+        return page
+
 
 ARTICLE_SLUG = OpenApiParameter(
-    "article_slug", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=SLUG_PATTERN
+    "slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^{SLUG_PATTERN}$",
+    description="The article's slug.",
 )
 
 
@@ -77,7 +91,7 @@ class ArticleCommentViewSet(ApiViewSet):
         visible = readable_articles(self.actor).only(
             "id", "comment_count", "comments_enabled", "status", "published_at"
         )
-        return get_object_or_404(visible, slug=self.kwargs["article_slug"])
+        return get_object_or_404(visible, slug=self.kwargs["slug"])
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         article = self.get_article()
@@ -131,6 +145,7 @@ class ArticleCommentViewSet(ApiViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="The moderation queue (comments:moderate)",
+        description="Comments in any status, newest first.",
         parameters=[
             OpenApiParameter("status", OpenApiTypes.STR, enum=list(CommentStatus.values)),
             OpenApiParameter("article", OpenApiTypes.STR, description="An article's slug."),
@@ -143,7 +158,7 @@ class ArticleCommentViewSet(ApiViewSet):
     ),
 )
 class ModerationViewSet(ApiViewSet):
-    """Comments in any status, newest first, for editors and tokens with comments:moderate."""
+    """The moderation queue and decisions, for editors and tokens with comments:moderate."""
 
     serializer_class = ModeratedCommentSerializer
     extra_query_params = ("status", "article")

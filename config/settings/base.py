@@ -281,15 +281,22 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Byline API",
     "DESCRIPTION": "Published articles, authors, sections, tags and comments for front-ends.",
     "VERSION": "1",
+    # JSON Schema 2020-12: what Ajv and jsonschema validate responses with.
+    "OAS_VERSION": "3.1.0",
+    "LICENSE": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},  # SPDX form
     "SERVE_INCLUDE_SCHEMA": False,
     # Served by Byline itself: the docs work with no internet access.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ArticleStatusEnum": "articles.models.ArticleStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleStatus": "articles.models.ArticleStatus",
+        "CommentStatus": "comments.models.CommentStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.api.schema.postprocess",
     ],
 }
 

@@ -188,7 +188,7 @@ def test_most_read_limit_follows_the_page_size_setting(settings) -> None:
 def test_most_read_bounds_are_what_both_documents_state(client: Client) -> None:
     bounds = selectors.most_read_bounds()
     document = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
-    popular = document["paths"]["/api/v1/articles/popular/"]["get"]["parameters"]
+    popular = document["paths"]["/api/v1/articles/popular"]["get"]["parameters"]
     stated = {p["name"]: p["schema"] for p in popular if p["name"] in bounds}
     for name, bound in bounds.items():
         assert (stated[name]["minimum"], stated[name]["maximum"]) == (bound.minimum, bound.maximum)
