@@ -7,12 +7,13 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-postgres lint format migrate demo lock bench clean
+.PHONY: help install run serve test test-postgres clients lint format migrate demo lock bench clean
 
 help:
 	@echo "make run            set up (venv, pinned install, migrate, demo content) and serve on 127.0.0.1:8000"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the test suite on PostgreSQL + Redis ($(PG_URL))"
+	@echo "make clients        typed clients (OpenAPI, GraphQL, Relay) generated, compiled and run against a server"
 	@echo "make lint           ruff, mypy and the migrations check"
 	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
 	@echo "make bench          load the API with wrk (SQLite; PostgreSQL + Redis with DATABASE_URL/REDIS_URL)"
@@ -52,6 +53,17 @@ test: install
 test-postgres: install
 	$(BIN)/python .ci/check_services.py "$(PG_URL)" "$(REDIS_TEST_URL)"
 	@$(call run_pytest,DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL))
+
+# The typed-client check (clients/check/main.ts): npm packages from the lockfile, reinstalled when
+# package.json or the lockfile changes; a throwaway SQLite database and server of its own.
+CLIENTS_STAMP := clients/node_modules/.installed
+
+$(CLIENTS_STAMP): clients/package.json clients/package-lock.json
+	cd clients && npm ci --no-audit --no-fund --loglevel=error
+	touch $(CLIENTS_STAMP)
+
+clients: install $(CLIENTS_STAMP)
+	cd clients && node_modules/.bin/tsx check/main.ts
 
 lint: install
 	$(BIN)/ruff check .
