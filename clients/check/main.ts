@@ -71,6 +71,31 @@ async function typecheck(): Promise<void> {
   if (errors.length === 0) report.add(area, `tsc (exit ${result.code})`, result.stderr);
 }
 
+/** The README's "Typed clients" examples, as files the generators and tsc read like the clients
+ * (generated/readme/): what the README shows must compile against what the server serves. */
+function readmeExamples(): void {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = /^## Typed clients\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? "";
+  const blocks = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+  if (blocks.length !== 2) {
+    report.add("README", "Typed clients", `expected two TypeScript examples (REST, GraphQL), found ${blocks.length}`);
+  }
+  const [rest = "", gql = ""] = blocks;
+  const dir = join(generated, "readme");
+  mkdirSync(dir, { recursive: true });
+  const given = "// From README.md; what the example takes as given:\ndeclare const slug: string;\n";
+  writeFileSync(
+    join(dir, "rest.ts"),
+    `${given}declare function render(...parts: string[]): void;\n${rest.replace('"./byline"', '"../openapi"')}export {};\n`,
+  );
+  writeFileSync(
+    join(dir, "graphql.ts"),
+    `${given}import type { TypedDocumentNode } from "@graphql-typed-document-node/core";\n` +
+      "declare const client: {\n  query<R, V>(document: TypedDocumentNode<R, V>, variables: V): { toPromise(): Promise<{ data?: R }> };\n};\n" +
+      `${gql.replace('"./gql"', '"../graphql"')}export {};\n`,
+  );
+}
+
 /** What the issue asks of the document as a whole. */
 function checkDocument(doc: Json, base: string): void {
   const version = String(doc.openapi ?? "");
@@ -83,10 +108,28 @@ function checkDocument(doc: Json, base: string): void {
   }
 }
 
+/** The checks must be able to fail: a wrong body and a conflicting id are caught. */
+function selfCheck(validator: ResponseValidator, base: string): void {
+  const scratch = new Report();
+  const list = validator.operations.find((o) => o.method === "GET" && o.template.replace(/\/$/, "") === "/api/v1/articles");
+  const headers = new Headers({ "Content-Type": "application/json" });
+  const body = JSON.stringify({ count: "many", results: "none" });
+  if (list) validator.check({ method: "GET", url: `${base}${list.template}`, status: 200, headers, body }, scratch);
+  if (scratch.violations.length === 0) {
+    report.add("self-check", "REST validator", `accepted ${body} as the article list`);
+  }
+  const cache = new Normalisation(scratch);
+  const before = scratch.violations.length;
+  cache.observe("A", 200, { data: { a: { __typename: "Article", id: "X" } } });
+  cache.observe("B", 200, { data: { b: { __typename: "EditedArticle", id: "X" } } });
+  if (scratch.violations.length === before) report.add("self-check", "GraphQL identity", "one id as two types went unnoticed");
+}
+
 async function main(): Promise<number> {
   report.step("generated/: cleared; graphql-codegen and relay-compiler from schema.graphql");
   rmSync(generated, { recursive: true, force: true });
   mkdirSync(join(generated, "relay"), { recursive: true });
+  readmeExamples();
   // These read only the committed SDL: they run while the database is prepared.
   const offline = Promise.all([
     tool("GraphQL codegen", "graphql-codegen", ["--config", "codegen.ts"]),
@@ -119,6 +162,7 @@ async function main(): Promise<number> {
 
     report.step("clients: the README-style REST and GraphQL clients against the server");
     const validator = new ResponseValidator(doc, report);
+    selfCheck(validator, base);
     const rest = await import("../src/rest-client");
     const anonymous = rest.restClient(base, { fetch: validator.fetch });
     const editor = rest.restClient(base, { token: server.tokens.editor, fetch: validator.fetch });

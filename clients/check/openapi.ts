@@ -247,11 +247,11 @@ export class ResponseValidator {
   }
 
   /** Check one response; every violation goes to the report. */
-  check(seen: Observed): void {
-    this.report.counts.rest += 1;
+  check(seen: Observed, report: Report = this.report): void {
+    report.counts.rest += 1;
     const url = new URL(seen.url);
     const where = `${seen.method} ${url.pathname}${url.search} -> ${seen.status}`;
-    const add = (detail: string): void => this.report.add("REST responses", where, detail);
+    const add = (detail: string): void => report.add("REST responses", where, detail);
     const operation = this.find(seen.method, url.pathname);
     if (!operation) {
       add("no operation in the document matches this method and path");
