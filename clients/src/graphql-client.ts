@@ -6,6 +6,7 @@ import { Kind, print, visit } from "graphql";
 import type { DocumentNode, FieldNode } from "graphql";
 import {
   ArticleListQuery,
+  ArticleNodeQuery,
   PostPageQuery,
   RegisterViewMutation,
   SubmitCommentMutation,
@@ -90,6 +91,11 @@ export async function readerFlow(client: GraphQLClient): Promise<{ slug: string;
     `${article.viewCount} views · ${article.commentCount} comments`,
     ...article.comments.edges.flatMap((e) => (e?.node ? [`${e.node.authorName}: ${e.node.bodyHtml}`] : [])),
   ].join("\n");
+
+  const again = need("ArticleNode", await client.request(ArticleNodeQuery, { id: article.id }));
+  if (again.node?.__typename !== "Article" || again.node.slug !== slug) {
+    throw new Error(`node(id: ${article.id}) is not article ${slug}: ${JSON.stringify(again.node)}`);
+  }
 
   const submitted = need(
     "SubmitComment",

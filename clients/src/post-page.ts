@@ -127,3 +127,17 @@ export const UpdateArticleMutation = graphql(`
     }
   }
 `);
+
+// What Relay's @refetchable sends: the article again by its global ID.
+export const ArticleNodeQuery = graphql(`
+  query ArticleNode($id: ID!) {
+    node(id: $id) {
+      __typename
+      id
+      ... on Article {
+        slug
+        viewCount
+      }
+    }
+  }
+`);
