@@ -2,6 +2,11 @@
 // entity has an `id` that names one type, and responses carry no errors where none are expected.
 import {
   buildClientSchema,
+  isEnumType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+  specifiedScalarTypes,
   buildSchema,
   getIntrospectionQuery,
   getNamedType,
@@ -85,6 +90,42 @@ export function checkEntities(schema: GraphQLSchema, report: Report): void {
     }
     if (id && getNamedType(id.type).name === "ID" && !type.getInterfaces().some((i) => i.name === "Node")) {
       report.add("GraphQL schema", `type ${type.name} has an ID but does not implement Node`, "node(id:) cannot refetch it");
+    }
+  }
+}
+
+/** The typing the issue asks for: statuses and orderings as enums, non-null where the server
+ * guarantees it (connections' edges and nodes, mutation payloads), custom scalars specified. */
+export function checkTyping(schema: GraphQLSchema, report: Report): void {
+  const add = (where: string, detail: string): void => report.add("GraphQL schema", where, detail);
+  const builtIn = new Set(specifiedScalarTypes.map((t) => t.name));
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith("__")) continue;
+    if (isScalarType(type) && !builtIn.has(type.name) && !type.specifiedByURL) {
+      add(`scalar ${type.name}`, "no @specifiedBy(url:): clients cannot tell its format");
+    }
+    if (!isObjectType(type)) continue;
+    for (const field of Object.values(type.getFields())) {
+      const where = `${type.name}.${field.name}`;
+      const enumNamed = (name: string, t: Parameters<typeof getNamedType>[0]): void => {
+        if (["status", "orderBy"].includes(name) && !isEnumType(getNamedType(t))) {
+          add(`${where}${name === field.name ? "" : `(${name}:)`}`, `${name} is ${String(t)}, not an enum`);
+        }
+      };
+      enumNamed(field.name, field.type);
+      field.args.forEach((arg) => enumNamed(arg.name, arg.type));
+      if (type.name.endsWith("Connection") && field.name === "edges") {
+        const list = isNonNullType(field.type) ? field.type.ofType : undefined;
+        if (!list || !isListType(list) || !isNonNullType(list.ofType)) {
+          add(where, `${String(field.type)}: edges are never null, nor is any edge ([Edge!]!)`);
+        }
+      }
+      if (type.name.endsWith("Edge") && field.name === "node" && !isNonNullType(field.type)) {
+        add(where, `${String(field.type)}: an edge always has its node`);
+      }
+      if (type === schema.getMutationType() && !isNonNullType(field.type)) {
+        add(where, `${String(field.type)}: a mutation always answers its payload (errors go in it)`);
+      }
     }
   }
 }

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Crawl, crawl } from "./crawl";
-import { Normalisation, checkEntities, compareWithLive } from "./graphql";
+import { Normalisation, checkEntities, checkTyping, compareWithLive } from "./graphql";
 import { ResponseValidator, isObject } from "./openapi";
 import type { Json } from "./openapi";
 import { Report } from "./report";
@@ -65,7 +65,11 @@ async function typecheck(): Promise<void> {
   for (const error of errors) {
     const match = /^(.+?)\((\d+),\d+\): error (TS\d+): ([\s\S]*)$/.exec(error.trim());
     const detail = (text: string): string => text.split("\n").map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l)).join("\n");
-    if (match) report.add(area, `${match[1]}:${match[2]} ${match[3]}`, detail(match[4] ?? ""));
+    if (match) {
+      const [, file = "", line = "0", code = "", message = ""] = match;
+      const source = readFileSync(join(clients, file), "utf8").split("\n")[Number(line) - 1]?.trim() ?? "";
+      report.add(area, `${file}:${line} ${code}`, detail(`${message}\n> ${source}`));
+    }
     else report.add(area, `tsc (exit ${result.code})`, detail(error));
   }
   if (errors.length === 0) report.add(area, `tsc (exit ${result.code})`, result.stderr);
@@ -101,6 +105,32 @@ function checkDocument(doc: Json, base: string): void {
   const version = String(doc.openapi ?? "");
   if (!version.startsWith("3.1.")) {
     report.add("OpenAPI document", `openapi: ${version}`, "expected 3.1.x (its schemas are JSON Schema 2020-12, as Ajv reads them)");
+  }
+  const described = new Map<string, string[]>();
+  const paths = isObject(doc.paths) ? doc.paths : {};
+  for (const [path, item] of Object.entries(paths)) {
+    if (!isObject(item)) continue;
+    for (const [method, op] of Object.entries(item)) {
+      if (!isObject(op) || method === "parameters") continue;
+      const name = `${method.toUpperCase()} ${path}`;
+      if (typeof op.description === "string" && op.description) {
+        described.set(op.description, [...(described.get(op.description) ?? []), name]);
+      }
+      // The server bounds these; a generator can only validate (or a form offer) what is declared.
+      const parameters = Array.isArray(op.parameters) ? op.parameters.filter(isObject) : [];
+      for (const parameter of parameters) {
+        const bounded = ["page_size", "days", "limit"].includes(String(parameter.name));
+        const schema = isObject(parameter.schema) ? parameter.schema : {};
+        if (bounded && (typeof schema.minimum !== "number" || typeof schema.maximum !== "number")) {
+          report.add("OpenAPI document", `${name} ?${String(parameter.name)}`, "no minimum and maximum, though the server enforces both");
+        }
+      }
+    }
+  }
+  for (const [description, operations] of described) {
+    if (operations.length > 1) {
+      report.add("OpenAPI document", `one description on ${operations.join(", ")}`, description.slice(0, 200));
+    }
   }
   const servers = Array.isArray(doc.servers) ? doc.servers.filter(isObject) : [];
   if (!servers.some((s) => s.url === base)) {
@@ -156,6 +186,7 @@ async function main(): Promise<number> {
     const sdl = readFileSync(join(root, "schema.graphql"), "utf8");
     const schema = await compareWithLive(base, sdl, report);
     checkEntities(schema, report);
+    checkTyping(schema, report);
 
     report.step("tsc --strict --noEmit (REST client, GraphQL documents, this check)");
     const compiled = typecheck();
