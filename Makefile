@@ -7,13 +7,14 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-postgres deploy-check lint format migrate demo lock bench clean
+.PHONY: help install run serve test test-postgres deploy-check clients lint format migrate demo lock bench clean
 
 help:
 	@echo "make run            set up (venv, pinned install, migrate, demo content) and serve on 127.0.0.1:8000"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the test suite on PostgreSQL + Redis ($(PG_URL))"
 	@echo "make deploy-check   the Procfile under production settings on PostgreSQL + Redis (CI's deploy proof)"
+	@echo "make clients        typed clients (OpenAPI, GraphQL, Relay) generated, compiled and run against a server"
 	@echo "make lint           ruff, mypy and the migrations check"
 	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
 	@echo "make bench          load the API with wrk (SQLite; PostgreSQL + Redis with DATABASE_URL/REDIS_URL)"
@@ -61,6 +62,19 @@ DEPLOY_CHECK_REDIS_URL ?= redis://127.0.0.1:6379/14
 deploy-check: install
 	DEPLOY_CHECK_POSTGRES_URL=$(DEPLOY_CHECK_POSTGRES_URL) DEPLOY_CHECK_REDIS_URL=$(DEPLOY_CHECK_REDIS_URL) \
 		$(BIN)/python .ci/deploy_check.py
+
+# The typed-client check (clients/check/main.ts): npm packages from the lockfile, reinstalled when
+# package.json or the lockfile changes; a throwaway SQLite database and server of its own.
+CLIENTS_STAMP := clients/node_modules/.installed
+
+$(CLIENTS_STAMP): clients/package.json clients/package-lock.json
+	cd clients && npm ci --no-audit --no-fund --loglevel=error
+	touch $(CLIENTS_STAMP)
+
+# node --import tsx rather than the tsx command: that wrapper SIGKILLs a busy child on SIGTERM,
+# before the check can stop its server.
+clients: install $(CLIENTS_STAMP)
+	cd clients && node --import tsx check/main.ts
 
 lint: install
 	$(BIN)/ruff check .
