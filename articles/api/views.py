@@ -184,6 +184,10 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
 
     @extend_schema(
         summary="Most read published articles over the last N days",
+        description=(
+            "Ranked by views counted in the last `days` days, each with `views_in_period`; "
+            "not paged (`limit` caps it)."
+        ),
         parameters=[
             *(
                 bounded_parameter(name, bound)
@@ -282,8 +286,14 @@ class _TaxonomyViewSet(ApiViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Authors with published work"),
-    retrieve=extend_schema(summary="One author with published work"),
+    list=extend_schema(
+        summary="Authors with published work",
+        description="By name, each with its number of published articles. Never an email.",
+    ),
+    retrieve=extend_schema(
+        summary="One author with published work",
+        description="An author without published work is not found (404).",
+    ),
 )
 class AuthorViewSet(_TaxonomyViewSet):
     serializer_class = AuthorSerializer
@@ -296,7 +306,14 @@ class AuthorViewSet(_TaxonomyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Sections"), retrieve=extend_schema(summary="One section")
+    list=extend_schema(
+        summary="Sections",
+        description="Sections with published work, by name (none used only by drafts).",
+    ),
+    retrieve=extend_schema(
+        summary="One section",
+        description="A section without published work is not found (404).",
+    ),
 )
 class SectionViewSet(_TaxonomyViewSet):
     serializer_class = SectionSerializer
@@ -307,7 +324,15 @@ class SectionViewSet(_TaxonomyViewSet):
         return selectors.sections()
 
 
-@extend_schema_view(list=extend_schema(summary="Tags"), retrieve=extend_schema(summary="One tag"))
+@extend_schema_view(
+    list=extend_schema(
+        summary="Tags",
+        description="Tags with published work, by name (none used only by drafts).",
+    ),
+    retrieve=extend_schema(
+        summary="One tag", description="A tag without published work is not found (404)."
+    ),
+)
 class TagViewSet(_TaxonomyViewSet):
     serializer_class = TagSerializer
     etag_name = "tags"

@@ -164,6 +164,10 @@ class ArticleWriteViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Create a draft",
+        description=(
+            "A new draft, bylined to the authors named (by default the token owner's author "
+            "profile). The answer's ETag is the version to send in If-Match to edit it."
+        ),
         request=ArticleInputSerializer,
         responses={201: ArticleWriteResult},
         parameters=[VERSION_ETAG],
@@ -177,6 +181,10 @@ class ArticleWriteViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Change an article's content (If-Match required)",
+        description=(
+            "Changes only the fields sent. The If-Match ETag names the version edited: a newer "
+            "one saved meanwhile is refused (412), so no one's copy is overwritten unseen."
+        ),
         request=ArticleInputSerializer,
         responses=ArticleWriteResult,
         parameters=[
@@ -204,13 +212,22 @@ class ArticleWriteViewSet(ApiViewSet):
         )
         return self._respond(article)
 
-    @extend_schema(summary="Delete an article", request=None, responses={204: None})
+    @extend_schema(
+        summary="Delete an article",
+        description="The token owner's role decides what may be deleted; nothing is returned.",
+        request=None,
+        responses={204: None},
+    )
     def destroy(self, request: Request, slug: str) -> Response:
         services.article_delete(article=self._target(slug, Action.DELETE), actor=self.actor)
         return Response(status=204)
 
     @extend_schema(
         summary="Publish now, or schedule with a future published_at",
+        description=(
+            "With no published_at, or one in the past, the article goes live now; with a "
+            "future one it is scheduled and goes live then."
+        ),
         request=PublishInputSerializer,
         responses=ArticleWriteResult,
         parameters=[VERSION_ETAG],
@@ -227,6 +244,7 @@ class ArticleWriteViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Take an article back to draft",
+        description="A published or scheduled article leaves the public API at once.",
         request=None,
         responses=ArticleWriteResult,
         parameters=[VERSION_ETAG],

@@ -39,6 +39,7 @@ holds<Equal<string extends Edited["status"] ? false : true, true>>();
 holds<Equal<Extract<Edited["published_at"], null>, null>>();
 holds<Equal<Edited["version"], number>>();
 
-// Problem details always carry their code.
-type Problem = Body<"/api/v1/articles/{slug}", "get", 404>;
+// Problem details always carry their code, and refusals are typed as problem details.
+type Problem = Schemas["ProblemDetails"];
+holds<Equal<paths["/api/v1/articles/{slug}"]["get"]["responses"][404]["content"]["application/problem+json"], Problem>>();
 holds<Equal<Extract<RequiredKeys<Problem>, "code" | "status" | "title" | "detail">, "code" | "status" | "title" | "detail">>();

@@ -132,7 +132,10 @@ export class Crawl {
       let index = 0;
       const path = template.replace(/\{[^}]+\}/g, () => encodeURIComponent(call.params?.[index++] ?? ""));
       const other = path.endsWith("/") ? path.slice(0, -1) : `${path}/`;
-      const response = await fetch(new URL(other, this.base), { redirect: "manual", headers: { Accept: "application/json" } });
+      // The same credentials as the call: only the spelling differs.
+      const headers: Record<string, string> = { Accept: "application/json" };
+      if (call.token) headers.Authorization = `Bearer ${call.token}`;
+      const response = await fetch(new URL(other, this.base), { redirect: "manual", headers });
       await response.arrayBuffer();
       if (response.status !== 200) {
         this.report.add("REST crawl", `GET ${other}`, `the other trailing-slash spelling of ${template} answers ${response.status}, not 200`);

@@ -17,15 +17,18 @@ export const PostPageArticle = graphql`
     commentCount
     commentFormToken
     authors {
+      id
       slug
       name
       avatarUrl
     }
     section {
+      id
       slug
       name
     }
     tags {
+      id
       slug
       name
     }

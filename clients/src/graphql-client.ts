@@ -75,8 +75,8 @@ function need<R>(operation: string, result: GraphQLResponse<R>): R {
 
 /** A reader: the most read articles, a post page, a comment with the form token, a view. */
 export async function readerFlow(client: GraphQLClient): Promise<{ slug: string; page: string }> {
-  const list = need("ArticleList", await client.request(ArticleListQuery, { first: 5, orderBy: "-view_count" }));
-  const slug = list.articles.edges[0]?.node?.slug;
+  const list = need("ArticleList", await client.request(ArticleListQuery, { first: 5, orderBy: "VIEW_COUNT_DESC" }));
+  const slug = list.articles.edges[0]?.node.slug;
   if (slug === undefined) throw new Error("no published article");
 
   const post = need("PostPage", await client.request(PostPageQuery, { slug, comments: 10 }));
@@ -89,7 +89,7 @@ export async function readerFlow(client: GraphQLClient): Promise<{ slug: string;
     article.tags.map((t) => `#${t.slug}`).join(" "),
     article.bodyHtml,
     `${article.viewCount} views · ${article.commentCount} comments`,
-    ...article.comments.edges.flatMap((e) => (e?.node ? [`${e.node.authorName}: ${e.node.bodyHtml}`] : [])),
+    ...article.comments.edges.map((e) => `${e.node.authorName}: ${e.node.bodyHtml}`),
   ].join("\n");
 
   const again = need("ArticleNode", await client.request(ArticleNodeQuery, { id: article.id }));
@@ -109,11 +109,11 @@ export async function readerFlow(client: GraphQLClient): Promise<{ slug: string;
       },
     }),
   );
-  if (submitted.submitComment?.errors.length) {
+  if (submitted.submitComment.errors.length) {
     throw new Error(`SubmitComment: ${JSON.stringify(submitted.submitComment.errors)}`);
   }
   const viewed = need("RegisterView", await client.request(RegisterViewMutation, { slug }));
-  if (viewed.registerView?.errors.length) {
+  if (viewed.registerView.errors.length) {
     throw new Error(`RegisterView: ${JSON.stringify(viewed.registerView.errors)}`);
   }
   return { slug, page };
@@ -133,10 +133,10 @@ export async function editorFlow(client: GraphQLClient, slug: string): Promise<{
     }),
   );
   const payload = updated.updateArticle;
-  if (!payload || payload.errors.length || !payload.article) {
-    throw new Error(`UpdateArticle: ${JSON.stringify(payload?.errors)}`);
+  if (payload.errors.length || payload.version === null || payload.version === undefined) {
+    throw new Error(`UpdateArticle: ${JSON.stringify(payload.errors)}`);
   }
-  return { version: payload.article.version };
+  return { version: payload.version };
 }
 
 export { UpdateArticleMutation };

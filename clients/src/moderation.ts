@@ -23,5 +23,5 @@ export const ModerationQueueQuery = graphql(`
 export async function moderationQueue(client: GraphQLClient): Promise<string[]> {
   const result = await client.request(ModerationQueueQuery, { first: 20 });
   if (result.errors?.length || !result.data) throw new Error(`ModerationQueue: ${JSON.stringify(result.errors)}`);
-  return result.data.moderationQueue.edges.flatMap((e) => (e?.node ? [`${e.node.status} ${e.node.authorName}`] : []));
+  return result.data.moderationQueue.edges.map((e) => `${e.node.status} ${e.node.authorName}`);
 }

@@ -16,15 +16,18 @@ export const PostPageQuery = graphql(`
       status
       version
       authors {
+        id
         slug
         name
         avatarUrl
       }
       section {
+        id
         slug
         name
       }
       tags {
+        id
         slug
         name
       }
@@ -56,7 +59,7 @@ export const PostPageQuery = graphql(`
 `);
 
 export const ArticleListQuery = graphql(`
-  query ArticleList($first: Int, $orderBy: String) {
+  query ArticleList($first: Int, $orderBy: ArticleOrder) {
     articles(first: $first, orderBy: $orderBy) {
       totalCount
       pageInfo {
@@ -71,6 +74,7 @@ export const ArticleListQuery = graphql(`
           viewCount
           commentCount
           authors {
+            id
             name
           }
         }
@@ -84,9 +88,11 @@ export const SubmitCommentMutation = graphql(`
     submitComment(input: $input) {
       comment {
         id
-        status
-        commenterToken
+        authorName
+        bodyHtml
       }
+      status
+      commenterToken
       errors {
         field
         code
@@ -112,6 +118,7 @@ export const RegisterViewMutation = graphql(`
 export const UpdateArticleMutation = graphql(`
   mutation UpdateArticle($slug: String!, $expectedVersion: Int!, $input: ArticleInput!) {
     updateArticle(slug: $slug, expectedVersion: $expectedVersion, input: $input) {
+      version
       article {
         id
         slug
