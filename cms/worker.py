@@ -147,7 +147,6 @@ class Pulse(threading.Thread):
             )
 
     def tick(self) -> None:
-        close_old_connections()
         try:
             self.beat()
             requeue_abandoned()
@@ -156,9 +155,9 @@ class Pulse(threading.Thread):
             logger.exception(
                 "Worker pulse failed; retrying in %ss", settings.WORKER_HEARTBEAT_SECONDS
             )
-        finally:
-            close_old_connections()
 
     def run(self) -> None:
         while not self.stopping.wait(settings.WORKER_HEARTBEAT_SECONDS):
+            close_old_connections()  # this thread's own connection, as a request would
             self.tick()
+            close_old_connections()
