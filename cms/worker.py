@@ -1,8 +1,8 @@
 """The task worker: the configured backend's own worker, with a pulse beside it.
 
-``manage.py run_worker`` starts the worker that matches TASKS (``db_worker`` for the database
-backend, RQ's ``rqworker`` for RQ), so the Procfile's line never changes with the backend. A
-daemon thread, the pulse, ticks every WORKER_HEARTBEAT_SECONDS:
+``manage.py run_worker`` starts the worker that matches TASKS (django-tasks-db's ``db_worker``
+loop for the database backend, ``rqworker`` for RQ), so the Procfile's line never changes with
+the backend. A daemon thread, the pulse, ticks every WORKER_HEARTBEAT_SECONDS:
 
 1. it records that this worker is alive (a WorkerHeartbeat row, read by /readyz/ and the admin);
 2. it hands back tasks that a dead worker had claimed (database backend: a worker killed
@@ -19,16 +19,20 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import threading
 from datetime import datetime, timedelta
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db import DatabaseBackend
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from cms.models import WorkerHeartbeat
@@ -54,21 +58,52 @@ def backend_kind() -> str:
     raise ValueError(f"No worker is known for the task backend {type(backend).__name__}.")
 
 
-def worker_command(*, worker_id: str, burst: bool) -> tuple[str, list[str], dict[str, Any]] | None:
-    """The management command (name, arguments, options) that runs the backend's tasks."""
+class DatabaseWorker(db_worker.Worker):
+    """django-tasks-db's worker loop, stopping between steps on SIGTERM or SIGINT.
+
+    db_worker exits at once on a signal whenever no task is running, which can land in the
+    middle of its claim query and end the process with a database error (exit status 1) on an
+    ordinary restart. Here the first signal ends the loop after the current step (a claim, a
+    task, or at most the poll interval); a second one still stops it at once."""
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        if not self.running:
+            super().shutdown(signum, frame)
+            return
+        logger.warning("Received %s: stopping after the current step", signal.strsignal(signum))
+        self.running = False
+
+
+def rq_worker_command(*, worker_id: str, burst: bool) -> tuple[list[str], dict[str, Any]]:
+    """``manage.py rqworker``'s arguments and options for the RQ backend."""
+    options = {
+        "job_class": "django_tasks_rq.Job",
+        "with_scheduler": True,  # tasks enqueued with run_after
+        "burst": burst,
+        "name": worker_id,
+    }
+    return ["default"], options
+
+
+def run_tasks(*, worker_id: str, burst: bool, verbosity: int = 1) -> None:
+    """Run the default backend's tasks until stopped (or, with ``burst``, until none is left)."""
     kind = backend_kind()
     if kind == "database":
-        options = {"worker_id": worker_id, "batch": burst, "reload": False, "interval": 1.0}
-        return "db_worker", [], options
-    if kind == "rq":
-        options = {
-            "job_class": "django_tasks_rq.Job",
-            "with_scheduler": True,  # tasks enqueued with run_after
-            "burst": burst,
-            "name": worker_id,
-        }
-        return "rqworker", ["default"], options
-    return None
+        loop = DatabaseWorker(
+            queue_names=["default"],
+            excluded_queue_names=[],
+            interval=1.0,
+            batch=burst,
+            backend_name="default",
+            startup_delay=not burst,
+            max_tasks=None,
+            worker_id=worker_id,
+        )
+        loop.configure_signals()
+        loop.run()
+    elif kind == "rq":
+        arguments, options = rq_worker_command(worker_id=worker_id, burst=burst)
+        call_command("rqworker", *arguments, verbosity=verbosity, **options)
 
 
 def new_worker_id() -> str:

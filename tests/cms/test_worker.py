@@ -274,7 +274,10 @@ def test_rq_needs_redis_and_brings_its_apps():
 
 def test_run_worker_picks_the_backends_worker(settings):
     settings.TASKS = DATABASE
-    name, _arguments, options = worker.worker_command(worker_id="w", burst=False) or ("", [], {})
-    assert (name, options["worker_id"], options["reload"]) == ("db_worker", "w", False)
+    assert worker.backend_kind() == "database"
     settings.TASKS = IMMEDIATE
-    assert worker.worker_command(worker_id="w", burst=False) is None
+    assert worker.backend_kind() == "none"
+    arguments, options = worker.rq_worker_command(worker_id="w", burst=True)
+    assert arguments == ["default"]
+    assert options["job_class"] == "django_tasks_rq.Job"  # runs Django tasks, not bare RQ jobs
+    assert (options["name"], options["burst"], options["with_scheduler"]) == ("w", True, True)

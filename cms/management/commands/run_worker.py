@@ -1,9 +1,8 @@
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from cms.worker import Pulse, new_worker_id, worker_command
+from cms.worker import Pulse, backend_kind, new_worker_id, run_tasks
 
 
 class Command(BaseCommand):
@@ -25,14 +24,13 @@ class Command(BaseCommand):
         pulse = Pulse(worker_id)
         pulse.tick()  # registered (and this period's jobs enqueued) before any task is claimed
         pulse.start()
-        command = worker_command(worker_id=worker_id, burst=burst)
-        self.stdout.write(f"Worker {worker_id}: {command[0] if command else 'scheduler only'}")
+        kind = backend_kind()
+        self.stdout.write(f"Worker {worker_id}: {kind} backend")
         try:
-            if command is None:  # the immediate backend: the pulse runs periodic jobs itself
+            if kind == "none":  # the immediate backend: the pulse runs periodic jobs itself
                 if not burst:
                     pulse.join()
                 return
-            name, arguments, command_options = command
-            call_command(name, *arguments, verbosity=options["verbosity"], **command_options)
+            run_tasks(worker_id=worker_id, burst=burst, verbosity=options["verbosity"])
         finally:
             pulse.stopping.set()
