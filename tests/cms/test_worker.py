@@ -50,7 +50,7 @@ def beat(worker_id: str, seconds_ago: float) -> WorkerHeartbeat:
 
 
 def test_periods_are_aligned_to_the_epoch_so_every_worker_computes_the_same():
-    job = periodic.PeriodicJob(name="j", task=worker_tasks.add, every=60)
+    job = periodic.PeriodicJob(name="j", task=worker_tasks.broken, every=60)
     start = job.period_start(datetime(2026, 3, 1, 12, 34, 56, tzinfo=UTC))
     assert start == datetime(2026, 3, 1, 12, 34, tzinfo=UTC)
     assert job.period_start(datetime(2026, 3, 1, 12, 34, 0, tzinfo=UTC)) == start
