@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -21,9 +22,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django_tasks_db import DatabaseBackend
 
 from cms.models import PeriodicRun, RunOutcome
-from cms.queue import Task, task
+from cms.queue import ImmediateBackend, Task, task, task_backends
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +65,10 @@ def schedule_due(*, now: datetime | None = None) -> list[PeriodicRun]:
         try:
             with transaction.atomic():
                 run = PeriodicRun.objects.create(job=job.name, period_start=start)
-                run_periodic.enqueue(run.pk)
+                if isinstance(task_backends["default"], DatabaseBackend | ImmediateBackend):
+                    run_periodic.enqueue(run.pk)  # commits (or runs) with the claim
+                else:  # a broker (RQ) could hand the task out before the claim is committed
+                    transaction.on_commit(partial(run_periodic.enqueue, run.pk))
         except IntegrityError:
             continue  # another worker claimed this period between the check and the insert
         claimed.append(run)

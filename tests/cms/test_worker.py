@@ -16,7 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import Article, ArticleStatus
 from cms import periodic, worker
 from cms.models import ApiToken, PeriodicRun, RunOutcome, WorkerHeartbeat
-from cms.queue import TaskResultStatus
+from cms.queue import TaskResultStatus, task_backends
 from cms.tasks import purge_expired
 from config.settings.base import tasks_settings
 from tests.cms import worker_tasks
@@ -79,6 +79,21 @@ def test_losing_the_insert_race_enqueues_nothing(database_backend):
         assert periodic.schedule_due(now=now) == []
     assert PeriodicRun.objects.count() == 1
     assert not DBTaskResult.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_broker_gets_the_run_only_once_the_claim_is_committed(
+    settings, django_capture_on_commit_callbacks
+):
+    """RQ could hand a task to a worker before the run record it names is committed."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.PERIODIC_JOBS = PUBLISH_ONLY
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        [run] = periodic.schedule_due()
+    queued = task_backends["default"].results  # type: ignore[attr-defined]
+    assert queued == []
+    on_commit[0]()
+    assert [(result.task.name, result.args) for result in queued] == [("run_periodic", [run.pk])]
 
 
 @pytest.mark.django_db
