@@ -10,7 +10,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 .PHONY: help install run serve test test-postgres deploy-check clients lint format migrate demo lock bench clean
 
 help:
-	@echo "make run            set up (venv, pinned install, migrate, demo content) and serve on 127.0.0.1:8000"
+	@echo "make run            set up (venv, pinned install, migrate, demo content), then serve on 127.0.0.1:8000 with the task worker beside it"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the test suite on PostgreSQL + Redis ($(PG_URL))"
 	@echo "make deploy-check   the Procfile under production settings on PostgreSQL + Redis (CI's deploy proof)"
@@ -38,9 +38,10 @@ demo: migrate
 
 run: demo serve
 
+# The development server and the task worker (Procfile.dev), stopped together by Ctrl-C.
 serve: install
 	@echo "Byline on http://127.0.0.1:8000/admin/ (logins in README.md)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
 # pytest exits 5 when it collected nothing; that is a failure here, never a pass.
 define run_pytest

@@ -20,7 +20,7 @@ from cms import scopes, tokens
 from cms.access import Action, can, restrict
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError
-from cms.models import ApiToken, AuditEntry
+from cms.models import ApiToken, AuditEntry, PeriodicRun, WorkerHeartbeat
 from cms.roles import Role, has_role
 
 # Lookups the admin's own filters produce. Django otherwise accepts any lookup on any local
@@ -295,3 +295,46 @@ class SignInAdmin(SuperusersOnlyAdmin, axes_admin.AccessLogAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyForEditorsAdmin(StrictLookupsAdmin):
+    """Operational records the worker writes: editors and superusers read them, nobody edits."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, Role.EDITOR)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return has_role(request.user, Role.EDITOR)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyForEditorsAdmin):
+    """One row per period of each periodic job (settings.PERIODIC_JOBS)."""
+
+    list_display = ("job", "period_start", "outcome", "attempts", "finished_at", "result")
+    list_filter = ("job", "outcome")
+    date_hierarchy = "period_start"
+    fields = (*list_display, "enqueued_at", "started_at")
+    readonly_fields = fields
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyForEditorsAdmin):
+    """Task workers and when each was last seen (every WORKER_HEARTBEAT_SECONDS while alive)."""
+
+    list_display = ("worker_id", "hostname", "pid", "backend", "started_at", "seen_at")
+    fields = list_display
+    readonly_fields = fields
+
+
+# The index shows the task workers' state and the periodic jobs' last runs.
+admin.site.index_template = "cms/admin_index.html"

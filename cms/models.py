@@ -68,3 +68,57 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action} {self.object_repr}"
+
+
+class RunOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class PeriodicRun(models.Model):
+    """One period of one periodic job (settings.PERIODIC_JOBS). The row is the claim: it is
+    unique on (job, period_start), so of all the workers that see a period begin, the one whose
+    insert succeeds enqueues the run, and no other can."""
+
+    job = models.CharField(max_length=100)
+    period_start = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(
+        max_length=10, choices=RunOutcome.choices, default=RunOutcome.PENDING
+    )
+    result = models.CharField(
+        max_length=500, blank=True, help_text="What the run did, or why it failed."
+    )
+
+    class Meta:
+        ordering = ("-period_start", "job")
+        verbose_name = "periodic job run"
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period_start"], name="periodic_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.period_start:%Y-%m-%d %H:%M:%S}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's last sign of life, written every WORKER_HEARTBEAT_SECONDS."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    backend = models.CharField(max_length=100)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ("-seen_at",)
+        verbose_name = "task worker"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}, pid {self.pid})"

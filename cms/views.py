@@ -12,6 +12,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cms.worker import worker_status
+
 logger = logging.getLogger(__name__)
 
 
@@ -47,12 +49,28 @@ def _check_cache() -> str:
     return "ok" if answered else "unavailable"
 
 
+def _check_worker(database: str) -> str:
+    if database != "ok":
+        return "unknown"
+    try:
+        return worker_status()
+    except DatabaseError:  # e.g. not migrated yet: the web process still serves
+        logger.exception("Readiness: worker check failed")
+        return "unknown"
+
+
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Readiness: 200 when the database and the configured cache answer, else 503."""
-    checks = {"database": _check_database(), "cache": _check_cache()}
+    """Readiness: 200 when the database and the configured cache answer, else 503.
+
+    "worker" says whether a task worker has been seen lately ("ok"), or not ("degraded":
+    scheduled work waits). It never fails the probe: the web process serves readers either way,
+    and taking it out of the load balancer would not bring a worker back."""
+    database = _check_database()
+    checks = {"database": database, "cache": _check_cache()}
     ready = all(value == "ok" for value in checks.values())
+    checks["worker"] = _check_worker(database)
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_prose_editor",
     "axes",
+    # The database task backend's table exists whichever backend runs the tasks.
+    "django_tasks",
+    "django_tasks_db",
     "cms",
     "articles",
     "comments",
@@ -129,6 +132,59 @@ else:
             "LOCATION": "byline",
         }
     }
+
+# --- Background work ---------------------------------------------------------------------------
+# Tasks go through Django's tasks API (the django-tasks backport until Django 6). TASKS_BACKEND:
+# "database" (default: tasks wait in this database, no broker, works on SQLite), "rq" (Redis
+# through RQ; needs REDIS_URL) or "immediate" (run inside the process that enqueues them; no
+# worker, for tests and experiments). `manage.py run_worker` runs the matching worker.
+TASKS_BACKEND: str = env("TASKS_BACKEND", default="database")
+
+
+def tasks_settings(
+    backend: str, redis_url: str
+) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """TASKS, RQ_QUEUES and the extra INSTALLED_APPS for TASKS_BACKEND ``backend``."""
+    if backend == "database":
+        return {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}, {}, []
+    if backend == "immediate":
+        return {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}, {}, []
+    if backend == "rq":
+        if not redis_url:
+            raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the queue lives there).")
+        return (
+            {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}},
+            {"default": {"URL": redis_url}},
+            ["django_rq", "django_tasks_rq"],
+        )
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be database, rq or immediate (got {backend!r})."
+    )
+
+
+TASKS, RQ_QUEUES, _task_apps = tasks_settings(TASKS_BACKEND, REDIS_URL)
+INSTALLED_APPS += _task_apps
+# Each worker records that it is alive this often; /readyz/ and the admin call the workers
+# degraded once none has been seen for WORKER_STALE_AFTER seconds, and a database-backend task
+# claimed by a worker unseen that long is handed to another (at most TASKS_MAX_ATTEMPTS runs).
+WORKER_HEARTBEAT_SECONDS: float = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+WORKER_STALE_AFTER: float = env.float("WORKER_STALE_AFTER", default=60)
+TASKS_MAX_ATTEMPTS: int = env.int("TASKS_MAX_ATTEMPTS", default=3)
+# Periodic work: each job runs once per period (seconds, aligned to the epoch in UTC) however
+# many workers run. Keys name the job in the admin's run records.
+PERIODIC_JOBS: dict[str, dict[str, Any]] = {
+    "publish-due-articles": {
+        "task": "articles.tasks.publish_due",
+        "every": env.int("PUBLISH_DUE_EVERY", default=60),
+    },
+    "purge-expired": {
+        "task": "cms.tasks.purge_expired",
+        "every": env.int("PURGE_EXPIRED_EVERY", default=3600),
+    },
+}
+# How long finished task results, and periodic run records, are kept (days).
+TASKS_RESULT_RETENTION_DAYS: int = env.int("TASKS_RESULT_RETENTION_DAYS", default=7)
+PERIODIC_RUN_RETENTION_DAYS: int = env.int("PERIODIC_RUN_RETENTION_DAYS", default=30)
 
 # --- Auth ------------------------------------------------------------------------------------
 # django-axes refuses a locked-out sign-in before any backend checks the password.

@@ -1,10 +1,11 @@
 """Settings for the test suite. SQLite and local memory unless DATABASE_URL / REDIS_URL are set."""
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import CACHES, INSTALLED_APPS, env
+from .base import BASE_DIR, CACHES, DATABASES, INSTALLED_APPS, RQ_QUEUES, env
 
 DEBUG = False
 SECRET_KEY = "django-insecure-byline-test-suite-only"  # noqa: S105 - test suite only
@@ -13,15 +14,34 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 INSTALLED_APPS = [*INSTALLED_APPS, "devtools"]
 # Hashing passwords is deliberately slow; tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _redis_for_this_worker(url: str) -> str:
+    """Tests clear the cache (FLUSHDB), so each pytest-xdist worker gets a database of its own:
+    gw0 the one in REDIS_URL, gw1 the one below it, and so on. Worker processes that a test
+    starts inherit PYTEST_XDIST_WORKER, and so use the same one."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    db = base - worker if base >= worker else base + worker
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
-    # Tests clear the cache (FLUSHDB), so each pytest-xdist worker gets a database of its own:
-    # gw0 the one in REDIS_URL, gw1 the one below it, and so on.
-    _url = urlsplit(CACHES["default"]["LOCATION"])
-    _base = int(_url.path.strip("/") or 0)
-    _worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-    _db = _base - _worker if _base >= _worker else _base + _worker
-    CACHES["default"]["LOCATION"] = urlunsplit(_url._replace(path=f"/{_db}"))
+    CACHES["default"]["LOCATION"] = _redis_for_this_worker(CACHES["default"]["LOCATION"])
     CACHES["default"]["KEY_PREFIX"] = "byline-test"
+for _queue in RQ_QUEUES.values():
+    _queue["URL"] = _redis_for_this_worker(_queue["URL"])
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file rather than SQLite's in-memory test database: the task-worker tests start real
+    # worker processes, which must open the same database. pytest-xdist suffixes the name.
+    _test_db = Path(env("TEST_SQLITE_PATH", default=str(BASE_DIR / "var" / "test.sqlite3")))
+    _test_db.parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}
+    # A throwaway database: no fsync on commit keeps the file as quick as memory.
+    DATABASES["default"]["OPTIONS"]["init_command"] = (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/byline-test-media")  # noqa: S108
 FRONTEND_ARTICLE_URL = "https://example.com/{section}/{slug}"
 PUBLIC_API_URL = "https://cms.example.com"
