@@ -11,6 +11,7 @@ from django.conf import settings
 from graphql import GraphQLError
 from graphql_relay import cursor_to_offset, offset_to_cursor
 
+from cms.graphql import codes
 from cms.graphql.limits import page_size_error
 
 # Cursors are offsets; nobody pages a million items deep, and databases overflow further on.
@@ -79,7 +80,7 @@ def window(first: int | None, after: str | None) -> Window:
     if after:
         position = cursor_to_offset(after)
         if position is None or not 0 <= position < MAX_OFFSET:
-            raise GraphQLError("Invalid cursor in `after`.", extensions={"code": "BAD_CURSOR"})
+            raise GraphQLError("Invalid cursor in `after`.", extensions={"code": codes.BAD_CURSOR})
         offset = position + 1
     return Window(offset=offset, size=size)
 

@@ -15,6 +15,7 @@ import graphene
 from django.db import models
 
 from cms.errors import error_codes
+from cms.graphql.codes import REQUEST_CODES
 
 
 def enum_from_choices(
@@ -36,15 +37,20 @@ def error_code_enum() -> type[graphene.Enum]:
     so their services and errors, are imported.
     """
     declared = error_codes()
-    codes = Enum("ErrorCode", [(code.upper(), code) for code in declared])  # type: ignore[misc]
+    members = [(code.upper(), code) for code in declared]
+    members += [(code, code) for code in REQUEST_CODES]
+    codes = Enum("ErrorCode", sorted(members))  # type: ignore[misc]
 
     def describe(member: Any) -> str | None:
         if member is None:
             return (
                 "Why a request was refused: a mutation's errors { code }, and the same name in "
-                "extensions.code of a top-level error. REST's problem details carry the same "
-                "codes in lower case."
+                "extensions.code of a top-level error, which always carries one of these. REST's "
+                "problem details carry the domain's codes in lower case; those marked "
+                "top-level only belong to the GraphQL request itself."
             )
+        if member.value in REQUEST_CODES:
+            return REQUEST_CODES[member.value]
         doc = declared[member.value].__doc__ or ""
         return " ".join(doc.split("\n\n")[0].split()) or None
 

@@ -28,17 +28,18 @@ from graphql.language import (
 )
 from graphql.validation import ValidationRule
 
+from cms.graphql import codes
 from cms.graphql.selection import SelectionFold
 from cms.text import is_whole_number
 
-DEPTH = "MAX_DEPTH_EXCEEDED"
-ALIASES = "MAX_ALIASES_EXCEEDED"
-TOKENS = "MAX_TOKENS_EXCEEDED"
-BODY = "MAX_BODY_SIZE_EXCEEDED"
-PAGE_SIZE = "MAX_PAGE_SIZE_EXCEEDED"
-BATCH = "BATCH_NOT_SUPPORTED"
-COST = "QUERY_TOO_COSTLY"
-RESPONSE_SIZE = "RESPONSE_TOO_LARGE"
+DEPTH = codes.MAX_DEPTH_EXCEEDED
+ALIASES = codes.MAX_ALIASES_EXCEEDED
+TOKENS = codes.MAX_TOKENS_EXCEEDED
+BODY = codes.MAX_BODY_SIZE_EXCEEDED
+PAGE_SIZE = codes.MAX_PAGE_SIZE_EXCEEDED
+BATCH = codes.BATCH_NOT_SUPPORTED
+COST = codes.QUERY_TOO_COSTLY
+RESPONSE_SIZE = codes.RESPONSE_TOO_LARGE
 
 
 def limit_error(message: str, code: str, node: Any = None) -> GraphQLError:

@@ -51,7 +51,7 @@ from cms.access import may_read_content, require_content_read
 from cms.actors import actor_from_request, token_actor
 from cms.api.caching import NEVER_STORE
 from cms.errors import BadRequest, DomainError
-from cms.graphql import cost, limits
+from cms.graphql import codes, cost, limits
 from cms.graphql.selection import SelectionWalk
 from cms.text import all_storable, is_storable
 
@@ -324,7 +324,7 @@ class BylineGraphQLView(GraphQLView):
         ):
             return self._refuse(
                 "Signed-in requests need the CSRF token (X-CSRFToken), or use an API token.",
-                "CSRF_FAILED",
+                codes.CSRF_FAILED,
                 403,
             )
         try:
@@ -506,5 +506,18 @@ class BylineGraphQLView(GraphQLView):
             # An unexpected exception in a resolver: log it, tell the client nothing inside.
             logger.error("GraphQL resolver error", exc_info=original)
             formatted["message"] = "Internal server error."
-            formatted.setdefault("extensions", {})["code"] = "INTERNAL_SERVER_ERROR"
+            formatted.setdefault("extensions", {})["code"] = codes.INTERNAL_SERVER_ERROR
+        extensions = formatted.setdefault("extensions", {})
+        if "code" not in extensions:
+            # graphql-core's own errors carry no code: a syntax error, a document or variables
+            # that do not fit the schema (no path: refused before execution), or, with a path,
+            # a broken promise of the schema's (a null for a non-null field), which is ours.
+            if isinstance(error, HttpError):  # graphene's view: a malformed request
+                extensions["code"] = BadRequest.code.upper()
+            elif isinstance(error, GraphQLSyntaxError):
+                extensions["code"] = codes.GRAPHQL_PARSE_FAILED
+            elif getattr(error, "path", None):
+                extensions["code"] = codes.INTERNAL_SERVER_ERROR
+            else:
+                extensions["code"] = codes.GRAPHQL_VALIDATION_FAILED
         return formatted

@@ -346,6 +346,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations are grouped (tagged) and named by the path segment after the version.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "TAGS": [
+        {
+            "name": "articles",
+            "description": "Published articles, their comments and views; "
+            "editors' writes with a token.",
+        },
+        {"name": "authors", "description": "Authors with published work."},
+        {"name": "sections", "description": "Sections with published work."},
+        {"name": "tags", "description": "Tags with published work."},
+        {"name": "comments", "description": "The moderation queue (comments:moderate)."},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatus": "articles.models.ArticleStatus",
         "CommentStatus": "comments.models.CommentStatus",
