@@ -42,6 +42,5 @@ REQUEST_CODES: dict[str, str] = {
     GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL syntax (top-level only).",
     GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema: an unknown field or "
     "argument, a wrong type, a bad variable (top-level only).",
-    INTERNAL_SERVER_ERROR: "A server error; nothing about its cause is disclosed (top-level "
-    "only).",
+    INTERNAL_SERVER_ERROR: "A server error; nothing about its cause is disclosed (top-level only).",
 }

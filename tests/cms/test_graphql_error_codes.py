@@ -47,7 +47,7 @@ REFUSED = {
 }
 
 
-@pytest.mark.parametrize("payload, code", REFUSED.values(), ids=REFUSED.keys())
+@pytest.mark.parametrize(("payload", "code"), list(REFUSED.values()), ids=list(REFUSED))
 def test_each_refusal_names_a_code_of_the_schema(client, payload, code):
     response = client.post("/graphql/", json.dumps(payload), content_type="application/json")
     errors = response.json()["errors"]
