@@ -158,6 +158,15 @@ def test_pagination_and_problem_keys_are_required(document):
     assert set(problem["required"]) == {"type", "title", "status", "detail", "code"}
 
 
+@pytest.mark.parametrize(
+    "name", ["Author", "Section", "Tag", "Comment", "ModeratedComment", "ViewCount"]
+)
+def test_answers_that_always_carry_every_key_require_them(document, name):
+    # A blank bio or description is still sent (""): optional would make clients test for it.
+    schema = schemas(document)[name]
+    assert set(schema["required"]) == set(schema["properties"]), name
+
+
 # --- Article shapes, derived from articles.fields ------------------------------------------
 
 

@@ -246,6 +246,8 @@ class AuthorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Author
         fields = ("slug", "name", "bio", "avatar_url", "website", "article_count")
+        # Every field is always in the answer, blank or not: the document says so (required).
+        extra_kwargs = {name: {"required": True} for name in fields}
 
     def get_avatar_url(self, author: Author) -> str | None:
         return media_url(_file_name(author, "avatar"))
@@ -255,9 +257,13 @@ class SectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Section
         fields = ("slug", "name", "description")
+        # Every field is always in the answer, blank or not: the document says so (required).
+        extra_kwargs = {name: {"required": True} for name in fields}
 
 
 class TagSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tag
         fields = ("slug", "name")
+        # Every field is always in the answer, blank or not: the document says so (required).
+        extra_kwargs = {name: {"required": True} for name in fields}

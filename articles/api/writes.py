@@ -95,9 +95,15 @@ def expected_version(request: Request) -> int:
         )
     match = _VERSION_ETAG.fullmatch(header.strip())
     if match is None:
-        # "*" and lists would let an edit through whatever the version: not accepted.
+        # "*" and lists would let an edit through whatever the version: not accepted. A
+        # reader's (weak) ETag names a representation, not a version.
         raise ValidationError(
-            {"If-Match": ["Send the one ETag of the version you edited (not * or a list)."]}
+            {
+                "If-Match": [
+                    'Send the version ETag ("v<version>…") of what you edited, as an editor\'s '
+                    "read or a write answered it; a reader's ETag, * or a list names no version."
+                ]
+            }
         )
     return int(match.group(1))
 

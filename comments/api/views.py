@@ -152,6 +152,14 @@ class ArticleCommentViewSet(ApiViewSet):
         ],
     ),
     partial_update=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "id",
+                {"type": "integer", "minimum": 1, "maximum": 10**12 - 1},
+                OpenApiParameter.PATH,
+                description="The comment's `id`, as the queue lists it.",
+            )
+        ],
         summary="Moderate a comment (comments:moderate)",
         request=ModerationInputSerializer,
         responses=ModeratedCommentSerializer,

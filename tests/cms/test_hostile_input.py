@@ -165,15 +165,16 @@ def test_comment_text_fields_take_only_strings(client, live):
     assert response.json()["errors"] == {"author_name": ["Must be a string."]}
 
 
-@pytest.mark.parametrize("header", ["*", '"v1", "v2"'])
-def test_if_match_wildcards_and_lists_are_refused(editor, header):
+@pytest.mark.parametrize("header", ["*", '"v1", "v2"', 'W/"a2bd0c"'])
+def test_if_match_wildcards_lists_and_readers_etags_are_refused(editor, header):
     ArticleFactory(slug="draft", status="draft")
     _, plaintext = tokens.token_create(owner=editor, name="t", scopes=[scopes.CONTENT_WRITE])
     response = Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}").patch(
         "/api/v1/articles/draft/", "{}", content_type="application/json", HTTP_IF_MATCH=header
     )
     assert response.status_code == 400
-    assert "not * or a list" in response.json()["errors"]["If-Match"][0]
+    message = response.json()["errors"]["If-Match"][0]
+    assert "a reader's ETag, * or a list names no version" in message
 
 
 @pytest.mark.parametrize(
