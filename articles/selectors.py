@@ -167,10 +167,11 @@ def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
     return rows
 
 
-# The author columns a byline carries: all that the public author representation shows (REST
-# picks its few; GraphQL's Author is the one record a front-end caches per author), so no
-# byline needs a query per author.
-BYLINE_COLUMNS: Final = ("id", "slug", "name", "bio", "website", "avatar")
+# The author columns a byline carries: what every article answer shows of its authors
+# (REST's slug, name and avatar; the id is GraphQL's Author identity). Not the profile (bio,
+# website): it is public only once the author has published work (``public_authors``), and
+# these rows are read for every author of every article on the hot path.
+BYLINE_COLUMNS: Final = ("id", "slug", "name", "avatar")
 
 
 # The two lookups every article read makes, written as SQL: building them through the ORM
@@ -440,19 +441,18 @@ def _live_article_count() -> Count:
     return Count("bylines", filter=lifecycle.live_q(prefix="bylines__article__"))
 
 
-def live_article_counts(author_ids: Iterable[int]) -> dict[int, int]:
-    """How many live articles credit each of ``author_ids`` (one grouped query; authors
-    with none are left out)."""
-    counted = (
-        Author.objects.filter(pk__in=list(author_ids))
-        .annotate(article_count=_live_article_count())
-        .values_list("pk", "article_count")
-    )
-    return dict(counted)
+def public_authors(author_ids: Iterable[int]) -> dict[int, Author]:
+    """The authors among ``author_ids`` whose profile is public (those
+    :func:`authors_with_published_work` lists), with their counts, by id: one query. An
+    author missing here is credited only on unpublished work: its name shows in a byline the
+    caller may read, its bio and website do not."""
+    public = authors_with_published_work().filter(pk__in=list(author_ids)).order_by()
+    return {author.pk: author for author in public}
 
 
 def authors_with_published_work() -> QuerySet[Author]:
-    """Authors credited on at least one live article, with how many (one grouped query)."""
+    """Authors credited on at least one live article, with how many (one grouped query): the
+    authors whose profile (bio, website) is public, for REST and GraphQL alike."""
     return (
         Author.objects.annotate(article_count=_live_article_count())
         .filter(article_count__gt=0)
