@@ -31,12 +31,12 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
-from cms.access import Action, can
+from cms.access import Action, can, may_read_content
 from cms.actors import Actor
 from cms.errors import ValidationFailed
 
 from . import lifecycle
-from .fields import COLUMNS, PUBLIC_FIELDS
+from .fields import COLUMNS, PUBLIC_FIELDS, REFERENCE_FIELDS
 from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
 from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
@@ -434,6 +434,28 @@ def article_rows_by_id(ids: list[int], fields: Iterable[str]) -> list[Row]:
     """Rows for ``ids`` in that order, with their bylines and tags."""
     rows = {row["id"]: row for row in article_rows(Article.objects.filter(pk__in=ids), fields)}
     return attach_related([rows[pk] for pk in ids if pk in rows], fields)
+
+
+def written_article(actor: Actor, article: Article, fields: Iterable[str]) -> Row | None:
+    """The article a write just changed, as its writer may read it back: its row with
+    ``fields`` (byline and tags attached), or None when ``actor`` may not read it, as a read
+    would answer: unpublished work it may not preview (a token without ``content:preview``),
+    or anything at all with the API closed to it (:func:`cms.access.may_read_content`).
+
+    REST's and GraphQL's write answers both follow this; a writer it gives None is answered
+    :func:`article_reference` instead.
+    """
+    if not may_read_content(actor):
+        return None
+    fields = tuple(fields)
+    visible = retrievable_articles(actor).filter(pk=article.pk)
+    rows = attach_related(list(article_rows(visible, fields)[:1]), fields)
+    return rows[0] if rows else None
+
+
+def article_reference(article: Article) -> Row:
+    """The ``REFERENCE_FIELDS`` row of an article someone just wrote, whoever may read it."""
+    return article_rows_by_id([article.pk], REFERENCE_FIELDS)[0]
 
 
 def _live_article_count() -> Count:

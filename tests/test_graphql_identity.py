@@ -100,7 +100,7 @@ ARTICLE_FIELDS = """id slug status version publishedAt url commentFormToken
   seo { title canonicalUrl } comments { totalCount }"""
 CREATE = (
     "mutation($input: ArticleInput!) { createArticle(input: $input) "
-    "{ slug status version article { " + ARTICLE_FIELDS + " } errors { code } } }"
+    "{ slug title url status version article { " + ARTICLE_FIELDS + " } errors { code } } }"
 )
 UPDATE = (
     "mutation($slug: String!, $v: Int!) { updateArticle(slug: $slug, expectedVersion: $v, "
@@ -205,8 +205,19 @@ def test_a_write_answers_the_article_only_to_who_may_read_it(editor, scope_list,
     payload = body["data"]["createArticle"]
     assert payload["errors"] == []
     assert (payload["article"] is not None) == readable
-    # Where the draft stands, either way: enough to update it next.
+    # Where the draft stands, either way: enough to update it next; what REST's short answer
+    # (EditedArticleRef) says too.
     assert (payload["status"], payload["version"]) == ("DRAFT", 1)
+    stored = Article.objects.get()
+    rest = as_token(editor, scope_list).patch(
+        f"/api/v1/articles/{stored.slug}/",
+        {"subtitle": "Sub"},
+        content_type="application/json",
+        HTTP_IF_MATCH='"v1"',
+    )
+    expected = {"slug": stored.slug, "title": "Wire", "url": rest.json()["url"]}
+    assert {key: payload[key] for key in expected} == expected
+    assert ("body_html" in rest.json()) == readable
 
 
 def test_publishing_answers_the_article_once_anyone_may_read_it(author):

@@ -188,6 +188,17 @@ _COMPOSITE: dict[str, Callable[[], graphene.Field | graphene.List]] = {
 }
 
 
+def article_field_type(name: str) -> type[graphene.Scalar] | type[graphene.Enum]:
+    """The GraphQL type of one of Article's plain fields, or of its URL (a String)."""
+    if name == "url":
+        return graphene.String
+    f = fields.read_field(name)
+    if f.model_field.choices:
+        # A column with choices is an enum (the one such column: the status).
+        return _ENUMS[f.name]
+    return scalar_for(f.model_field)
+
+
 def _article_fields() -> type:
     """A mixin holding Article's fields in the order of ``articles.fields.READ_FIELDS``
     (graphene collects fields from every base class): plain ones derived from the model
@@ -197,10 +208,9 @@ def _article_fields() -> type:
     def plain(f: fields.ReadField) -> graphene.Scalar | graphene.Field:
         required = not f.model_field.null and not f.privileged
         description = f.description or None
-        if f.model_field.choices:
-            # A column with choices is an enum (the one such column: the status).
-            return graphene.Field(_ENUMS[f.name], required=required, description=description)
-        return scalar_for(f.model_field)(required=required, description=description)
+        return graphene.Field(
+            article_field_type(f.name), required=required, description=description
+        )
 
     attributes = {
         f.name: _COMPOSITE[f.name]() if f.composite else plain(f)
