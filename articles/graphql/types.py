@@ -42,9 +42,10 @@ def _extension(name: str) -> graphene.Dynamic:
     )
 
 
-def remember_articles(info: Any, rows: list[dict[str, Any]]) -> None:
+def remember_articles(info: Any, rows: list[Row]) -> None:
     """Note the articles a resolver returns, and their bylines' authors, so that nested
-    fields (comments, an author's articleCount) load for all of them in one query each."""
+    fields (comments, an author's profile and articleCount) load for all of them in one query
+    each."""
     batch.remember(info, "article", [row["id"] for row in rows])
     batch.remember(info, "author", [a["id"] for row in rows for a in row.get("authors", ())])
 
