@@ -37,6 +37,9 @@ class ReadField:
     privileged: bool = False
     # Built by ``articles.representation`` rather than read from one column.
     composite: bool = False
+    # Null only for unpublished work: never null where only live articles are shown (lists,
+    # popular), which their schemas say.
+    null_until_published: bool = False
     description: str = ""
 
     @property
@@ -69,7 +72,11 @@ READ_FIELDS: Final = (
     ReadField("section", columns=_SECTION, composite=True),
     ReadField("tags", columns=(), composite=True),
     ReadField("cover_image", columns=_COVER, composite=True),
-    ReadField("published_at", description="Null only for unpublished work, seen in previews."),
+    ReadField(
+        "published_at",
+        null_until_published=True,
+        description="Null only for unpublished work, seen in previews.",
+    ),
     ReadField("updated_at"),
     ReadField("reading_time_minutes"),
     ReadField("word_count"),
@@ -140,6 +147,15 @@ CONTENT_FIELDS: Final = (
 
 PUBLIC_FIELDS: Final = tuple(f.name for f in READ_FIELDS if not f.privileged)
 PRIVILEGED_FIELDS: Final = tuple(f.name for f in READ_FIELDS)
+# Editorial state: what PRIVILEGED_FIELDS adds to PUBLIC_FIELDS.
+EDITORIAL_FIELDS: Final = tuple(f.name for f in READ_FIELDS if f.privileged)
+# What a write answers the writer when it may not read the article back (a token without
+# content:preview writing a draft; with the API closed, one without content:read): enough to
+# follow up and nothing of the content it may not read. Its identity and address (id, slug,
+# url), where it stands (status; version, which the next edit must name; published_at), and
+# the title, which the writer itself sent. REST's ``EditedArticleRef`` and GraphQL's
+# ``ArticlePayload`` (less ``id``: only the Article node carries its global ID) are these.
+REFERENCE_FIELDS: Final = ("id", "slug", "title", "published_at", "url", "status", "version")
 LIST_FIELDS: Final = tuple(f.name for f in READ_FIELDS if f.in_lists and not f.privileged)
 COLUMNS: Final = {f.name: f.loads for f in READ_FIELDS}
 # The article's own columns the content services write (relations go through the byline

@@ -8,6 +8,7 @@ from typing import Any
 
 from cms.media import media_url
 
+from .fields import REFERENCE_FIELDS
 from .models import frontend_url
 from .selectors import Row
 
@@ -57,3 +58,9 @@ def byline(row: Row) -> list[dict[str, Any]]:
         {"slug": a["slug"], "name": a["name"], "avatar_url": media_url(a["avatar"])}
         for a in row["authors"]
     ]
+
+
+def reference(row: Row) -> dict[str, Any]:
+    """The ``REFERENCE_FIELDS`` of an article row (``selectors.article_reference``, or a
+    fuller one): its columns, and its URL, the one field among them built here."""
+    return {name: url(row) if name == "url" else row[name] for name in REFERENCE_FIELDS}

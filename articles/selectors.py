@@ -31,12 +31,12 @@ from django.db.models import (
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
-from cms.access import Action, can
+from cms.access import Action, can, may_read_content
 from cms.actors import Actor
 from cms.errors import ValidationFailed
 
 from . import lifecycle
-from .fields import COLUMNS, PUBLIC_FIELDS
+from .fields import COLUMNS, PUBLIC_FIELDS, REFERENCE_FIELDS
 from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
 from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
 
@@ -167,10 +167,11 @@ def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
     return rows
 
 
-# The author columns a byline carries: all that the public author representation shows (REST
-# picks its few; GraphQL's Author is the one record a front-end caches per author), so no
-# byline needs a query per author.
-BYLINE_COLUMNS: Final = ("id", "slug", "name", "bio", "website", "avatar")
+# The author columns a byline carries: what every article answer shows of its authors
+# (REST's slug, name and avatar; the id is GraphQL's Author identity). Not the profile (bio,
+# website): it is public only once the author has published work (``public_authors``), and
+# these rows are read for every author of every article on the hot path.
+BYLINE_COLUMNS: Final = ("id", "slug", "name", "avatar")
 
 
 # The two lookups every article read makes, written as SQL: building them through the ORM
@@ -435,24 +436,45 @@ def article_rows_by_id(ids: list[int], fields: Iterable[str]) -> list[Row]:
     return attach_related([rows[pk] for pk in ids if pk in rows], fields)
 
 
+def written_article(actor: Actor, article: Article, fields: Iterable[str]) -> Row | None:
+    """The article a write just changed, as its writer may read it back: its row with
+    ``fields`` (byline and tags attached), or None when ``actor`` may not read it, as a read
+    would answer: unpublished work it may not preview (a token without ``content:preview``),
+    or anything at all with the API closed to it (:func:`cms.access.may_read_content`).
+
+    REST's and GraphQL's write answers both follow this; a writer it gives None is answered
+    :func:`article_reference` instead.
+    """
+    if not may_read_content(actor):
+        return None
+    fields = tuple(fields)
+    visible = retrievable_articles(actor).filter(pk=article.pk)
+    rows = attach_related(list(article_rows(visible, fields)[:1]), fields)
+    return rows[0] if rows else None
+
+
+def article_reference(article: Article) -> Row:
+    """The ``REFERENCE_FIELDS`` row of an article someone just wrote, whoever may read it."""
+    return article_rows_by_id([article.pk], REFERENCE_FIELDS)[0]
+
+
 def _live_article_count() -> Count:
     """An author's live articles, as an annotation of Author."""
     return Count("bylines", filter=lifecycle.live_q(prefix="bylines__article__"))
 
 
-def live_article_counts(author_ids: Iterable[int]) -> dict[int, int]:
-    """How many live articles credit each of ``author_ids`` (one grouped query; authors
-    with none are left out)."""
-    counted = (
-        Author.objects.filter(pk__in=list(author_ids))
-        .annotate(article_count=_live_article_count())
-        .values_list("pk", "article_count")
-    )
-    return dict(counted)
+def public_authors(author_ids: Iterable[int]) -> dict[int, Author]:
+    """The authors among ``author_ids`` whose profile is public (those
+    :func:`authors_with_published_work` lists), with their counts, by id: one query. An
+    author missing here is credited only on unpublished work: its name shows in a byline the
+    caller may read, its bio and website do not."""
+    public = authors_with_published_work().filter(pk__in=list(author_ids)).order_by()
+    return {author.pk: author for author in public}
 
 
 def authors_with_published_work() -> QuerySet[Author]:
-    """Authors credited on at least one live article, with how many (one grouped query)."""
+    """Authors credited on at least one live article, with how many (one grouped query): the
+    authors whose profile (bio, website) is public, for REST and GraphQL alike."""
     return (
         Author.objects.annotate(article_count=_live_article_count())
         .filter(article_count__gt=0)

@@ -27,6 +27,7 @@ from graphql import (
 )
 from graphql_relay import from_global_id, to_global_id
 
+from articles import previews
 from articles.models import Article, ArticleStatus
 from cms import scopes, tokens
 from comments import form_tokens
@@ -99,7 +100,7 @@ ARTICLE_FIELDS = """id slug status version publishedAt url commentFormToken
   seo { title canonicalUrl } comments { totalCount }"""
 CREATE = (
     "mutation($input: ArticleInput!) { createArticle(input: $input) "
-    "{ slug status version article { " + ARTICLE_FIELDS + " } errors { code } } }"
+    "{ slug title url status version article { " + ARTICLE_FIELDS + " } errors { code } } }"
 )
 UPDATE = (
     "mutation($slug: String!, $v: Int!) { updateArticle(slug: $slug, expectedVersion: $v, "
@@ -204,8 +205,19 @@ def test_a_write_answers_the_article_only_to_who_may_read_it(editor, scope_list,
     payload = body["data"]["createArticle"]
     assert payload["errors"] == []
     assert (payload["article"] is not None) == readable
-    # Where the draft stands, either way: enough to update it next.
+    # Where the draft stands, either way: enough to update it next; what REST's short answer
+    # (EditedArticleRef) says too.
     assert (payload["status"], payload["version"]) == ("DRAFT", 1)
+    stored = Article.objects.get()
+    rest = as_token(editor, scope_list).patch(
+        f"/api/v1/articles/{stored.slug}/",
+        {"subtitle": "Sub"},
+        content_type="application/json",
+        HTTP_IF_MATCH='"v1"',
+    )
+    expected = {"slug": stored.slug, "title": "Wire", "url": rest.json()["url"]}
+    assert {key: payload[key] for key in expected} == expected
+    assert ("body_html" in rest.json()) == readable
 
 
 def test_publishing_answers_the_article_once_anyone_may_read_it(author):
@@ -303,6 +315,66 @@ def test_byline_authors_are_author_nodes(client):
     assert node(client, author_id) == {"__typename": "Author", "id": author_id}
 
 
+BYLINE_PROFILE = "authors { slug name bio website articleCount }"
+UNPUBLISHED_PROFILE = {"slug": "newcomer", "name": "New Comer", "bio": "", "website": "",
+                       "articleCount": 0}  # fmt: skip
+
+
+def newcomer() -> Any:
+    """An author credited on nothing live yet, with a profile that is not public."""
+    return AuthorFactory(slug="newcomer", name="New Comer", bio="Secret plans.",
+                         website="https://newcomer.example")  # fmt: skip
+
+
+def test_a_preview_shows_no_profile_of_an_author_without_published_work(client, editor):
+    """What REST's preview shows of the byline (slug, name, avatar), no more: the profile is
+    public from the author's first published article, as /authors/ has it."""
+    author = newcomer()
+    draft = ArticleFactory(slug="embargo", status=ArticleStatus.DRAFT, authors=[author])
+    token = previews.issue(draft, editor)
+    query = (
+        f'query($t: String) {{ article(slug: "embargo", previewToken: $t) {{ {BYLINE_PROFILE} }} }}'
+    )
+    response, body = gql(client, query, {"t": token})
+    assert body["data"]["article"]["authors"] == [UNPUBLISHED_PROFILE]
+    assert "Secret plans" not in response.content.decode()
+    rest = client.get("/api/v1/articles/embargo/", {"preview": token}).json()
+    assert rest["authors"] == [{"slug": "newcomer", "name": "New Comer", "avatar_url": None}]
+    assert client.get("/api/v1/authors/newcomer/").status_code == 404
+    _, body = gql(client, '{ author(slug: "newcomer") { bio } }')
+    assert body["data"]["author"] is None
+    assert node(client, to_global_id("Author", author.pk)) is None
+
+
+def test_a_write_payload_shows_no_profile_of_an_author_without_published_work(editor):
+    newcomer()
+    client = as_token(editor, list(scopes.ALL_SCOPES))
+    query = (
+        "mutation($input: ArticleInput!) { createArticle(input: $input) "
+        f"{{ article {{ {BYLINE_PROFILE} }} errors {{ code }} }} }}"
+    )
+    response, body = gql(client, query, {"input": {"title": "Wire", "authors": ["newcomer"]}})
+    payload = body["data"]["createArticle"]
+    assert payload["errors"] == []
+    assert payload["article"]["authors"] == [UNPUBLISHED_PROFILE]
+    assert "Secret plans" not in response.content.decode()
+
+
+def test_a_profile_is_public_from_the_first_published_article(client):
+    author = newcomer()
+    ArticleFactory(slug="draft", status=ArticleStatus.DRAFT, authors=[author])
+    ArticleFactory(slug="live", authors=[author])
+    _, body = gql(client, f'{{ article(slug: "live") {{ {BYLINE_PROFILE} }} }}')
+    assert body["data"]["article"]["authors"] == [
+        {
+            **UNPUBLISHED_PROFILE,
+            "bio": "Secret plans.",
+            "website": "https://newcomer.example",
+            "articleCount": 1,
+        }
+    ]
+
+
 def moderator_and_readers(editor: Any, author: Any) -> tuple[Client, list[Client]]:
     moderator = as_token(editor, [scopes.COMMENTS_MODERATE])
     readers = [
@@ -359,29 +431,38 @@ def test_moderate_comment_refuses_other_ids(editor):
 # --- the byline's authors cost no query per article ------------------------------------------
 
 
-def test_author_article_counts_are_one_query_for_any_number_of_articles(client):
+def test_author_profiles_and_counts_are_one_query_for_any_number_of_articles(client):
+    """A byline carries no profile: bio, website and articleCount come from one query for
+    every byline author in the response, and only when one of them is asked."""
     without = """{ articles(first: 50) { edges { node { slug
-        authors { id name bio website avatarUrl } } } } }"""
-    with_counts = without.replace("avatarUrl", "avatarUrl articleCount")
+        authors { id name avatarUrl } } } } }"""
+    profiles = [
+        without.replace("avatarUrl", f"avatarUrl {asked}")
+        for asked in ("bio", "website", "articleCount", "bio website articleCount")
+    ]
 
     def make() -> None:
-        ArticleFactory(authors=[AuthorFactory(), AuthorFactory()], tags=[TagFactory()])
+        authors = [AuthorFactory(bio="Writes."), AuthorFactory(bio="Also writes.")]
+        ArticleFactory(authors=authors, tags=[TagFactory()])
 
     make()
-    # The page (ids and rows in one statement), the bylines; and the counts, when asked.
+    # The page (ids and rows in one statement), the bylines; and the profiles, when asked.
     with assert_queries(2):
         gql(client, without)
-    with assert_queries(3):
-        _, body = gql(client, with_counts)
-    counts = [a["articleCount"] for e in body["data"]["articles"]["edges"]
-              for a in e["node"]["authors"]]  # fmt: skip
-    assert counts == [1, 1]
+    for query in profiles:
+        with assert_queries(3):
+            _, body = gql(client, query)
+    authors = [a for e in body["data"]["articles"]["edges"] for a in e["node"]["authors"]]
+    assert [(a["bio"], a["articleCount"]) for a in authors] == [("Writes.", 1), ("Also writes.", 1)]
     for _ in range(49):
         make()
     with assert_queries(2):
         gql(client, without)
-    with assert_queries(3):
-        gql(client, with_counts)
+    for query in profiles:
+        with assert_queries(3):
+            _, body = gql(client, query)
+    bios = [a["bio"] for e in body["data"]["articles"]["edges"] for a in e["node"]["authors"]]
+    assert bios.count("Writes.") == 50
 
 
 # --- the schema's shape ---------------------------------------------------------------------

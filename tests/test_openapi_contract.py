@@ -10,16 +10,17 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from graphene.utils.str_converters import to_camel_case
+from graphql import get_nullable_type
 
 from articles import fields, selectors
-from articles.api.serializers import EDITED_FIELDS
 from articles.models import ArticleStatus
 from comments.models import CommentStatus
+from config.schema import schema as graphql_schema
 
 pytestmark = pytest.mark.django_db
 
 ACCEPT = "application/vnd.oai.openapi+json"
-EDITORIAL_STATE = {f.name for f in fields.READ_FIELDS if f.privileged}
 BODIES = {f.name for f in fields.READ_FIELDS if not f.in_lists}
 ARTICLE_SHAPES = (
     "Article",
@@ -179,7 +180,9 @@ def test_article_shapes_are_derived_from_the_field_declaration(document):
     assert set(shapes["Article"]["properties"]) == every
     assert set(shapes["Article"]["required"]) == set(fields.PUBLIC_FIELDS)
     assert {"body_html", "body_text"} <= set(shapes["Article"]["required"])
-    assert set(shapes["ArticleSummary"]["properties"]) == set(fields.LIST_FIELDS) | EDITORIAL_STATE
+    assert set(shapes["ArticleSummary"]["properties"]) == set(fields.LIST_FIELDS) | set(
+        fields.EDITORIAL_FIELDS
+    )
     assert set(shapes["ArticleSummary"]["required"]) == set(fields.LIST_FIELDS)
     assert not BODIES & set(shapes["ArticleSummary"]["properties"])
     assert set(shapes["ArticleFieldset"]["properties"]) == every
@@ -193,8 +196,24 @@ def test_article_shapes_are_derived_from_the_field_declaration(document):
     assert set(shapes["PopularArticleFieldset"]["properties"]) == popular
     assert shapes["PopularArticleFieldset"]["required"] == ["views_in_period"]
     assert set(shapes["EditedArticle"]["required"]) == every
-    assert set(shapes["EditedArticleRef"]["properties"]) == set(EDITED_FIELDS)
-    assert set(shapes["EditedArticleRef"]["required"]) == set(EDITED_FIELDS)
+    assert set(shapes["EditedArticleRef"]["properties"]) == set(fields.REFERENCE_FIELDS)
+    assert set(shapes["EditedArticleRef"]["required"]) == set(fields.REFERENCE_FIELDS)
+
+
+def test_the_short_write_answer_is_one_list_for_rest_and_graphql(document):
+    """REST's EditedArticleRef and GraphQL's ArticlePayload answer the same fields (GraphQL's
+    id is the article node's own), typed as the full article types them."""
+    rest = schemas(document)["EditedArticleRef"]["properties"]
+    assert list(rest) == list(fields.REFERENCE_FIELDS)
+    for name in fields.REFERENCE_FIELDS:
+        assert rest[name] == schemas(document)["EditedArticle"]["properties"][name], name
+    payload = graphql_schema.graphql_schema.type_map["ArticlePayload"].fields
+    article = graphql_schema.graphql_schema.type_map["Article"].fields
+    scalars = {to_camel_case(name) for name in fields.REFERENCE_FIELDS if name != "id"}
+    assert set(payload) == scalars | {"article", "errors"}
+    for name in scalars:
+        # Nullable (null with errors), else the Article field's own type.
+        assert payload[name].type == get_nullable_type(article[name].type), name
 
 
 def test_status_is_an_enum_and_published_at_is_nullable_where_it_can_be_null(document):

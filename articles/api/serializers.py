@@ -9,7 +9,7 @@ and the generic route costs several times as much for the same output.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any
 
 from rest_framework import serializers
 from rest_framework.utils.field_mapping import ClassLookupDict
@@ -67,7 +67,7 @@ def _plain_field(field: fields.ReadField, *, live: bool, always: bool) -> serial
         help_text = "" if always else "Present only for callers who may edit or preview articles."
     elif not field.in_lists:
         help_text = f"{help_text} In lists only when named in `fields`.".strip()
-    allow_null = model_field.null and not (live and field.name == "published_at")
+    allow_null = model_field.null and not (live and field.null_until_published)
     if model_field.choices:
         return serializers.ChoiceField(
             choices=model_field.choices, allow_null=allow_null, help_text=help_text or None
@@ -84,7 +84,6 @@ _COMPOSITE: dict[str, Callable[[], serializers.Field]] = {
     "seo": lambda: SeoSerializer(),
     "url": lambda: serializers.URLField(help_text=fields.read_field("url").description),
 }
-_EDITORIAL_STATE: Final = tuple(f.name for f in fields.READ_FIELDS if f.privileged)
 
 
 class ArticleShape(serializers.Serializer):
@@ -127,7 +126,7 @@ class ArticleSummarySerializer(ArticleShape):
     """An article in a list without `fields`: the list fields (no bodies); `status` and
     `version` too for callers who may edit or preview articles."""
 
-    shown = (*fields.LIST_FIELDS, *_EDITORIAL_STATE)
+    shown = (*fields.LIST_FIELDS, *fields.EDITORIAL_FIELDS)
     always = fields.LIST_FIELDS
     live = True
 
@@ -137,12 +136,6 @@ class ArticleFieldsetSerializer(ArticleShape):
     callers who may edit or preview articles), so any property may be absent."""
 
     json_schema = {**ArticleShape.json_schema, "minProperties": 1}
-
-
-# What a write answers to a caller who may not read the article (a token without
-# content:preview writing a draft): enough to follow up, none of the unpublished content.
-# The same fields as GraphQL's EditedArticle.
-EDITED_FIELDS = ("id", "slug", "title", "published_at", "url", "status", "version")
 
 
 class EditedArticleSerializer(ArticleShape):
@@ -156,7 +149,8 @@ class EditedArticleRefSerializer(ArticleShape):
     """What a write answers to a caller who may not read the article (a token without
     `content:preview` writing a draft): enough to follow up, none of the content."""
 
-    shown = always = EDITED_FIELDS
+    # articles.fields.REFERENCE_FIELDS says which and why (GraphQL's ArticlePayload has them).
+    shown = always = fields.REFERENCE_FIELDS
 
 
 class ArticleWriteResult(AnyOf):

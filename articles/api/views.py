@@ -179,7 +179,8 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         article = previews.previewed(token, slug)
         if article is None:
             raise Http404
-        body = writes.privileged(article)
+        (row,) = selectors.article_rows_by_id([article.pk], selectors.PRIVILEGED_FIELDS)
+        body = represent_article(row, selectors.PRIVILEGED_FIELDS)
         return Response(body, headers={"Cache-Control": NEVER_STORE})
 
     @extend_schema(

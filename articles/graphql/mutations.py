@@ -6,21 +6,22 @@ from collections.abc import Callable
 from typing import Any
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 from graphql_relay import to_global_id
 
-from cms.access import Action, can, may_read_content, require_signed_in
+from cms.access import Action, require_signed_in
 from cms.actors import Actor, actor_from_request
 from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
 from cms.graphql.scalars import DateTime
 from cms.ratelimit import client_ip
 
-from .. import fields, selectors, services
+from .. import fields, representation, selectors, services
 from ..models import Article
 from .types import (
     SHOW_EDITORIAL_STATE,
     ArticleNode,
-    ArticleStatusEnum,
+    article_field_type,
     remember_articles,
     scalar_for,
 )
@@ -98,7 +99,30 @@ def _content(input: ArticleInput | None) -> dict[str, Any]:
     return services.resolve_references(given)
 
 
-class ArticlePayload(graphene.ObjectType):
+# Where a payload field says more than "the article's <field>".
+_REFERENCE_DESCRIPTIONS = {
+    "version": "The article's `version`, for updateArticle's expectedVersion (null with errors).",
+    "published_at": "The article's `publishedAt`: null for unpublished work, and with errors.",
+}
+
+
+def _reference_field(name: str) -> graphene.Field:
+    """One of the payload's fields: the Article field of that name, null with errors."""
+    description = _REFERENCE_DESCRIPTIONS.get(
+        name, f"The article's `{to_camel_case(name)}` (null with errors)."
+    )
+    return graphene.Field(article_field_type(name), description=description)
+
+
+# The fields a write answers whoever made it (articles.fields.REFERENCE_FIELDS), but the id:
+# only the Article node (``article``) carries the article's global ID.
+_REFERENCE = tuple(name for name in fields.REFERENCE_FIELDS if name != "id")
+
+
+class ArticlePayload(
+    type("_ReferenceFields", (), {name: _reference_field(name) for name in _REFERENCE}),  # type: ignore[misc]
+    graphene.ObjectType,
+):
     """What a write left: the article, and where it stands. Every field but `errors` is null
     when there are errors; `article` may be null without them (see there)."""
 
@@ -106,30 +130,10 @@ class ArticlePayload(graphene.ObjectType):
         ArticleNode,
         description="The article as it now is, status and version included. Null with errors, "
         "or when the caller may not read it: a token without content:preview writing "
-        "unpublished work, or, with the API closed, one without content:read (the fields "
-        "below still say where the article stands, as REST's short answer does).",
+        "unpublished work, or, with the API closed, one without content:read (the other "
+        "fields still say where the article stands, as REST's short answer does).",
     )
-    slug = graphene.String(description="The article's slug (null with errors).")
-    status = graphene.Field(ArticleStatusEnum, description="Its status (null with errors).")
-    version = graphene.Int(
-        description="Its version, for updateArticle's expectedVersion (null with errors)."
-    )
-    published_at = DateTime(description="Null for unpublished work, and with errors.")
     errors = graphene.List(graphene.NonNull(FieldError), required=True)
-
-
-def _readable_row(info: Any, actor: Actor, article: Article) -> dict[str, Any] | None:
-    """The article as the Article type resolves it, if the caller may read it (the rule
-    REST's write responses follow); editorial state shown, as to the one who made the
-    write."""
-    if not (may_read_content(actor) and can(actor, Action.VIEW, article)):
-        return None
-    fields = selectors.PRIVILEGED_FIELDS
-    rows = list(selectors.article_rows(Article.objects.filter(pk=article.pk), fields))
-    rows = selectors.attach_related(rows, fields)
-    remember_articles(info, rows)
-    rows[0][SHOW_EDITORIAL_STATE] = True
-    return rows[0]
 
 
 def _run(info: Any, work: Callable[[Actor], Article]) -> ArticlePayload:
@@ -138,14 +142,16 @@ def _run(info: Any, work: Callable[[Actor], Article]) -> ArticlePayload:
         article = work(actor)
     except DomainError as error:
         return ArticlePayload(errors=field_errors(error))
-    return ArticlePayload(
-        article=_readable_row(info, actor, article),
-        slug=article.slug,
-        status=article.status,
-        version=article.version,
-        published_at=article.published_at,
-        errors=[],
+    # Read back as a read would answer this caller (REST's write answers follow the same rule).
+    row = selectors.written_article(actor, article, selectors.PRIVILEGED_FIELDS)
+    if row is not None:
+        remember_articles(info, [row])
+        row[SHOW_EDITORIAL_STATE] = True  # to the one who made the write
+    reference = representation.reference(
+        selectors.article_reference(article) if row is None else row
     )
+    values = {name: reference[name] for name in _REFERENCE}
+    return ArticlePayload(article=row, errors=[], **values)
 
 
 class CreateArticle(graphene.Mutation):

@@ -52,8 +52,19 @@ def _order_name(ordering: str) -> str:
     return ordering.lstrip("-").upper() + ("_DESC" if descending else "")
 
 
+class Ordering(Enum):
+    """A member of ``ArticleOrder``, as graphene hands it to ``orderBy``'s resolver: its value
+    is the name ``selectors.ORDERINGS`` knows it by."""
+
+
+# The members, made from that table: mypy types the resolver's argument by the base class,
+# and cannot follow a functional call on it (hence the ignore).
+ArticleOrdering = Ordering(  # type: ignore[call-arg]
+    "ArticleOrdering", [(_order_name(name), name) for name in selectors.ORDERINGS]
+)
+
 ArticleOrder = graphene.Enum.from_enum(
-    Enum("ArticleOrder", [(_order_name(name), name) for name in selectors.ORDERINGS]),
+    ArticleOrdering,
     name="ArticleOrder",
     description=lambda member: (
         "How a list of articles is ordered. Ties go newest first, then by id."
@@ -163,7 +174,7 @@ class ArticleQueries(graphene.ObjectType):
         author: str | None = None,
         search: str | None = None,
         featured: bool | None = None,
-        order_by: Any = None,
+        order_by: Ordering | None = None,
     ) -> Any:
         page = window(first, after)
         # The selector's argument names are these; the enum has already held orderBy.

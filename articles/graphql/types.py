@@ -20,7 +20,10 @@ from cms.media import media_url
 from cms.text import is_whole_number
 
 from .. import fields, representation, selectors
-from ..models import ArticleStatus
+from ..models import ArticleStatus, Author
+from ..models import Section as SectionModel
+from ..models import Tag as TagModel
+from ..selectors import Row
 
 ArticleStatusEnum = enum_from_choices(
     ArticleStatus,
@@ -39,16 +42,21 @@ def _extension(name: str) -> graphene.Dynamic:
     )
 
 
-def remember_articles(info: Any, rows: list[dict[str, Any]]) -> None:
+def remember_articles(info: Any, rows: list[Row]) -> None:
     """Note the articles a resolver returns, and their bylines' authors, so that nested
-    fields (comments, an author's articleCount) load for all of them in one query each."""
+    fields (comments, an author's profile and articleCount) load for all of them in one query
+    each."""
     batch.remember(info, "article", [row["id"] for row in rows])
     batch.remember(info, "author", [a["id"] for row in rows for a in row.get("authors", ())])
 
 
+_UNTIL_PUBLISHED = "Empty until the author has published work."
+
+
 class AuthorNode(graphene.ObjectType):
     """An author with published work, or in the byline of an article the caller may read.
-    Never an email."""
+    Never an email. The profile (bio, website) is public once the author has published work,
+    as REST's `/authors/` has it; until then a byline shows the name, slug and avatar."""
 
     class Meta:
         name = "Author"
@@ -56,33 +64,54 @@ class AuthorNode(graphene.ObjectType):
 
     slug = graphene.String(required=True)
     name = graphene.String(required=True)
-    bio = graphene.String(required=True)
+    bio = graphene.String(required=True, description=f"The author's biography. {_UNTIL_PUBLISHED}")
     avatar_url = graphene.String()
-    website = graphene.String(required=True)
+    website = graphene.String(required=True, description=f"The author's site. {_UNTIL_PUBLISHED}")
     article_count = graphene.Int(required=True, description="Published articles.")
 
-    # Resolved from an Author (author, authors, node) or from a byline row (an article's
-    # ``authors``: ``selectors.BYLINE_COLUMNS``), which holds every column shown here.
+    # Resolved from an Author (author, authors, node: ``authors_with_published_work``, whose
+    # profiles are public) or from a byline row (an article's ``authors``:
+    # ``selectors.BYLINE_COLUMNS``, no profile), whose profile ``_public_profile`` loads.
 
     @classmethod
-    def get_node(cls, info: Any, id: str) -> Any:
+    def get_node(cls, info: Any, id: str) -> Author | None:
         if not is_whole_number(str(id)):
             return None
         return selectors.authors_with_published_work().filter(pk=id).first()
 
     @staticmethod
-    def resolve_avatar_url(root: Any, info: Any) -> str | None:
+    def resolve_avatar_url(root: Author | Row, info: Any) -> str | None:
         if isinstance(root, dict):
             return media_url(root["avatar"] or None)
         return media_url(root.avatar.name if root.avatar else None)
 
     @staticmethod
-    def resolve_article_count(root: Any, info: Any) -> int:
-        if isinstance(root, dict):
-            # One query for every byline author in the response (``remember_articles``).
-            counts = selectors.live_article_counts
-            return int(batch.load(info, "author", "article_count", root["id"], counts, 0))
-        return int(root.article_count)
+    def resolve_bio(root: Author | Row, info: Any) -> str:
+        profile = _public_profile(root, info)
+        return "" if profile is None else profile.bio
+
+    @staticmethod
+    def resolve_website(root: Author | Row, info: Any) -> str:
+        profile = _public_profile(root, info)
+        return "" if profile is None else profile.website
+
+    @staticmethod
+    def resolve_article_count(root: Author | Row, info: Any) -> int:
+        profile = _public_profile(root, info)
+        # Annotated by ``authors_with_published_work``, which every profile comes from.
+        return 0 if profile is None else int(profile.article_count)  # type: ignore[attr-defined]
+
+
+def _public_profile(root: Author | Row, info: Any) -> Author | None:
+    """The author's public profile (with its article count), or None while it has no
+    published work. A byline row's is loaded for every byline author in the response at once
+    (``remember_articles``), in one query, the first time a profile field is asked."""
+    if isinstance(root, Author):
+        return root  # from authors_with_published_work
+    profile: Author | None = batch.load(
+        info, "author", "public_author", root["id"], selectors.public_authors, None
+    )
+    return profile
 
 
 class Section(graphene.ObjectType):
@@ -96,7 +125,7 @@ class Section(graphene.ObjectType):
     description = graphene.String(required=True)
 
     @classmethod
-    def get_node(cls, info: Any, id: str) -> Any:
+    def get_node(cls, info: Any, id: str) -> SectionModel | None:
         # What the public listing shows: a section only drafts use stays unannounced.
         if not is_whole_number(str(id)):
             return None
@@ -113,7 +142,7 @@ class Tag(graphene.ObjectType):
     name = graphene.String(required=True)
 
     @classmethod
-    def get_node(cls, info: Any, id: str) -> Any:
+    def get_node(cls, info: Any, id: str) -> TagModel | None:
         if not is_whole_number(str(id)):
             return None
         return selectors.tags().filter(pk=id).first()
@@ -160,6 +189,17 @@ _COMPOSITE: dict[str, Callable[[], graphene.Field | graphene.List]] = {
 }
 
 
+def article_field_type(name: str) -> type[graphene.Scalar] | type[graphene.Enum]:
+    """The GraphQL type of one of Article's plain fields, or of its URL (a String)."""
+    if name == "url":
+        return graphene.String
+    f = fields.read_field(name)
+    if f.model_field.choices:
+        # A column with choices is an enum (the one such column: the status).
+        return _ENUMS[f.name]
+    return scalar_for(f.model_field)
+
+
 def _article_fields() -> type:
     """A mixin holding Article's fields in the order of ``articles.fields.READ_FIELDS``
     (graphene collects fields from every base class): plain ones derived from the model
@@ -169,10 +209,9 @@ def _article_fields() -> type:
     def plain(f: fields.ReadField) -> graphene.Scalar | graphene.Field:
         required = not f.model_field.null and not f.privileged
         description = f.description or None
-        if f.model_field.choices:
-            # A column with choices is an enum (the one such column: the status).
-            return graphene.Field(_ENUMS[f.name], required=required, description=description)
-        return scalar_for(f.model_field)(required=required, description=description)
+        return graphene.Field(
+            article_field_type(f.name), required=required, description=description
+        )
 
     attributes = {
         f.name: _COMPOSITE[f.name]() if f.composite else plain(f)
@@ -195,7 +234,7 @@ class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
     comment_form_token = _extension("comment_form_token")
 
     @classmethod
-    def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
+    def get_node(cls, info: Any, id: str) -> Row | None:
         if not is_whole_number(str(id)):
             return None
         visible = selectors.retrievable_articles(actor_from_request(info.context)).filter(pk=id)

@@ -296,10 +296,16 @@ def _refuse_blank(parameter: dict[str, Any]) -> None:
 
 
 def postprocess(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-    """The document's ``servers`` from ``PUBLIC_API_URL`` (read as it is served, so a
-    deployment's own address), and its paths without their trailing slash: every API path
-    answers with and without one (``config.api_router``), and linters and generators expect
-    none."""
+    """The document's ``servers`` from ``PUBLIC_API_URL``, and its paths without their
+    trailing slash: every API path answers with and without one (``config.api_router``), and
+    linters and generators expect none.
+
+    ``servers`` is set here rather than through drf-spectacular's ``SERVERS`` setting because
+    that is copied into ``spectacular_settings`` once, when drf-spectacular is imported, and
+    never re-read (it does not listen to ``setting_changed``). Read here, as the document is
+    served, it is the one ``PUBLIC_API_URL`` that pagination links and front-end URLs also
+    read per request, so a settings override (tests, ``override_settings``) changes them all
+    together (``tests/test_openapi_contract.py::test_servers_come_from_public_api_url``)."""
     result["servers"] = [{"url": settings.PUBLIC_API_URL, "description": "This deployment."}]
     result["paths"] = {
         path.rstrip("/") if path.startswith("/api/") else path: item

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -33,19 +33,34 @@ from .serializers import (
 
 
 class ThreadPagination(PageNumberPagination):
-    """A whole thread fits on one page by default."""
+    """A whole thread fits on one page by default. Every page carries the comment form's
+    token: documented and added here, so that the schema and the answer cannot part."""
+
+    form_key = "form_token"  # the property name, not a secret
+    article_id: int | None = None
 
     def default_page_size(self) -> int:
         return int(settings.API_MAX_PAGE_SIZE)
 
+    def paginate_thread(self, article: Article, request: Request, view: Any) -> list[Comment]:
+        """A page of ``article``'s thread; its response will carry the article's form token."""
+        self.article_id = article.pk
+        return self.paginate_queryset(selectors.thread_for(article), request, view) or []
+
+    def get_paginated_response(self, data: Any) -> Response:
+        if self.article_id is None:
+            raise RuntimeError("A page of comments comes from paginate_thread (its form token).")
+        response = super().get_paginated_response(data)
+        response.data[self.form_key] = form_tokens.issue(self.article_id)
+        return response
+
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        # The list view adds the comment form's token to every page.
         page = super().get_paginated_response_schema(schema)
-        page["properties"]["form_token"] = {
+        page["properties"][self.form_key] = {
             "type": "string",
             "description": "Send it back with a new comment (as `form_token`).",
         }
-        page["required"].append("form_token")
+        page["required"].append(self.form_key)
         return page
 
 
@@ -95,7 +110,7 @@ class ArticleCommentViewSet(ApiViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         article = self.get_article()
-        page = self.paginate_queryset(selectors.thread_for(article)) or []
+        page = cast(ThreadPagination, self.paginator).paginate_thread(article, request, self)
         etag = make_etag(
             (
                 "comments",
@@ -107,9 +122,7 @@ class ArticleCommentViewSet(ApiViewSet):
         )
 
         def build() -> Response:
-            response = self.get_paginated_response(self.get_serializer(page, many=True).data)
-            response.data["form_token"] = form_tokens.issue(article.pk)
-            return response
+            return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
         return conditional(request, etag, build)
 

@@ -4,7 +4,8 @@ import pytest
 
 from articles.models import ArticleStatus
 from cms.actors import Actor
-from comments import services
+from comments import form_tokens, services
+from comments.api.views import ThreadPagination
 from comments.models import CommentStatus
 from tests.api import assert_queries, get
 from tests.factories import ArticleFactory, CommentFactory
@@ -51,6 +52,17 @@ def test_comments_of_unpublished_articles_are_404(client, status):
     article = ArticleFactory(status=status)
     CommentFactory(article=article, status=CommentStatus.APPROVED)
     assert get(client, url(article)).status_code == 404
+
+
+def test_a_page_has_the_keys_its_schema_declares(client):
+    """The form token is in the page's schema and in every page (one class says and adds
+    it), and the token is the article's."""
+    article = ArticleFactory()
+    CommentFactory(article=article, status=CommentStatus.APPROVED)
+    body = get(client, url(article)).json()
+    schema = ThreadPagination().get_paginated_response_schema({"type": "array"})
+    assert set(body) == set(schema["properties"]) == set(schema["required"])
+    assert form_tokens.started_at(body["form_token"], article.pk)
 
 
 def test_a_whole_thread_fits_one_page_by_default(client):
