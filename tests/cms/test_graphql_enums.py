@@ -13,6 +13,7 @@ from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType, 
 from articles.models import ArticleStatus
 from cms import errors
 from cms.errors import DomainError
+from cms.graphql.codes import REQUEST_CODES
 from comments.models import CommentStatus
 from config.schema import schema
 
@@ -53,10 +54,13 @@ def test_every_domain_error_code_is_in_the_error_code_enum():
         if code.upper() not in enum.values
     }
     assert not missing, f"error codes missing from the GraphQL ErrorCode enum: {missing}"
-    # Each name stands for the code REST shows; nothing in the enum is undeclared.
+    # Each name stands for the code REST shows, or for a code of the GraphQL request itself
+    # (cms.graphql.codes); nothing in the enum is undeclared.
     assert {name: value.value.value for name, value in enum.values.items()} == {
-        code.upper(): code for code in declared
+        **{code.upper(): code for code in declared},
+        **{code: code for code in REQUEST_CODES},
     }
+    assert not {code.upper() for code in declared} & set(REQUEST_CODES)
     assert set(errors.error_codes()) == set(declared)
 
 
