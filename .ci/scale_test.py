@@ -73,6 +73,7 @@ EDITOR = "scale-editor"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 SLOW_TASK = "tests.cms.worker_tasks.slow_once"
 PUBLISH_DUE_EVERY = 2  # seconds: the periodic job's period here (60 by default)
+HEARTBEAT = 0.5  # seconds: WORKER_HEARTBEAT_SECONDS, how often each worker beats and schedules
 STALE_AFTER = 3  # seconds: WORKER_STALE_AFTER, after which a dead worker's task is handed back
 
 
@@ -337,27 +338,30 @@ def check_scheduled(site: Site, fleet: Fleet) -> str:
     wait_for(lambda: status() == "published", timeout=30, what="the article to be published")
     late = (datetime.now(UTC) - due).total_seconds()
     time.sleep(2 * PUBLISH_DUE_EVERY)  # both workers go on ticking: more chances to run twice
-    wait_for(
-        lambda: (
-            not site.sql(
-                "SELECT 1 FROM django_tasks_database_dbtaskresult "
-                "WHERE task_path = 'cms.periodic.run_periodic' AND status IN ('READY', 'RUNNING')"
-            )
-        ),
-        timeout=30,
-        what="the periodic runs enqueued to finish",
+
+    # Every period of the publishing job claimed since both workers beat (the run rows, which
+    # are the claims), once each has finished: the tasks enqueued for it, who ran them, and
+    # what they published. Periods claimed after this point are left out.
+    def runs_since() -> list[tuple[Any, ...]]:
+        return site.sql(
+            "SELECT id, attempts, outcome, result FROM cms_periodicrun "
+            "WHERE job = 'publish-due-articles' AND period_start >= %s AND id <= %s ORDER BY id",
+            both_since - timedelta(seconds=PUBLISH_DUE_EVERY),
+            last_run,
+        )
+
+    def finished_runs() -> list[tuple[Any, ...]]:
+        rows = runs_since()
+        return rows if all(outcome in ("succeeded", "failed") for _, _, outcome, _ in rows) else []
+
+    last_run = site.sql("SELECT max(id) FROM cms_periodicrun")[0][0]
+    runs: list[tuple[Any, ...]] = wait_for(
+        finished_runs, timeout=30, what="the periodic runs claimed to finish"
     )
+    beating = len(set(pids) & set(heartbeats(site)))
     stopped = fleet.stop("worker 2")
     ok(f"worker 2: SIGTERM, exited 0 in {stopped:.1f} s")
     now_version = site.sql("SELECT version FROM articles_article WHERE slug = %s", slug)[0][0]
-
-    # Every period of the publishing job since both workers beat: its claim (the run row),
-    # the tasks enqueued for it, who ran them, and what they published.
-    runs = site.sql(
-        "SELECT id, attempts, outcome, result FROM cms_periodicrun "
-        "WHERE job = 'publish-due-articles' AND period_start >= %s",
-        both_since - timedelta(seconds=PUBLISH_DUE_EVERY),
-    )
     run_ids = {run_id for run_id, *_ in runs}
     tasks = [
         (args_kwargs["args"][0], worker_ids)
@@ -371,11 +375,13 @@ def check_scheduled(site: Site, fleet: Fleet) -> str:
     ran_by = Counter(ids.get(worker_ids[-1], "?") for _, worker_ids in tasks if worker_ids)
     published = sum(int(result.split()[0]) for *_, result in runs if result)
     line = (
-        f"scheduled: published once with 2 workers running, {late:.1f} s after its time "
+        f"scheduled: published once with {beating} workers running (each claiming due "
+        f"periods every {HEARTBEAT} s), {late:.1f} s after its time "
         f"(version {version} -> {now_version}; {len(runs)} publish-due periods, each claimed, "
         f"enqueued and run once: {ran_by['worker 1']} run by worker 1, "
         f"{ran_by['worker 2']} by worker 2; {published} article published in all)"
     )
+    expect(beating == 2, f"{line}: a worker stopped beating")
     expect(now_version == version + 1, f"{line}: the version was not bumped exactly once")
     expect(published == 1, f"{line}: not exactly one article published")
     expect(
@@ -444,9 +450,9 @@ def main() -> int:
     redis_url = os.environ.get("SCALE_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
     database = os.environ.get("SCALE_TEST_DATABASE") or f"byline_scale_test_{os.getpid()}"
     ports_given = os.environ.get("SCALE_TEST_PORTS", "")
-    port_a, port_b = (
-        [int(p) for p in ports_given.split(",")] if ports_given else [free_port(), free_port()]
-    )
+    port_a, port_b = [int(p) for p in ports_given.split(",")] if ports_given else [0, 0]
+    while port_a == port_b:  # two free ports, not the same one twice
+        port_a, port_b = free_port(), free_port()
     ports = {"A": port_a, "B": port_b}
 
     redis.Redis.from_url(redis_url, socket_connect_timeout=5).flushdb()
@@ -463,8 +469,11 @@ def main() -> int:
                 WEB_CONCURRENCY="2",
                 # Behind one load balancer, which appends the client's address.
                 TRUSTED_PROXY_COUNT="1",
+                # The defaults, whatever the shell says: the checks count against them.
+                API_PUBLIC_READS="true",
+                COMMENTS_RATE_LIMITS_PER_IP="5/m,30/h",
                 PUBLISH_DUE_EVERY=str(PUBLISH_DUE_EVERY),
-                WORKER_HEARTBEAT_SECONDS="0.5",
+                WORKER_HEARTBEAT_SECONDS=str(HEARTBEAT),
                 WORKER_STALE_AFTER=str(STALE_AFTER),
             )
             print(
