@@ -7,13 +7,14 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-postgres deploy-check clients lint format migrate demo lock bench clean
+.PHONY: help install run serve test test-postgres deploy-check scale-test clients lint format migrate demo lock bench clean
 
 help:
 	@echo "make run            set up (venv, pinned install, migrate, demo content), then serve on 127.0.0.1:8000 with the task worker beside it"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the test suite on PostgreSQL + Redis ($(PG_URL))"
 	@echo "make deploy-check   the Procfile under production settings on PostgreSQL + Redis (CI's deploy proof)"
+	@echo "make scale-test     two web processes and two workers on one machine: limits, views, ETags and tasks hold across them"
 	@echo "make clients        typed clients (OpenAPI, GraphQL, Relay) generated, compiled and run against a server"
 	@echo "make lint           ruff, mypy and the migrations check"
 	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
@@ -63,6 +64,14 @@ DEPLOY_CHECK_REDIS_URL ?= redis://127.0.0.1:6379/14
 deploy-check: install
 	DEPLOY_CHECK_POSTGRES_URL=$(DEPLOY_CHECK_POSTGRES_URL) DEPLOY_CHECK_REDIS_URL=$(DEPLOY_CHECK_REDIS_URL) \
 		$(BIN)/python .ci/deploy_check.py
+
+# Creates and drops its own database on that server; flushes that Redis database. About a minute.
+SCALE_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+SCALE_TEST_REDIS_URL ?= redis://127.0.0.1:6379/13
+
+scale-test: install
+	SCALE_TEST_POSTGRES_URL=$(SCALE_TEST_POSTGRES_URL) SCALE_TEST_REDIS_URL=$(SCALE_TEST_REDIS_URL) \
+		$(BIN)/python .ci/scale_test.py
 
 # The typed-client check (clients/check/main.ts): npm packages from the lockfile, reinstalled when
 # package.json or the lockfile changes; a throwaway SQLite database and server of its own.

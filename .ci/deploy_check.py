@@ -20,14 +20,10 @@ fill; default redis://127.0.0.1:6379/14), DEPLOY_CHECK_PORT (default: a free por
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,99 +31,27 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import redis
-
-ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = ROOT / ".venv" / "bin"
-HOST = "127.0.0.1"
-YEAR = 365 * 24 * 60 * 60
-HASHED = re.compile(r"\.[0-9a-f]{12}\.")
-# Settings a developer's shell or CI might have set that must not leak into the deploy.
-INHERITED_OUT = (
-    "DEBUG",
-    "DJANGO_SETTINGS_MODULE",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "PUBLIC_API_URL",
-    "STATIC_ROOT",
-    "GUNICORN_CMD_ARGS",
-    "WEB_CONCURRENCY",
-    "PORT",
-    "SECURE_SSL_REDIRECT",
+from procfile_run import (
+    PYTHON,
+    CheckFailed,
+    expect,
+    free_port,
+    get,
+    kill,
+    ok,
+    production_env,
+    read_procfile,
+    run,
+    scratch_database,
+    start,
+    stop,
+    wait_until_ready,
 )
 
-
-class CheckFailed(Exception):
-    pass
-
-
-def ok(what: str) -> None:
-    print(f"  ok  {what}", flush=True)
-
-
-def expect(condition: bool, what: str) -> None:
-    if not condition:
-        raise CheckFailed(what)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return int(probe.getsockname()[1])
-
-
-def read_procfile() -> dict[str, str]:
-    processes: dict[str, str] = {}
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        name, _, command = line.partition(":")
-        processes[name.strip()] = command.strip()
-    return processes
-
-
-def run(command: list[str], env: dict[str, str], what: str) -> float:
-    started = time.monotonic()
-    result = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    elapsed = time.monotonic() - started
-    if result.returncode != 0:
-        raise CheckFailed(f"{what} exited {result.returncode}:\n{result.stdout}{result.stderr}")
-    ok(f"{what} ({elapsed:.1f} s)")
-    return elapsed
-
-
-class Response:
-    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
-        self.status = status
-        self.headers = headers
-        self.body = body
-
-    def header(self, name: str) -> str:
-        return self.headers.get(name.lower(), "")
-
-
-def get(
-    port: int, path: str, headers: dict[str, str] | None = None, proxy: bool = True
-) -> Response:
-    sent = {"Host": HOST}
-    if proxy:  # what the TLS-terminating proxy adds (see README, "Deploying")
-        sent["X-Forwarded-Proto"] = "https"
-    sent.update(headers or {})
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        connection.request("GET", path, headers=sent)
-        answer = connection.getresponse()
-        body = answer.read()
-        return Response(answer.status, {k.lower(): v for k, v in answer.getheaders()}, body)
-    finally:
-        connection.close()
+YEAR = 365 * 24 * 60 * 60
+HASHED = re.compile(r"\.[0-9a-f]{12}\.")
 
 
 def far_future_immutable(cache_control: str) -> bool:
@@ -154,20 +78,6 @@ def check_static_file(port: int, url: str, content_type: str) -> None:
         f"{url}: 200 {asset.header('content-type')}, {asset.header('cache-control')}, "
         f"{len(asset.body)} bytes ({encoding} {len(compressed.body)})"
     )
-
-
-def wait_until_ready(port: int, server: subprocess.Popen[bytes], deadline: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise CheckFailed(f"the web process exited {server.returncode} before answering")
-        try:
-            if get(port, "/readyz/").status == 200:
-                return time.monotonic() - started
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise CheckFailed("the web process did not answer /readyz/ with 200 in time")
 
 
 def json_lines(path: Path) -> list[dict[str, Any]]:
@@ -238,19 +148,6 @@ def check_through_web(port: int) -> tuple[str, str]:
     return login_id, missing_id
 
 
-def stop(server: subprocess.Popen[bytes], timeout: float) -> float:
-    started = time.monotonic()
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        code = server.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise CheckFailed(
-            f"the web process did not exit within {timeout:.0f} s of SIGTERM"
-        ) from None
-    expect(code == 0, f"the web process exited {code} on SIGTERM")
-    return time.monotonic() - started
-
-
 def check_logs(stdout: Path, stderr: Path, login_id: str, missing_id: str) -> None:
     access = [
         line
@@ -285,63 +182,50 @@ def main() -> int:
     for name in ("web", "release"):
         expect(name in processes, f"the Procfile has no {name!r} line")
 
-    database = f"byline_deploy_check_{os.getpid()}"
-    admin_dsn = admin_url.replace("postgres://", "postgresql://", 1)
     redis.Redis.from_url(redis_url, socket_connect_timeout=5).flushdb()
-    with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin:
-        admin.execute(f'CREATE DATABASE "{database}"')
-    parts = urlsplit(admin_url)
-    database_url = urlunsplit(parts._replace(path=f"/{database}"))
-
     workdir = Path(tempfile.mkdtemp(prefix="byline-deploy-check-"))
-    env = {k: v for k, v in os.environ.items() if k not in INHERITED_OUT}
-    env.update(
-        {
-            "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": f"{HOST},localhost",
-            "PUBLIC_API_URL": "https://cms.example.com",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "PORT": str(port),
-            "WEB_CONCURRENCY": "2",
-            "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO",
-            "STATIC_ROOT": str(workdir / "static"),
-        }
-    )
-    print(f"Deploy check: production settings on {database_url} and {redis_url}", flush=True)
     server: subprocess.Popen[bytes] | None = None
     try:
-        python = str(VENV_BIN / "python")
-        run([python, "manage.py", "collectstatic", "--noinput"], env, "collectstatic --noinput")
-        run(
-            [python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-            env,
-            "check --deploy --fail-level WARNING",
-        )
-        run(["sh", "-c", processes["release"]], env, f"release: {processes['release']}")
-
-        stdout, stderr = workdir / "web.stdout", workdir / "web.stderr"
-        with stdout.open("wb") as out, stderr.open("wb") as err:
-            booted = time.monotonic()
-            server = subprocess.Popen(
-                ["sh", "-c", processes["web"]],
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=err,
-                start_new_session=True,  # its own process group, signalled as a whole
+        with scratch_database(admin_url, f"byline_deploy_check_{os.getpid()}") as database_url:
+            env = production_env(
+                database_url=database_url,
+                redis_url=redis_url,
+                static_root=workdir / "static",
+                PORT=str(port),
+                WEB_CONCURRENCY="2",
             )
-        try:
-            ready = wait_until_ready(port, server, booted + 90)
-            ok(f"web: {processes['web']} (answered on :{port} after {ready:.1f} s)")
-            login_id, missing_id = check_through_web(port)
-        finally:
-            if server.poll() is None:
-                stopped = stop(server, timeout=45)
-                ok(f"SIGTERM: the web process exited 0 in {stopped:.1f} s")
-        check_logs(stdout, stderr, login_id, missing_id)
+            print(
+                f"Deploy check: production settings on {database_url} and {redis_url}", flush=True
+            )
+            try:
+                run(
+                    [PYTHON, "manage.py", "collectstatic", "--noinput"],
+                    env,
+                    "collectstatic --noinput",
+                )
+                run(
+                    [PYTHON, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                    env,
+                    "check --deploy --fail-level WARNING",
+                )
+                run(["sh", "-c", processes["release"]], env, f"release: {processes['release']}")
+
+                stdout, stderr = workdir / "web.stdout", workdir / "web.stderr"
+                with stdout.open("wb") as out, stderr.open("wb") as err:
+                    booted = time.monotonic()
+                    server = start(processes["web"], env, out, err)
+                try:
+                    ready = wait_until_ready(port, server, booted + 90)
+                    ok(f"web: {processes['web']} (answered on :{port} after {ready:.1f} s)")
+                    login_id, missing_id = check_through_web(port)
+                finally:
+                    if server.poll() is None:
+                        stopped = stop(server, timeout=45)
+                        ok(f"SIGTERM: the web process exited 0 in {stopped:.1f} s")
+                check_logs(stdout, stderr, login_id, missing_id)
+            finally:
+                if server is not None:
+                    kill(server)
     except CheckFailed as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         for log in ("web.stdout", "web.stderr"):
@@ -350,11 +234,6 @@ def main() -> int:
                 print("\n".join((workdir / log).read_text().splitlines()[-30:]), file=sys.stderr)
         return 1
     finally:
-        if server is not None and server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        with psycopg.connect(admin_dsn, autocommit=True, connect_timeout=5) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"Deploy check passed in {time.monotonic() - started:.1f} s.", flush=True)
     return 0
