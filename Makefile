@@ -7,7 +7,7 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-postgres deploy-check scale-test clients lint format migrate demo lock bench clean
+.PHONY: help install run serve test test-postgres deploy-check scale-test clients lint format migrate demo lock bench bench-procfile clean
 
 help:
 	@echo "make run            set up (venv, pinned install, migrate, demo content), then serve on 127.0.0.1:8000 with the task worker beside it"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint           ruff, mypy and the migrations check"
 	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
 	@echo "make bench          load the API with wrk (SQLite; PostgreSQL + Redis with DATABASE_URL/REDIS_URL)"
+	@echo "make bench-procfile the same through the Procfile's web line under production settings (needs DATABASE_URL, REDIS_URL)"
 
 $(STAMP): requirements/base.txt requirements/dev.txt
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Byline needs Python 3.11"'
@@ -103,9 +104,16 @@ lock: install
 	cd requirements && ../$(BIN)/pip-compile -q --strip-extras --no-emit-index-url \
 		--no-emit-find-links -o dev.txt dev.in
 
+WRK := command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
+
 bench: install
-	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
+	@$(WRK)
 	$(BIN)/python bench/run.py
+
+# Fills the PostgreSQL database of DATABASE_URL (bench dataset) and uses the Redis of REDIS_URL.
+bench-procfile: install
+	@$(WRK)
+	BENCH_SERVER=procfile $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
