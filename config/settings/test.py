@@ -42,6 +42,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"]["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
     )
+# A second alias on the test database itself (a mirror: never created, migrated or flushed),
+# for the replica-routing tests, which turn the router on. The rest of the suite has no router,
+# so nothing else reads from it.
+DATABASES.setdefault("replica1", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/byline-test-media")  # noqa: S108
 FRONTEND_ARTICLE_URL = "https://example.com/{section}/{slug}"
 PUBLIC_API_URL = "https://cms.example.com"

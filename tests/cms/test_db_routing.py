@@ -1,0 +1,252 @@
+"""Read-replica routing (cms.db_routing): which connection each query of a request goes to.
+
+The test settings give the test database a second alias, ``replica1``, a mirror: a separate
+connection to the same database, as a streaming replica would be. These tests turn the router
+on and record every query of both connections in order. They are transactional (each write
+commits), so the replica's connection sees what the primary's wrote, on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.db import connections, router, transaction
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, Tag
+from cms.actors import Actor
+from cms.db_routing import ReplicaReadsMiddleware, read_alias
+from comments.models import Comment, CommentStatus
+from comments.services import comment_moderate
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+ALIASES = ("default", "replica1")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=list(ALIASES)),
+    pytest.mark.usefixtures("_replica_router"),
+]
+
+
+@pytest.fixture
+def _replica_router() -> Iterator[None]:
+    with override_settings(
+        DATABASE_REPLICAS=["replica1"], DATABASE_ROUTERS=["cms.db_routing.ReplicaRouter"]
+    ):
+        yield
+
+
+class Recorder:
+    """Every query on the two aliases, in the order they ran: (alias, sql)."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[str, str]] = []
+
+    def wrapper(self, alias: str) -> Callable[..., Any]:
+        def record(execute, sql, params, many, context):
+            self.queries.append((alias, sql))
+            return execute(sql, params, many, context)
+
+        return record
+
+    def on(self, alias: str) -> list[str]:
+        return [sql for used, sql in self.queries if used == alias]
+
+    def touching(self, table: str) -> list[tuple[str, str]]:
+        return [(alias, sql) for alias, sql in self.queries if f'"{table}"' in sql]
+
+
+@contextmanager
+def recorded() -> Iterator[Recorder]:
+    recorder = Recorder()
+    with ExitStack() as stack:
+        for alias in ALIASES:
+            stack.enter_context(connections[alias].execute_wrapper(recorder.wrapper(alias)))
+        yield recorder
+
+
+def in_request(view: Callable[[], object]) -> object:
+    """Run ``view`` as a request's view, behind the middleware that lets reads go to a replica."""
+    result: list[object] = []
+
+    def get_response(request: HttpRequest) -> HttpResponse:
+        result.append(view())
+        return HttpResponse()
+
+    ReplicaReadsMiddleware(get_response)(HttpRequest())
+    return result[0]
+
+
+def test_a_list_is_read_from_the_replica():
+    ArticleFactory.create_batch(3)
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica1"]) as replica,
+    ):
+        response = Client().get("/api/v1/articles/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+    articles = Article._meta.db_table
+    assert any(articles in query["sql"] for query in replica.captured_queries)
+    assert not any(articles in query["sql"] for query in primary.captured_queries), [
+        (q["sql"][:300]) for q in primary.captured_queries
+    ]
+
+
+def test_a_graphql_query_is_read_from_the_replica():
+    ArticleFactory.create_batch(2)
+    with recorded() as queries:
+        response = Client().post(
+            "/graphql/",
+            json.dumps({"query": "{ articles(first: 5) { edges { node { slug } } } }"}),
+            content_type="application/json",
+        )
+    assert response.status_code == 200, response.content
+    assert len(response.json()["data"]["articles"]["edges"]) == 2
+    assert queries.touching(Article._meta.db_table)
+    assert {alias for alias, _ in queries.touching(Article._meta.db_table)} == {"replica1"}
+
+
+def test_a_comment_is_written_to_the_primary_and_the_rest_of_its_request_reads_there():
+    article = ArticleFactory()
+    with recorded() as queries:
+        response = Client(REMOTE_ADDR="203.0.113.7").post(
+            f"/api/v1/articles/{article.slug}/comments/",
+            json.dumps({"author_name": "Ruth", "author_email": "r@example.net", "body": "Good."}),
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    assert Comment.objects.get().author_name == "Ruth"
+    inserts = [(a, sql) for a, sql in queries.touching("comments_comment") if "INSERT" in sql]
+    assert [alias for alias, _ in inserts] == ["default"]
+    # Before the write: the article was looked up on the replica. From the first query on the
+    # primary on (the transaction that writes the comment), not one goes to the replica.
+    aliases = [alias for alias, _ in queries.queries]
+    first_on_primary = aliases.index("default")
+    assert "replica1" in aliases[:first_on_primary]
+    assert set(aliases[first_on_primary:]) == {"default"}
+
+    # The next request is a new one: it reads from the replica again.
+    with recorded() as queries:
+        assert Client().get(f"/api/v1/articles/{article.slug}/").status_code == 200
+    assert queries.on("replica1")
+    assert {alias for alias, _ in queries.touching(Article._meta.db_table)} == {"replica1"}
+
+
+def test_reads_after_a_write_in_the_same_request_go_to_the_primary():
+    ArticleFactory()
+
+    def view() -> list[str]:
+        used = [read_alias()]
+        Article.objects.count()
+        Tag.objects.create(name="Harbour", slug="harbour")
+        used.append(read_alias())
+        Article.objects.count()
+        return used
+
+    with recorded() as queries:
+        used = in_request(view)
+    assert used == ["replica1", "default"]
+    assert [alias for alias, sql in queries.queries if '"articles_article"' in sql] == [
+        "replica1",
+        "default",
+    ]
+    assert read_alias() == "default"  # the request is over: nothing outside it reads a replica
+
+
+def test_a_transaction_on_the_primary_reads_from_the_primary():
+    ArticleFactory()
+
+    def view() -> None:
+        with transaction.atomic():
+            Article.objects.count()  # inside the transaction: must see its rows and locks
+        Article.objects.count()  # and after it, still the primary: the request may have written
+
+    with recorded() as queries:
+        in_request(view)
+    assert not queries.on("replica1")
+    assert len(queries.touching(Article._meta.db_table)) == 2
+
+
+def test_row_locks_are_taken_on_the_primary():
+    article = ArticleFactory()
+
+    def view() -> None:
+        with transaction.atomic():
+            Article.objects.select_for_update().get(pk=article.pk)
+
+    with recorded() as queries:
+        in_request(view)
+    assert not queries.on("replica1")
+    assert router.db_for_write(Article) == "default"
+
+
+def test_the_services_row_locks_hit_the_primary():
+    """articles.services and comments.services lock rows (select_for_update in a transaction):
+    called from a request that has not written yet, they still lock on the primary."""
+    editor = UserFactory(username="editor", is_superuser=True)
+    comment = CommentFactory()
+
+    def view() -> None:
+        comment_moderate(
+            comment=comment, actor=Actor.for_user(editor), status=CommentStatus.APPROVED
+        )
+
+    with recorded() as queries:
+        in_request(view)
+    assert not queries.on("replica1")
+    assert Comment.objects.get().status == CommentStatus.APPROVED
+    if connections["default"].vendor == "postgresql":  # SQLite has no FOR UPDATE: it locks the file
+        assert any("FOR UPDATE" in sql for sql in queries.on("default"))
+
+
+def test_outside_a_request_everything_goes_to_the_primary():
+    """The task worker, its tasks and management commands never read a replica."""
+    ArticleFactory()
+    with recorded() as queries:
+        Article.objects.count()
+        list(Tag.objects.all())
+    assert not queries.on("replica1")
+    assert len(queries.on("default")) == 2
+
+
+def test_sign_in_state_is_read_from_the_primary():
+    """Sessions, users, tokens and failed sign-ins: a lagging replica would sign an editor out
+    right after they signed in, or accept a revoked token."""
+    user = UserFactory(username="editor", is_superuser=True)
+    client = Client()
+    client.force_login(user)
+    cache.clear()  # with Redis, sessions are read from the cache first (cached_db): miss it
+    with recorded() as queries:
+        assert client.get("/api/v1/articles/").status_code == 200
+    for table in ("django_session", "auth_user"):
+        assert queries.touching(table), table
+        assert {alias for alias, _ in queries.touching(table)} == {"default"}, table
+
+
+def test_the_admin_works_behind_the_router():
+    UserFactory(username="editor", is_superuser=True)
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "editor", "password": "pw", "next": "/admin/"}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/articles/article/").status_code == 200
+
+
+def test_migrations_run_on_the_primary_only():
+    models = apps.get_models(include_auto_created=True)
+    assert models
+    for model in models:
+        assert router.allow_migrate_model("default", model), model
+        assert not router.allow_migrate_model("replica1", model), model
+    assert router.allow_relation(Article(), Tag())
