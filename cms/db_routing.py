@@ -1,26 +1,29 @@
-"""Read replicas: a request reads from one until it writes; everything else uses the primary.
+"""Read replicas: a request that only reads uses one; everything else uses the primary.
 
 Active when DATABASE_REPLICA_URLS names replicas (settings.DATABASE_REPLICAS lists their aliases,
-and DATABASE_ROUTERS names ``ReplicaRouter``). The rules, in the order the router applies them:
+and DATABASE_ROUTERS names ``ReplicaRouter``). Replicas lag the primary (by milliseconds, as a
+rule): what may read from one is only what a moment's lag cannot hurt. The rules:
 
 - Outside a request (the task worker and its tasks, management commands, migrations, a shell)
-  everything goes to the primary: ``ReplicaReadsMiddleware`` is the only thing that lets reads
-  go elsewhere, and only for the request it wraps.
-- A request reads from one replica, picked at random when it starts (one per request: two
-  replicas lagging by different amounts would show one page two pasts).
-- Once the request writes (``db_for_write``: saves, deletes, ``select_for_update``,
-  ``get_or_create``), or opens a transaction on the primary (``transaction.atomic()``, where a
-  read from another connection would see neither the transaction's rows nor its locks), every
-  later read of that request goes to the primary: a request reads its own writes.
+  everything goes to the primary: only ``ReplicaReadsMiddleware`` lets reads go elsewhere, and
+  only inside the request it wraps.
+- Reads (GET, HEAD, OPTIONS) outside the admin read from one replica, picked at random per
+  request (two replicas lagging by different amounts would show one page two pasts).
+- Every other method reads from the primary from its first query: a write built on a lagging
+  read would save what the reader never saw (an article changed from a stale copy loses the
+  edit made meanwhile). So does the admin, where editors read what they just saved and every
+  form reads to write. A view that tells writes from reads itself may opt in with
+  ``replica_reads = True`` (GraphQL: queries arrive by POST too; it pins mutations).
+- Once a request writes (``db_for_write``: saves, deletes, ``select_for_update``,
+  ``get_or_create``) or opens a transaction on the primary (``transaction.atomic()``: what it
+  reads must see the transaction's own rows and locks), every later read of that request goes
+  to the primary: a request reads its own writes.
 - Sign-in state is read from the primary always: sessions, users, API tokens and failed
-  sign-ins. A replica that lags would sign an editor out just after they signed in, accept a
+  sign-ins. A lagging replica would sign an editor out just after they signed in, accept a
   token for a moment after it was revoked, or under-count failures across app servers; these
   are single-row lookups, so the primary barely notices them.
-- Migrations run on the primary only, and relations between any of the aliases are allowed
-  (they hold the same data).
-
-Reads that lag are the price: a reader's request may see the state of a second ago. Writes and
-what a request does after its own writes never do.
+- Migrations run on the primary only; relations between any of the aliases are allowed (they
+  hold the same data).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -35,22 +39,34 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponseBase
 
-# The alias this context reads from. The default (the primary) holds wherever no request set it.
-_read_alias: ContextVar[str] = ContextVar("byline_read_alias", default=DEFAULT_DB_ALIAS)
-
 # Read from the primary always (see the module doc): app labels, and app_label.model_name.
 PRIMARY_ONLY = frozenset({"sessions", "auth", "axes", "cms.apitoken"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass
+class _RequestReads:
+    """Where the current request reads: ``alias``, until ``pinned`` (it wrote)."""
+
+    alias: str = DEFAULT_DB_ALIAS
+    pinned: bool = False
+
+
+# Set by the middleware for the request it wraps; None (the primary) everywhere else.
+_reads: ContextVar[_RequestReads | None] = ContextVar("byline_request_reads", default=None)
 
 
 def read_alias() -> str:
     """The alias this context's reads go to now."""
-    return _read_alias.get()
+    state = _reads.get()
+    return DEFAULT_DB_ALIAS if state is None or state.pinned else state.alias
 
 
 def pin_to_primary() -> None:
-    """Send every later read of this context (the current request) to the primary."""
-    if _read_alias.get() != DEFAULT_DB_ALIAS:
-        _read_alias.set(DEFAULT_DB_ALIAS)
+    """Send every later read of the current request to the primary."""
+    state = _reads.get()
+    if state is not None:
+        state.pinned = True
 
 
 def _primary_only(model: type[Model]) -> bool:
@@ -62,7 +78,7 @@ class ReplicaRouter:
     """Django database router for the rules in the module doc."""
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str:
-        alias = _read_alias.get()
+        alias = read_alias()
         if alias == DEFAULT_DB_ALIAS or _primary_only(model):
             return DEFAULT_DB_ALIAS
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
@@ -82,22 +98,41 @@ class ReplicaRouter:
         return db == DEFAULT_DB_ALIAS
 
 
-class ReplicaReadsMiddleware:
-    """Lets the request it wraps read from a replica (one, at random) until it writes.
+def _may_read_a_replica(request: HttpRequest, view_func: Callable[..., Any]) -> bool:
+    view_class = getattr(view_func, "view_class", None)
+    if getattr(view_func, "replica_reads", False) or getattr(view_class, "replica_reads", False):
+        return True
+    match = request.resolver_match
+    in_admin = match is not None and "admin" in match.namespaces
+    return request.method in READ_METHODS and not in_admin
 
-    A no-op when no replica is configured. Near the top of MIDDLEWARE, so that everything the
-    request does, sessions and authentication included, runs under its rules; the alias is
-    reset when the response is returned, so the next request on this thread starts afresh."""
+
+class ReplicaReadsMiddleware:
+    """Lets the request it wraps read from a replica, as the module doc says.
+
+    A no-op when no replica is configured. Until the view is known (``process_view``) the
+    request reads from the primary; the state is dropped when the response is returned, so the
+    next request on this thread starts afresh."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        replicas: list[str] = settings.DATABASE_REPLICAS
-        if not replicas:
+        if not settings.DATABASE_REPLICAS:
             return self.get_response(request)
-        token = _read_alias.set(random.choice(replicas))  # noqa: S311 - spreading load, not secrets
+        token = _reads.set(_RequestReads())
         try:
             return self.get_response(request)
         finally:
-            _read_alias.reset(token)
+            _reads.reset(token)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> None:
+        state = _reads.get()
+        if state is not None and not state.pinned and _may_read_a_replica(request, view_func):
+            state.alias = random.choice(settings.DATABASE_REPLICAS)  # noqa: S311 - not a secret

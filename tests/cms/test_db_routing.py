@@ -18,7 +18,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.http import HttpRequest, HttpResponse
-from django.test import Client, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Tag
@@ -73,15 +73,20 @@ def recorded() -> Iterator[Recorder]:
         yield recorder
 
 
-def in_request(view: Callable[[], object]) -> object:
+def in_request(view: Callable[[], object], method: str = "GET") -> object:
     """Run ``view`` as a request's view, behind the middleware that lets reads go to a replica."""
     result: list[object] = []
 
-    def get_response(request: HttpRequest) -> HttpResponse:
+    def django_view(request: HttpRequest) -> HttpResponse:
         result.append(view())
         return HttpResponse()
 
-    ReplicaReadsMiddleware(get_response)(HttpRequest())
+    def get_response(request: HttpRequest) -> HttpResponse:
+        middleware.process_view(request, django_view, (), {})
+        return django_view(request)
+
+    middleware = ReplicaReadsMiddleware(get_response)
+    middleware(RequestFactory().generic(method, "/api/v1/articles/"))
     return result[0]
 
 
@@ -115,7 +120,9 @@ def test_a_graphql_query_is_read_from_the_replica():
     assert {alias for alias, _ in queries.touching(Article._meta.db_table)} == {"replica1"}
 
 
-def test_a_comment_is_written_to_the_primary_and_the_rest_of_its_request_reads_there():
+def test_a_comment_is_posted_on_the_primary_and_the_next_request_reads_the_replica():
+    """A POST reads from the primary from its first query: a write must not be built on a
+    lagging read. The request after it is a new one, and reads from the replica again."""
     article = ArticleFactory()
     with recorded() as queries:
         response = Client(REMOTE_ADDR="203.0.113.7").post(
@@ -127,18 +134,67 @@ def test_a_comment_is_written_to_the_primary_and_the_rest_of_its_request_reads_t
     assert Comment.objects.get().author_name == "Ruth"
     inserts = [(a, sql) for a, sql in queries.touching("comments_comment") if "INSERT" in sql]
     assert [alias for alias, _ in inserts] == ["default"]
-    # Before the write: the article was looked up on the replica. From the first query on the
-    # primary on (the transaction that writes the comment), not one goes to the replica.
-    aliases = [alias for alias, _ in queries.queries]
-    first_on_primary = aliases.index("default")
-    assert "replica1" in aliases[:first_on_primary]
-    assert set(aliases[first_on_primary:]) == {"default"}
+    assert queries.touching(Article._meta.db_table)  # the article was looked up...
+    assert not queries.on("replica1")  # ...on the primary, like everything else
 
-    # The next request is a new one: it reads from the replica again.
     with recorded() as queries:
         assert Client().get(f"/api/v1/articles/{article.slug}/").status_code == 200
-    assert queries.on("replica1")
     assert {alias for alias, _ in queries.touching(Article._meta.db_table)} == {"replica1"}
+
+
+def test_an_article_edit_reads_what_it_changes_from_the_primary(editor):
+    """PATCH with If-Match: the article is loaded, changed and saved on the primary only (a
+    copy read from a lagging replica would put back what someone else changed meanwhile)."""
+    article = ArticleFactory(title="Before")
+    client = Client()
+    client.force_login(editor)  # a session (a token's last use is a write, which pins anyway)
+    cache.clear()  # no session in the cache: all that the request reads is on the database
+    with recorded() as queries:
+        response = client.patch(
+            f"/api/v1/articles/{article.slug}/",
+            json.dumps({"title": "After"}),
+            content_type="application/json",
+            HTTP_IF_MATCH=f'"v{article.version}"',
+        )
+    assert response.status_code == 200, response.content
+    assert queries.on("default")
+    assert not queries.on("replica1")
+
+
+def test_a_graphql_mutation_reads_from_the_primary():
+    article = ArticleFactory()
+    mutation = """mutation($input: SubmitCommentInput!) { submitComment(input: $input) {
+        status errors { field code message } } }"""
+    variables = {
+        "input": {
+            "articleSlug": article.slug,
+            "authorName": "Ruth",
+            "authorEmail": "r@example.net",
+            "body": "Good.",
+        }
+    }
+    with recorded() as queries:
+        response = Client(REMOTE_ADDR="203.0.113.8").post(
+            "/graphql/",
+            json.dumps({"query": mutation, "variables": variables}),
+            content_type="application/json",
+        )
+    assert response.status_code == 200, response.content
+    assert response.json()["data"]["submitComment"]["errors"] == []
+    assert Comment.objects.count() == 1
+    assert queries.touching(Article._meta.db_table)
+    assert not queries.on("replica1")
+
+
+def test_the_admin_reads_from_the_primary():
+    """Editors read what they just saved, and every admin form reads in order to write."""
+    ArticleFactory()
+    client = Client()
+    client.force_login(UserFactory(username="editor", is_superuser=True))
+    with recorded() as queries:
+        assert client.get("/admin/articles/article/").status_code == 200
+    assert queries.touching(Article._meta.db_table)
+    assert not queries.on("replica1")
 
 
 def test_reads_after_a_write_in_the_same_request_go_to_the_primary():
