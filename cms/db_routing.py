@@ -24,20 +24,27 @@ rule): what may read from one is only what a moment's lag cannot hurt. The rules
   are single-row lookups, so the primary barely notices them.
 - Migrations run on the primary only; relations between any of the aliases are allowed (they
   hold the same data).
+- A replica that cannot be reached when a request picks it is skipped by this process for
+  DATABASE_REPLICA_RETRY_SECONDS: the request reads from another replica, or from the primary.
+  (A replica that fails in the middle of a request fails that request.)
 """
 
 from __future__ import annotations
 
+import logging
 import random
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponseBase
+
+logger = logging.getLogger(__name__)
 
 # Read from the primary always (see the module doc): app labels, and app_label.model_name.
 PRIMARY_ONLY = frozenset({"sessions", "auth", "axes", "cms.apitoken"})
@@ -46,9 +53,12 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass
 class _RequestReads:
-    """Where the current request reads: ``alias``, until ``pinned`` (it wrote)."""
+    """Where the current request reads: from the primary, or (``replica_ok``) from ``replica``
+    (picked at its first read, so a request that reads nothing opens no connection) until it
+    is ``pinned`` to the primary by a write."""
 
-    alias: str = DEFAULT_DB_ALIAS
+    replica_ok: bool = False
+    replica: str | None = None
     pinned: bool = False
 
 
@@ -59,7 +69,11 @@ _reads: ContextVar[_RequestReads | None] = ContextVar("byline_request_reads", de
 def read_alias() -> str:
     """The alias this context's reads go to now."""
     state = _reads.get()
-    return DEFAULT_DB_ALIAS if state is None or state.pinned else state.alias
+    if state is None or state.pinned or not state.replica_ok:
+        return DEFAULT_DB_ALIAS
+    if state.replica is None:
+        state.replica = _pick_replica()
+    return state.replica
 
 
 def pin_to_primary() -> None:
@@ -67,6 +81,43 @@ def pin_to_primary() -> None:
     state = _reads.get()
     if state is not None:
         state.pinned = True
+
+
+# Replicas this process found unreachable: alias -> time.monotonic() until which it skips them.
+_skipped_until: dict[str, float] = {}
+
+
+def replica_answers(alias: str) -> bool:
+    """Can this process use replica ``alias`` now? Opens (or health-checks) its connection.
+
+    A replica that does not answer is skipped for DATABASE_REPLICA_RETRY_SECONDS, so that
+    requests do not each wait for its connection to time out."""
+    if _skipped_until.get(alias, 0.0) > time.monotonic():
+        return False
+    connection = connections[alias]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except Error:
+        logger.warning(
+            "Read replica %s does not answer: reading from the primary or another replica for %ss",
+            alias,
+            settings.DATABASE_REPLICA_RETRY_SECONDS,
+            exc_info=True,
+        )
+        _skipped_until[alias] = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
+        return False
+    _skipped_until.pop(alias, None)
+    return True
+
+
+def _pick_replica() -> str:
+    """A replica that answers, at random; the primary when none does."""
+    replicas: list[str] = settings.DATABASE_REPLICAS
+    for alias in random.sample(replicas, len(replicas)):
+        if replica_answers(alias):
+            return alias
+    return DEFAULT_DB_ALIAS
 
 
 def _primary_only(model: type[Model]) -> bool:
@@ -78,14 +129,13 @@ class ReplicaRouter:
     """Django database router for the rules in the module doc."""
 
     def db_for_read(self, model: type[Model], **hints: Any) -> str:
-        alias = read_alias()
-        if alias == DEFAULT_DB_ALIAS or _primary_only(model):
+        if _primary_only(model):
             return DEFAULT_DB_ALIAS
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             # A transaction is open on the primary: what it reads must come from it.
             pin_to_primary()
             return DEFAULT_DB_ALIAS
-        return alias
+        return read_alias()
 
     def db_for_write(self, model: type[Model], **hints: Any) -> str:
         pin_to_primary()
@@ -112,7 +162,8 @@ class ReplicaReadsMiddleware:
 
     A no-op when no replica is configured. Until the view is known (``process_view``) the
     request reads from the primary; the state is dropped when the response is returned, so the
-    next request on this thread starts afresh."""
+    next request on this thread starts afresh. A request that reads nothing (``/healthz/``)
+    touches no replica."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -135,4 +186,4 @@ class ReplicaReadsMiddleware:
     ) -> None:
         state = _reads.get()
         if state is not None and not state.pinned and _may_read_a_replica(request, view_func):
-            state.alias = random.choice(settings.DATABASE_REPLICAS)  # noqa: S311 - not a secret
+            state.replica_ok = True

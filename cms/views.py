@@ -7,7 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -31,6 +31,17 @@ def _check_database() -> str:
             cursor.fetchone()
     except DatabaseError:
         logger.exception("Readiness: database check failed")
+        return "unavailable"
+    return "ok"
+
+
+def _check_replica(alias: str) -> str:
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.exception("Readiness: read replica %s check failed", alias)
         return "unavailable"
     return "ok"
 
@@ -66,11 +77,17 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
     "worker" says whether a task worker has been seen lately ("ok"), or not ("degraded":
     scheduled work waits). It never fails the probe: the web process serves readers either way,
-    and taking it out of the load balancer would not bring a worker back."""
+    and taking it out of the load balancer would not bring a worker back.
+
+    "replicas" (with DATABASE_REPLICA_URLS) says which read replicas answer. Neither does a
+    replica fail the probe: requests read from the primary instead (cms.db_routing), and
+    every app server shares the replicas, so failing them all would take the site down."""
     database = _check_database()
-    checks = {"database": database, "cache": _check_cache()}
-    ready = all(value == "ok" for value in checks.values())
-    checks["worker"] = _check_worker(database)
+    required = {"database": database, "cache": _check_cache()}
+    ready = all(value == "ok" for value in required.values())
+    checks: dict[str, object] = {**required, "worker": _check_worker(database)}
+    if settings.DATABASE_REPLICAS:
+        checks["replicas"] = {alias: _check_replica(alias) for alias in settings.DATABASE_REPLICAS}
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,

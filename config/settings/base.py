@@ -174,6 +174,9 @@ DATABASES.update(replica_databases(DATABASE_REPLICA_URLS))
 # The replicas' aliases (read by cms.db_routing), and the router only where there are some.
 DATABASE_REPLICAS: list[str] = [alias for alias in DATABASES if alias != "default"]
 DATABASE_ROUTERS: list[str] = ["cms.db_routing.ReplicaRouter"] if DATABASE_REPLICAS else []
+# A replica that does not answer is skipped this long (seconds) by each process, which reads
+# from the other replicas or the primary meanwhile.
+DATABASE_REPLICA_RETRY_SECONDS: float = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------

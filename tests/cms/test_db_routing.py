@@ -12,18 +12,19 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache
-from django.db import connections, router, transaction
+from django.db import OperationalError, connections, router, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Tag
 from cms.actors import Actor
-from cms.db_routing import ReplicaReadsMiddleware, read_alias
+from cms.db_routing import ReplicaReadsMiddleware, _skipped_until, read_alias
 from comments.models import Comment, CommentStatus
 from comments.services import comment_moderate
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -306,3 +307,65 @@ def test_migrations_run_on_the_primary_only():
         assert router.allow_migrate_model("default", model), model
         assert not router.allow_migrate_model("replica1", model), model
     assert router.allow_relation(Article(), Tag())
+
+
+@pytest.fixture
+def _replica_down() -> Iterator[None]:
+    """replica1 refuses connections; no replica is remembered as skipped before or after."""
+    _skipped_until.clear()
+    refused = OperationalError("connection refused")
+    with mock.patch.object(connections["replica1"], "ensure_connection", side_effect=refused):
+        yield
+    _skipped_until.clear()
+
+
+@pytest.mark.usefixtures("_replica_down")
+def test_reads_fall_back_to_the_primary_while_a_replica_does_not_answer():
+    ArticleFactory()
+    with recorded() as queries:
+        first = Client().get("/api/v1/articles/")
+    assert first.status_code == 200
+    assert first.json()["count"] == 1
+    assert {alias for alias, _ in queries.touching(Article._meta.db_table)} == {"default"}
+    # The next request does not wait for the replica again: it is skipped for a while.
+    with mock.patch.object(connections["replica1"], "ensure_connection") as tried:
+        assert Client().get("/api/v1/articles/").status_code == 200
+    tried.assert_not_called()
+
+
+def test_a_replica_that_answers_again_is_used_again(settings):
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 0
+    _skipped_until.clear()
+    with mock.patch.object(
+        connections["replica1"], "ensure_connection", side_effect=OperationalError("down")
+    ):
+        assert Client().get("/api/v1/articles/").status_code == 200
+    with recorded() as queries:
+        assert Client().get("/api/v1/articles/").status_code == 200
+    assert {alias for alias, _ in queries.touching(Article._meta.db_table)} == {"replica1"}
+
+
+def test_readyz_reports_the_replicas():
+    response = Client().get("/readyz/")
+    assert response.status_code == 200
+    assert response.json()["checks"]["replicas"] == {"replica1": "ok"}
+
+
+def test_a_replica_that_does_not_answer_does_not_fail_readiness():
+    with mock.patch.object(
+        connections["replica1"], "cursor", side_effect=OperationalError("connection refused")
+    ):
+        response = Client().get("/readyz/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+    assert body["checks"]["replicas"] == {"replica1": "unavailable"}
+
+
+def test_a_request_that_reads_nothing_opens_no_replica_connection():
+    connections["replica1"].close()
+    with recorded() as queries:
+        assert Client().get("/healthz/").status_code == 200
+    assert queries.queries == []
+    assert connections["replica1"].connection is None
