@@ -14,7 +14,7 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     Case,
     Count,
@@ -193,7 +193,9 @@ _TAGS_SQL = (
 
 def _fetch(template: str, ids: list[int]) -> list[tuple[Any, ...]]:
     sql = template.format(ids=", ".join(["%s"] * len(ids)))
-    with connection.cursor() as cursor:
+    # Raw SQL bypasses the database router: ask it, so these reads go where the ORM's would
+    # (a read replica, or the primary once the request has written: cms.db_routing).
+    with connections[router.db_for_read(ArticleAuthor)].cursor() as cursor:
         cursor.execute(sql, ids)
         return cursor.fetchall()
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cms.db_routing import replica_answers
 from cms.worker import worker_status
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,12 @@ def _check_database() -> str:
         logger.exception("Readiness: database check failed")
         return "unavailable"
     return "ok"
+
+
+def _check_replica(alias: str) -> str:
+    # Through the router's own check: a replica that did not answer is reported unavailable at
+    # once until it is due to be tried again, so probes do not each wait for its timeout.
+    return "ok" if replica_answers(alias) else "unavailable"
 
 
 def _check_cache() -> str:
@@ -66,11 +73,17 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
     "worker" says whether a task worker has been seen lately ("ok"), or not ("degraded":
     scheduled work waits). It never fails the probe: the web process serves readers either way,
-    and taking it out of the load balancer would not bring a worker back."""
+    and taking it out of the load balancer would not bring a worker back.
+
+    "replicas" (with DATABASE_REPLICA_URLS) says which read replicas answer. Neither does a
+    replica fail the probe: requests read from the primary instead (cms.db_routing), and
+    every app server shares the replicas, so failing them all would take the site down."""
     database = _check_database()
-    checks = {"database": database, "cache": _check_cache()}
-    ready = all(value == "ok" for value in checks.values())
-    checks["worker"] = _check_worker(database)
+    required = {"database": database, "cache": _check_cache()}
+    ready = all(value == "ok" for value in required.values())
+    checks: dict[str, object] = {**required, "worker": _check_worker(database)}
+    if settings.DATABASE_REPLICAS:
+        checks["replicas"] = {alias: _check_replica(alias) for alias in settings.DATABASE_REPLICAS}
     return JsonResponse(
         {"status": "ok" if ready else "unavailable", "checks": checks},
         status=200 if ready else 503,

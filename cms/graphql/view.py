@@ -50,6 +50,7 @@ from cms import tokens
 from cms.access import may_read_content, require_content_read
 from cms.actors import actor_from_request, token_actor
 from cms.api.caching import NEVER_STORE
+from cms.db_routing import pin_to_primary
 from cms.errors import BadRequest, DomainError
 from cms.graphql import codes, cost, limits
 from cms.graphql.selection import SelectionWalk
@@ -311,6 +312,9 @@ class BylineGraphQLView(GraphQLView):
     """
 
     scoped_fields: frozenset[str] = frozenset()
+    # Queries come by POST too: they may read from a replica; mutations are pinned to the
+    # primary in execute_graphql_request (cms.db_routing).
+    replica_reads = True
 
     def __init__(self, *, scoped_fields: frozenset[str] = frozenset(), **kwargs: Any):
         super().__init__(**kwargs)  # graphene's view names its own keyword arguments
@@ -437,6 +441,10 @@ class BylineGraphQLView(GraphQLView):
         if page_errors:
             return ExecutionResult(data=None, errors=page_errors)
         operation = get_operation_ast(document, operation_name)
+        if operation is None or operation.operation != OperationType.QUERY:
+            # A mutation reads what it writes from the primary (cms.db_routing): this view
+            # lets POSTed queries read from a replica, so it must say which are not queries.
+            pin_to_primary()
         if (
             request.method == "GET"
             and operation is not None

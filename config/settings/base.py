@@ -56,6 +56,9 @@ MIDDLEWARE = [
     # First: every response carries X-Request-ID, and every log line of the request its id.
     "cms.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that reads the database: a request's reads may go to a read replica
+    # until it writes (cms.db_routing; a no-op with no DATABASE_REPLICA_URLS).
+    "cms.db_routing.ReplicaReadsMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +98,23 @@ DATABASES = {
 }
 
 
+def _pool_options() -> dict[str, Any]:
+    """psycopg's connection pool, per process and per database, from DATABASE_POOL_*."""
+    options = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+    }
+    if options["min_size"] < 0 or options["max_size"] < max(1, options["min_size"]):
+        raise ImproperlyConfigured(
+            "DATABASE_POOL_MAX_SIZE must be at least 1 and at least DATABASE_POOL_MIN_SIZE "
+            f"(which must be 0 or more); got min {options['min_size']}, max {options['max_size']}."
+        )
+    if options["timeout"] <= 0:
+        raise ImproperlyConfigured("DATABASE_POOL_TIMEOUT must be a number of seconds above 0.")
+    return options
+
+
 def tune_database(config: dict[str, Any]) -> dict[str, Any]:
     """Apply engine-specific options that every environment wants."""
     engine = config.get("ENGINE", "")
@@ -106,12 +126,57 @@ def tune_database(config: dict[str, Any]) -> dict[str, Any]:
         options.setdefault("transaction_mode", "IMMEDIATE")
         options.setdefault("timeout", 20)
     elif engine.endswith("postgresql"):
-        config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+        # A connection is checked before a request reuses it (persistent or pooled), so a
+        # restarted or failed-over server costs a reconnect, not an error page.
         config.setdefault("CONN_HEALTH_CHECKS", True)
+        # Persistent connections by default: gunicorn's sync workers serve one request at a
+        # time, so each process needs exactly one connection, which it keeps (CONN_MAX_AGE
+        # seconds) instead of reconnecting per request; a pool inside the process has nothing
+        # to share. DATABASE_POOL=true uses psycopg's pool instead (Django's "pool" option),
+        # for threaded servers (gunicorn --threads) and the task worker's threads: up to
+        # DATABASE_POOL_MAX_SIZE connections per process, shared by its threads. Pooling
+        # across processes and servers is a job for PgBouncer in front of PostgreSQL.
+        if env.bool("DATABASE_POOL", default=False):
+            if env.int("CONN_MAX_AGE", default=0) != 0:
+                # Django refuses persistent connections with a pool: say which setting to drop.
+                raise ImproperlyConfigured(
+                    "DATABASE_POOL=true replaces persistent connections: unset CONN_MAX_AGE."
+                )
+            options.setdefault("pool", _pool_options())
+            config["CONN_MAX_AGE"] = 0
+        else:
+            config.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     return config
 
 
+def replica_databases(urls: list[str]) -> dict[str, dict[str, Any]]:
+    """DATABASES entries ``replica1``, ``replica2``, ... for DATABASE_REPLICA_URLS.
+
+    Each gets the primary's tuning (pool or persistent connections). Under the test runner a
+    replica mirrors the test database: tests never create, migrate or flush a real replica."""
+    replicas = {}
+    for number, url in enumerate(urls, start=1):
+        config = tune_database(env.db_url_config(url))
+        if not config.get("ENGINE", "").endswith("postgresql"):
+            raise ImproperlyConfigured(
+                f"DATABASE_REPLICA_URLS must name PostgreSQL servers (entry {number} does not)."
+            )
+        config["TEST"] = {"MIRROR": "default"}
+        replicas[f"replica{number}"] = config
+    return replicas
+
+
 tune_database(DATABASES["default"])
+# Read replicas of the primary (streaming replication), comma-separated: requests read from one
+# of them until they write, and the rest goes to the primary (cms.db_routing).
+DATABASE_REPLICA_URLS: list[str] = env.list("DATABASE_REPLICA_URLS", default=[])
+DATABASES.update(replica_databases(DATABASE_REPLICA_URLS))
+# The replicas' aliases (read by cms.db_routing), and the router only where there are some.
+DATABASE_REPLICAS: list[str] = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS: list[str] = ["cms.db_routing.ReplicaRouter"] if DATABASE_REPLICAS else []
+# A replica that does not answer is skipped this long (seconds) by each process, which reads
+# from the other replicas or the primary meanwhile.
+DATABASE_REPLICA_RETRY_SECONDS: float = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=30)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------------
@@ -132,6 +197,15 @@ else:
             "LOCATION": "byline",
         }
     }
+# Sessions: with Redis, read from the cache and written through to the database
+# ("cached_db"), so an app server reads a session without a query, and a Redis flush, restart
+# or eviction under memory pressure signs nobody out (the "cache" engine would lose them all).
+# Without Redis, the database alone: each process's local-memory cache would hold its own copy.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # --- Background work ---------------------------------------------------------------------------
 # Tasks go through Django's tasks API (the django-tasks backport until Django 6). TASKS_BACKEND:

@@ -6,7 +6,14 @@ that measures the framework's floor.
 """
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, INSTALLED_APPS, env, tune_database
+from .base import (
+    BASE_DIR,
+    DATABASE_REPLICA_URLS,
+    INSTALLED_APPS,
+    env,
+    replica_databases,
+    tune_database,
+)
 
 DEBUG = False
 SECRET_KEY = "django-insecure-byline-benchmark-only"  # noqa: S105 - loopback benchmark only
@@ -17,7 +24,8 @@ BENCH_DATABASE = True
 DATABASES = {
     "default": tune_database(
         env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'bench.sqlite3'}")
-    )
+    ),
+    **replica_databases(DATABASE_REPLICA_URLS),
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 # Two gunicorn workers on the local-memory cache unless REDIS_URL is set: the benchmark counts

@@ -8,7 +8,14 @@ accident.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOG_LEVEL, env, public_origin, tune_database
+from .base import (
+    DATABASE_REPLICA_URLS,
+    LOG_LEVEL,
+    env,
+    public_origin,
+    replica_databases,
+    tune_database,
+)
 
 DEBUG = False
 
@@ -28,7 +35,10 @@ PUBLIC_API_URL = public_origin(env("PUBLIC_API_URL"))
 
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must name the production database.")
-DATABASES = {"default": tune_database(env.db("DATABASE_URL"))}
+DATABASES = {
+    "default": tune_database(env.db("DATABASE_URL")),
+    **replica_databases(DATABASE_REPLICA_URLS),
+}
 
 # WhiteNoise serves the collected static files (admin, editor assets) from the app servers,
 # right after SecurityMiddleware as its documentation asks (and after the request id).

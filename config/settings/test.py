@@ -42,6 +42,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"]["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
     )
+# A second alias on the test database itself (a mirror: never created, migrated or flushed),
+# for the replica-routing tests, which turn the router on. The rest of the suite has no router,
+# so nothing else reads from it.
+DATABASES.setdefault("replica1", {**DATABASES["default"], "TEST": {"MIRROR": "default"}})
+for _alias, _mirror in DATABASES.items():
+    if _alias != "default" and "pool" in _mirror["OPTIONS"]:
+        # Django closes the test database's own pool before it drops the database, but not a
+        # mirror's (under DATABASE_POOL=true): its idle connections would keep the drop from
+        # happening. Mirrors connect plainly instead.
+        _mirror["OPTIONS"] = {k: v for k, v in _mirror["OPTIONS"].items() if k != "pool"}
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/byline-test-media")  # noqa: S108
 FRONTEND_ARTICLE_URL = "https://example.com/{section}/{slug}"
 PUBLIC_API_URL = "https://cms.example.com"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.utils import timezone
@@ -104,16 +105,18 @@ def test_editor_sees_the_demo_articles(client, editor):
 
 def test_changelist_costs_the_same_queries_for_1_and_50_articles(client, editor):
     client.force_login(editor)
+    # The session is one query from the database, none when it is read from Redis (cached_db).
+    queries = 14 if settings.SESSION_ENGINE.endswith("cached_db") else 15
 
     def make_article():
         ArticleFactory(authors=[AuthorFactory(), AuthorFactory()], tags=[TagFactory()])
 
     make_article()
-    with assert_queries(15):
+    with assert_queries(queries):
         assert client.get(CHANGELIST).status_code == 200
     for _ in range(49):
         make_article()
-    with assert_queries(15):
+    with assert_queries(queries):
         page = client.get(CHANGELIST).content.decode()
     assert "50 articles" in page
 
