@@ -8,7 +8,7 @@ accident.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOG_LEVEL, env, public_origin, tune_database
+from .base import LOG_LEVEL, MEDIA_STORAGE, env, media_storage, public_origin, tune_database
 
 DEBUG = False
 
@@ -56,7 +56,7 @@ SESSION_COOKIE_HTTPONLY = True
 # `manage.py collectstatic` builds them and the manifest; config.wsgi refuses to start without
 # the manifest, where every page naming a static file would be a 500.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
