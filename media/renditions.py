@@ -19,6 +19,7 @@ from PIL import ImageOps
 from .models import Image
 
 FORMAT = "webp"
+FORMATS = [(FORMAT, FORMAT)]  # what the APIs may show (RenditionFormat in the OpenAPI document)
 # The most renditions an image has, whatever MEDIA_RENDITION_WIDTHS says: what the GraphQL
 # cost counts a ``renditions`` list as.
 MAX_RENDITIONS = 8

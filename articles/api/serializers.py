@@ -16,6 +16,7 @@ from rest_framework.utils.field_mapping import ClassLookupDict
 
 from cms.api.schema import AnyOf
 from cms.media import media_url
+from media.renditions import FORMATS
 
 from .. import fields, representation
 from ..models import Author, Section, Tag
@@ -43,7 +44,7 @@ class RenditionSerializer(serializers.Serializer):
     url = serializers.URLField()
     width = serializers.IntegerField()
     height = serializers.IntegerField()
-    format = serializers.ChoiceField(choices=["webp"], help_text="The image format.")
+    format = serializers.ChoiceField(choices=FORMATS, help_text="The image format.")
 
 
 class CoverImageSerializer(serializers.Serializer):

@@ -407,6 +407,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatus": "articles.models.ArticleStatus",
         "CommentStatus": "comments.models.CommentStatus",
+        "RenditionFormat": "media.renditions.FORMATS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
