@@ -15,7 +15,9 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse_lazy
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -163,6 +165,12 @@ class ArticleAdminForm(forms.ModelForm[Article]):
     body_html = ProseEditorFormField(
         label="Body",
         required=False,
+        help_text=format_lazy(
+            'Images come from the <a href="{}" target="_blank">media library</a>: '
+            "upload one there, then insert it with the image button by the address shown "
+            "on the image's page. An image from anywhere else is removed when saving.",
+            reverse_lazy("admin:media_image_changelist"),
+        ),
         extensions=BODY_EDITOR_EXTENSIONS,
         sanitize=sanitize_article_html,
         widget=AdminProseEditorWidget,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from articles import services as article_services
 from cms.actors import Actor
 from cms.errors import InUse, PermissionDenied, ValidationFailed
 from media import services, validation
@@ -201,3 +202,16 @@ def test_the_article_form_picks_its_cover_from_the_library(client, editor):
          "term": "light"},
     ).json()["results"]  # fmt: skip
     assert results == [{"id": str(image.pk), "text": "A lighthouse"}]
+
+
+def test_an_image_inserted_in_the_body_from_the_library_is_kept(client, editor):
+    image = library_image(alt="Quay")
+    url = f"https://cms.example.com/media/{image.file.name}"
+    article = ArticleFactory()
+    client.force_login(editor)
+    page = client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    assert 'href="/admin/media/image/"' in page  # the body's help points at the library
+    body = f'<figure><img src="{url}" alt="Quay"><figcaption>At dawn</figcaption></figure>'
+    article_services.article_update(article=article, actor=actor(editor), body_html=body)
+    article.refresh_from_db()
+    assert article.body_html == body
