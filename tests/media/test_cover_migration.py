@@ -1,4 +1,4 @@
-"""articles 0006 moves each article's cover (file, alt text, caption, size) into the media
+"""articles 0006-0008 move each article's cover (file, alt text, caption, size) into the media
 library, and back when reversed: nothing is lost either way."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("articles", "0005_section_protected"), ("media", "0001_initial")]
-AFTER = [("articles", "0006_cover_from_library")]
+AFTER = [("articles", "0008_cover_columns_dropped")]
 
 
 def migrate(targets):
