@@ -14,7 +14,9 @@ from django.db import models
 
 
 class Image(models.Model):
-    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    file = models.ImageField(upload_to="images/%Y/%m/")
+    # Measured by media.validation at upload. Not the ImageField's width_field: that re-reads
+    # the file from storage (a GET from object storage) whenever the field is assigned.
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     alt = models.CharField(

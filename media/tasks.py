@@ -15,6 +15,9 @@ def make_renditions(image_id: int) -> str:
     image = Image.objects.filter(pk=image_id).first()
     if image is None:
         return f"image {image_id} is gone"
+    if not image.file or not image.file.storage.exists(image.file.name):
+        # A cover carried over whose file was already lost: nothing to make, nothing to retry.
+        return f"image {image_id}: its file {image.file.name!r} is missing"
     made = renditions.make(image)
     if made == image.renditions:
         return f"image {image_id}: {len(made)} rendition(s) already made"

@@ -33,19 +33,15 @@ def covers_to_library(apps, schema_editor):
         key = (row["cover_image"], row["cover_image_alt"], row["cover_image_caption"])
         if key not in made:
             content_hash, size = _read(row["cover_image"])
-            # Created without its file, then given the name: nothing opens the file to
-            # measure it (the dimensions are carried over as they were).
             image = Image.objects.create(
-                alt=row["cover_image_alt"],
-                caption=row["cover_image_caption"],
-                uploaded_by_id=row["created_by_id"],
-            )
-            Image.objects.filter(pk=image.pk).update(
                 file=row["cover_image"],
                 width=row["cover_image_width"],
                 height=row["cover_image_height"],
+                alt=row["cover_image_alt"],
+                caption=row["cover_image_caption"],
                 content_hash=content_hash,
                 byte_size=size,
+                uploaded_by_id=row["created_by_id"],
             )
             made[key] = image.pk
         Article.objects.filter(pk=row["pk"]).update(cover_image_new_id=made[key])

@@ -24,9 +24,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "file",
-                    models.ImageField(
-                        height_field="height", upload_to="images/%Y/%m/", width_field="width"
-                    ),
+                    models.ImageField(upload_to="images/%Y/%m/"),
                 ),
                 ("width", models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ("height", models.PositiveIntegerField(blank=True, editable=False, null=True)),

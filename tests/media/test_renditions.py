@@ -155,3 +155,11 @@ def test_the_command_queues_images_without_renditions(settings):
     assert "1 image(s) queued" in out.getvalue()
     waiting.refresh_from_db()
     assert [r["width"] for r in waiting.renditions] == [480, 600]
+
+
+def test_an_image_whose_file_is_lost_is_reported_not_retried():
+    image = library_image("lost.png", size=(600, 300))
+    default_storage.delete(image.file.name)
+    assert "missing" in make_renditions.call(image.pk)
+    image.refresh_from_db()
+    assert image.renditions == []
