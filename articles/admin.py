@@ -49,7 +49,8 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "Figure": True,
+    # "Browse..." in the image dialog opens the media library's picker.
+    "Figure": {"pickerUrl": reverse_lazy("admin:media_image_picker")},
     "Caption": True,
     "Image": True,
     "History": True,
@@ -167,8 +168,8 @@ class ArticleAdminForm(forms.ModelForm[Article]):
         required=False,
         help_text=format_lazy(
             'Images come from the <a href="{}" target="_blank">media library</a>: '
-            "upload one there, then insert it with the image button by the address shown "
-            "on the image's page. An image from anywhere else is removed when saving.",
+            "the image button's “Browse...” picks one (or paste the address shown on the "
+            "image's page). An image from anywhere else is removed when saving.",
             reverse_lazy("admin:media_image_changelist"),
         ),
         extensions=BODY_EDITOR_EXTENSIONS,

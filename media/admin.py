@@ -10,9 +10,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cms.admin import AllOrNothingDelete
@@ -23,6 +24,7 @@ from .models import Image
 
 THUMBNAIL_HEIGHT = 120
 ARTICLES_LISTED = 20
+PICKER_IMAGES = 60
 
 
 def preview_url(image: Image) -> str | None:
@@ -138,6 +140,50 @@ class ImageAdmin(AllOrNothingDelete):
                 for a in articles
             ),
         )
+
+    # --- the body editor's picker ----------------------------------------------------------
+
+    def get_urls(self) -> list[Any]:
+        picker = path(
+            "picker/",
+            self.admin_site.admin_view(self.picker_view),
+            name="media_image_picker",
+        )
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request: HttpRequest) -> HttpResponse:
+        """The library as the body editor's "Browse..." window: the latest images (or those a
+        search finds), each handing its address, alt text and caption to the editor."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        func_num = request.GET.get("CKEditorFuncNum", "")
+        if not func_num.isascii() or not func_num.isdigit() or len(func_num) > 9:
+            return HttpResponseBadRequest("CKEditorFuncNum must be a number.")
+        query = request.GET.get("q", "")[:200]
+        found, _ = self.get_search_results(request, self.get_queryset(request), query)
+        images = [
+            {
+                "id": image.pk,
+                "url": media_url(image.file.name),
+                "thumbnail": preview_url(image),
+                "alt": image.alt,
+                "caption": image.caption,
+                "label": str(image),
+                "width": image.width,
+                "height": image.height,
+            }
+            for image in found.order_by("-created_at", "-id")[:PICKER_IMAGES]
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Insert an image from the media library",
+            "is_popup": True,
+            "func_num": func_num,
+            "query": query,
+            "images": images,
+            "add_url": reverse("admin:media_image_add"),
+        }
+        return TemplateResponse(request, "admin/media/image/picker.html", context)
 
     def save_model(self, request: HttpRequest, obj: Image, form: Any, change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in services.DESCRIPTIVE_FIELDS}

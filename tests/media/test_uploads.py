@@ -3,6 +3,7 @@ good ones are stored once (by content) and described."""
 
 from __future__ import annotations
 
+import html
 import struct
 import zlib
 
@@ -214,3 +215,40 @@ def test_an_image_inserted_in_the_body_from_the_library_is_kept(client, editor):
     article_services.article_update(article=article, actor=actor(editor), body_html=body)
     article.refresh_from_db()
     assert article.body_html == body
+
+
+# --- the body editor's picker -------------------------------------------------------------------
+
+PICKER = "/admin/media/image/picker/"
+
+
+def test_the_editor_s_browse_button_opens_the_picker(client, editor):
+    client.force_login(editor)
+    page = client.get(f"/admin/articles/article/{ArticleFactory().pk}/change/").content.decode()
+    # The editor's configuration, a JSON attribute of its textarea.
+    assert '"Figure":{"pickerUrl":"/admin/media/image/picker/"}' in html.unescape(page)
+
+
+def test_the_picker_lists_images_to_hand_back_to_the_editor(client, editor):
+    quay = library_image("quay.png", alt="The quay", caption="At dawn")
+    library_image("boat.png", color="red", alt="A boat")
+    client.force_login(editor)
+    page = client.get(PICKER, {"CKEditorFuncNum": "3", "q": "quay"}).content.decode()
+    assert 'data-func-num="3"' in page
+    assert f'data-url="https://cms.example.com/media/{quay.file.name}"' in page
+    assert 'data-alt="The quay"' in page
+    assert 'data-caption="At dawn"' in page
+    assert "A boat" not in page  # not what was searched for
+    assert "media/picker.js" in page
+
+
+@pytest.mark.parametrize("func_num", ["", "x", "1;alert(1)", "1" * 10])
+def test_the_picker_refuses_a_callback_that_is_not_a_number(client, editor, func_num):
+    client.force_login(editor)
+    assert client.get(PICKER, {"CKEditorFuncNum": func_num}).status_code == 400
+
+
+def test_the_picker_is_for_editorial_roles_only(client, staff_without_role):
+    assert client.get(PICKER, {"CKEditorFuncNum": "1"}).status_code == 302  # to sign in
+    client.force_login(staff_without_role)
+    assert client.get(PICKER, {"CKEditorFuncNum": "1"}).status_code == 403
