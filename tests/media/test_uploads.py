@@ -252,3 +252,14 @@ def test_the_picker_is_for_editorial_roles_only(client, staff_without_role):
     assert client.get(PICKER, {"CKEditorFuncNum": "1"}).status_code == 302  # to sign in
     client.force_login(staff_without_role)
     assert client.get(PICKER, {"CKEditorFuncNum": "1"}).status_code == 403
+
+
+def test_an_upload_over_the_api_body_limit_but_within_the_media_limit_is_accepted(
+    client, editor, settings
+):
+    """MAX_REQUEST_BYTES (DATA_UPLOAD_MAX_MEMORY_SIZE) counts form fields, not files."""
+    settings.MAX_REQUEST_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    padded = image_bytes((64, 64), "PNG") + b"\x00" * (2 * 1024 * 1024)  # after IEND
+    client.force_login(editor)
+    assert add(client, padded, "large.png", alt="Large").status_code == 302
+    assert Image.objects.get().byte_size == len(padded)
