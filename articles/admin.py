@@ -15,6 +15,9 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -22,6 +25,7 @@ from cms.access import Action, can
 from cms.admin import AllOrNothingDelete, PolicyInlineMixin
 from cms.errors import DomainError, ValidationFailed
 from cms.sanitize import sanitize_article_html
+from media.admin import thumbnail
 
 from . import previews, selectors, services
 from .fields import admin_fields, admin_form_fields
@@ -45,7 +49,8 @@ BODY_EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    "Figure": True,
+    # "Browse..." in the image dialog opens the media library's picker.
+    "Figure": {"pickerUrl": reverse_lazy("admin:media_image_picker")},
     "Caption": True,
     "Image": True,
     "History": True,
@@ -161,6 +166,12 @@ class ArticleAdminForm(forms.ModelForm[Article]):
     body_html = ProseEditorFormField(
         label="Body",
         required=False,
+        help_text=format_lazy(
+            'Images come from the <a href="{}" target="_blank">media library</a>: '
+            "the image button's “Browse...” picks one (or paste the address shown on the "
+            "image's page). An image from anywhere else is removed when saving.",
+            reverse_lazy("admin:media_image_changelist"),
+        ),
         extensions=BODY_EDITOR_EXTENSIONS,
         sanitize=sanitize_article_html,
         widget=AdminProseEditorWidget,
@@ -252,8 +263,9 @@ class ArticleAdmin(AllOrNothingDelete):
     search_fields = ("title", "subtitle", "excerpt", "body_text", "slug")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("section", "tags")
+    autocomplete_fields = ("section", "tags", "cover_image")
     readonly_fields = (
+        "cover_preview",
         "status",
         "published_at",
         "featured",
@@ -269,7 +281,7 @@ class ArticleAdmin(AllOrNothingDelete):
     fieldsets = (
         (None, {"fields": admin_fields("main")}),
         ("Placement", {"fields": admin_fields("placement")}),
-        ("Cover image", {"fields": admin_fields("cover")}),
+        ("Cover image", {"fields": (*admin_fields("cover"), "cover_preview")}),
         ("Publishing", {"fields": ("status", "published_at", "publish_at", "featured")}),
         ("Search engines", {"fields": admin_fields("seo"), "classes": ("collapse",)}),
         (
@@ -299,6 +311,15 @@ class ArticleAdmin(AllOrNothingDelete):
         form: Any = super().get_form(request, obj, change, **kwargs)
         form.sees_all_unpublished = selectors.sees_all_unpublished(self.actor(request))
         return form
+
+    @admin.display(description="Current cover")
+    def cover_preview(self, obj: Article) -> str:
+        """The saved cover with its alt text (which the library holds: edit it there)."""
+        if obj.cover_image is None:
+            return "—"
+        return format_html(
+            "{}<br>Alt text: {}", thumbnail(obj.cover_image), obj.cover_image.alt or "(none)"
+        )
 
     def view_on_site(self, obj: Article) -> str | None:
         """ "View on site" opens the article on the front-end, once it is live."""

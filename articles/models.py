@@ -120,18 +120,15 @@ class Article(models.Model):
     )
     tags = models.ManyToManyField(Tag, related_name="articles", blank=True)
 
-    cover_image = models.ImageField(
-        upload_to="covers/%Y/%m/",
+    # From the media library; an image in use as a cover cannot be deleted.
+    cover_image = models.ForeignKey(
+        "media.Image",
+        null=True,
         blank=True,
-        width_field="cover_image_width",
-        height_field="cover_image_height",
+        on_delete=models.PROTECT,
+        related_name="cover_of",
+        help_text="An image from the media library; its alt text and caption go with it.",
     )
-    cover_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    cover_image_alt = models.CharField(
-        "cover image alt text", max_length=250, blank=True, help_text="Describe the image."
-    )
-    cover_image_caption = models.CharField(max_length=300, blank=True)
 
     status = models.CharField(
         max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT

@@ -32,14 +32,30 @@ def seo(row: Row) -> dict[str, str]:
 
 
 def cover_image(row: Row) -> dict[str, Any] | None:
-    if not row["cover_image"]:
+    if not row["cover_image_id"]:
         return None
+    return image(row, prefix="cover_image__")
+
+
+def image(row: Row, *, prefix: str = "") -> dict[str, Any]:
+    """A library image as the APIs show it: the original and its WebP renditions, narrowest
+    first (a ``srcset``), all absolute URLs. Renditions not made yet are simply absent."""
     return {
-        "url": media_url(row["cover_image"]),
-        "alt": row["cover_image_alt"],
-        "caption": row["cover_image_caption"],
-        "width": row["cover_image_width"],
-        "height": row["cover_image_height"],
+        "url": media_url(row[f"{prefix}file"]),
+        "alt": row[f"{prefix}alt"],
+        "caption": row[f"{prefix}caption"],
+        "credit": row[f"{prefix}credit"],
+        "width": row[f"{prefix}width"],
+        "height": row[f"{prefix}height"],
+        "renditions": [
+            {
+                "url": media_url(r["name"]),
+                "width": r["width"],
+                "height": r["height"],
+                "format": r["format"],
+            }
+            for r in row[f"{prefix}renditions"] or ()
+        ],
     }
 
 

@@ -53,8 +53,7 @@ from .models import (
 # assignment).
 CONTENT_FIELDS = WRITTEN_COLUMNS
 _SLUG_ATTEMPTS = 3
-_DERIVED_FIELDS = ("body_text", "word_count", "reading_time_minutes", "cover_image_width",
-                   "cover_image_height")  # fmt: skip
+_DERIVED_FIELDS = ("body_text", "word_count", "reading_time_minutes")
 
 
 def article_create(

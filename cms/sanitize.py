@@ -15,6 +15,8 @@ import nh3
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from cms.media import is_media_url
+
 # Tags an article body may contain: what a news post needs (sub-headings, quotes, lists,
 # figures with captions, links, inline emphasis) and nothing that runs or restyles the page.
 ARTICLE_TAGS: Final = frozenset(
@@ -45,10 +47,21 @@ URL_SCHEMES: Final = frozenset({"http", "https", "mailto"})
 # Contents of these are dropped entirely, not just their tags.
 DROP_CONTENT_TAGS: Final = frozenset({"script", "style", "svg", "math", "template", "iframe"})
 
+
+def _article_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Images in a body come from the media library: an ``<img>`` whose ``src`` is anywhere
+    else loses it. Another host's image would tell that host every reader's address and
+    browser (a tracking pixel), and could change or vanish after the article is published."""
+    if tag == "img" and attribute == "src" and not is_media_url(value):
+        return None
+    return value
+
+
 _article_cleaner = nh3.Cleaner(
     tags=set(ARTICLE_TAGS),
     clean_content_tags=set(DROP_CONTENT_TAGS),
     attributes={tag: set(attrs) for tag, attrs in ARTICLE_ATTRIBUTES.items()},
+    attribute_filter=_article_attribute,
     url_schemes=set(URL_SCHEMES),
     link_rel="noopener noreferrer",
     strip_comments=True,

@@ -82,6 +82,12 @@ ARTICLES: list[dict[str, Any]] = [
         "status": "published",
         "day": -1,
         "views": 7,
+        "cover": {
+            "name": "ferry-at-the-town-quay.jpg",
+            "alt": "The Saltwick ferry moored at the town quay under a clear evening sky",
+            "caption": "Back in service: the ferry at the town quay.",
+            "credit": "The Harbour Ledger",
+        },
         "body": _p(
             "The ferry between the town quay and Saltwick will carry passengers again from "
             "Monday, ending a closure that began in November when inspectors found corrosion "

@@ -3,16 +3,23 @@ that the services would take several steps to reach; derived fields are filled i
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
+from typing import Any
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image as PILImage
 
 from articles.models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
+from cms.actors import Actor
 from cms.roles import Role
 from cms.sanitize import count_words, html_to_text
 from comments.models import Comment, CommentStatus
+from media import services as media_services
+from media.models import Image
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -106,3 +113,23 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body_html = "<p>A thought.</p>"
     status = CommentStatus.PENDING
     ip_hash = "0" * 64
+
+
+def image_bytes(size: tuple[int, int] = (4, 3), fmt: str = "PNG", color: str = "teal") -> bytes:
+    """A real image's bytes, made here."""
+    buffer = io.BytesIO()
+    PILImage.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def library_image(
+    name: str = "pic.png",
+    *,
+    size: tuple[int, int] = (4, 3),
+    fmt: str = "PNG",
+    color: str = "teal",
+    **fields: Any,
+) -> Image:
+    """An image uploaded to the media library through its service (a system actor)."""
+    upload = ContentFile(image_bytes(size, fmt, color), name=name)
+    return media_services.image_create(actor=Actor.system(), file=upload, **fields)

@@ -10,6 +10,12 @@ from tests.api import get
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """The demo's cover image and its renditions are written here, not in a shared folder."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 class Blocks(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -64,6 +70,13 @@ def test_a_typical_news_post_renders_from_the_api(client):
     assert blocks.tags.count("p") >= 4
     assert "blockquote" in blocks.tags
     assert page["tags"] == ["Harbour", "Transport"]
+    cover = page["cover"]
+    assert cover["alt"].startswith("The Saltwick ferry moored")
+    assert cover["credit"] == "The Harbour Ledger"
+    assert (cover["width"], cover["height"]) == (1600, 1000)
+    srcset = ", ".join(f"{r['url']} {r['width']}w" for r in cover["renditions"])
+    assert srcset.count(".webp ") == 3
+    assert srcset.endswith(".w1600.webp 1600w")
     assert page["counts"] == "7 views · 0 comments"
     assert page["thread"] == []
     assert page["comment_form"] is True

@@ -16,6 +16,7 @@ from rest_framework.utils.field_mapping import ClassLookupDict
 
 from cms.api.schema import AnyOf
 from cms.media import media_url
+from media.renditions import FORMATS
 
 from .. import fields, representation
 from ..models import Author, Section, Tag
@@ -39,12 +40,25 @@ class NamedRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class CoverImageSerializer(serializers.Serializer):
+class RenditionSerializer(serializers.Serializer):
     url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    format = serializers.ChoiceField(choices=FORMATS, help_text="The image format.")
+
+
+class CoverImageSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="The original, as uploaded.")
     alt = serializers.CharField()
     caption = serializers.CharField()
+    credit = serializers.CharField(help_text="Photographer or source.")
     width = serializers.IntegerField(allow_null=True)
     height = serializers.IntegerField(allow_null=True)
+    renditions = RenditionSerializer(
+        many=True,
+        help_text="Smaller WebP copies, narrowest first, for `srcset` (never wider than the "
+        "original). Empty until they have been made, shortly after the upload.",
+    )
 
 
 class SeoSerializer(serializers.Serializer):

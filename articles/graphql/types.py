@@ -18,6 +18,7 @@ from cms.graphql.node import Node
 from cms.graphql.scalars import DateTime
 from cms.media import media_url
 from cms.text import is_whole_number
+from media.renditions import MAX_RENDITIONS
 
 from .. import fields, representation, selectors
 from ..models import ArticleStatus, Author
@@ -148,12 +149,28 @@ class Tag(graphene.ObjectType):
         return selectors.tags().filter(pk=id).first()
 
 
-class CoverImage(graphene.ObjectType):
+class ImageRendition(graphene.ObjectType):
+    """A smaller WebP copy of an image, for ``srcset``."""
+
     url = graphene.String(required=True)
+    width = graphene.Int(required=True)
+    height = graphene.Int(required=True)
+    format = graphene.String(required=True, description="The image format (webp).")
+
+
+class CoverImage(graphene.ObjectType):
+    url = graphene.String(required=True, description="The original, as uploaded.")
     alt = graphene.String(required=True)
     caption = graphene.String(required=True)
+    credit = graphene.String(required=True, description="Photographer or source.")
     width = graphene.Int()
     height = graphene.Int()
+    renditions = graphene.List(
+        graphene.NonNull(ImageRendition),
+        required=True,
+        description="Smaller WebP copies, narrowest first (never wider than the original); "
+        "empty until they have been made, shortly after the upload.",
+    )
 
 
 class Seo(graphene.ObjectType):
@@ -281,6 +298,7 @@ class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
 # articles.services holds every write to.
 LIST_BOUNDS[("Article", "authors")] = Setting("ARTICLE_MAX_AUTHORS")
 LIST_BOUNDS[("Article", "tags")] = Setting("ARTICLE_MAX_TAGS")
+LIST_BOUNDS[("CoverImage", "renditions")] = MAX_RENDITIONS
 
 # Marks a row whose editorial state the caller may see whatever its role: one read through
 # a preview token, or one a write mutation returns to the caller who made the write.

@@ -27,6 +27,7 @@ export const VALUE_TYPES: RegExp[] = [
   /Edge$/,
   /Payload$/,
   /^CoverImage$/,
+  /^ImageRendition$/,
   /^Seo$/,
   /^FieldError$/,
 ];

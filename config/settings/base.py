@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "cms",
+    "media",
     "articles",
     "comments",
     # After cms, whose templates replace graphene's GraphiQL page with local assets.
@@ -312,10 +313,54 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 MEDIA_URL = env("MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+
+
+def media_storage(kind: str) -> dict[str, Any]:
+    """STORAGES["default"] for MEDIA_STORAGE ``kind``: "local" (the disk under MEDIA_ROOT,
+    served at MEDIA_URL) or "s3" (an S3-compatible bucket through django-storages)."""
+    if kind == "local":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE must be local or s3 (got {kind!r}).")
+    bucket = env("AWS_STORAGE_BUCKET_NAME", default="")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # Empty: AWS itself; else any S3-compatible service (MinIO, R2, Ceph, ...).
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+            # Empty: boto3's own chain (instance roles, ~/.aws, AWS_* variables).
+            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # Public URLs on this host (a CDN or the bucket's public domain), unsigned.
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN", default="") or None,
+            "url_protocol": env("AWS_S3_URL_PROTOCOL", default="https:"),
+            "querystring_auth": False,
+            # An upload never replaces another file of the same name.
+            "file_overwrite": False,
+            "default_acl": env("AWS_DEFAULT_ACL", default="") or None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+
+MEDIA_STORAGE: str = env("MEDIA_STORAGE", default="local")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads to the media library: bytes, and pixels (width x height; a bigger image is refused
+# before it is decoded, whatever its file size: a decompression bomb is a small file).
+MEDIA_MAX_UPLOAD_BYTES: int = env.int("MEDIA_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+MEDIA_MAX_PIXELS: int = env.int("MEDIA_MAX_PIXELS", default=40_000_000)
+# Widths of the WebP renditions made of each image (never wider than the original).
+MEDIA_RENDITION_WIDTHS: list[int] = [
+    int(w) for w in env.list("MEDIA_RENDITION_WIDTHS", default=["480", "960", "1600"])
+]
+MEDIA_WEBP_QUALITY: int = env.int("MEDIA_WEBP_QUALITY", default=80)
 
 # --- Security shared by all environments ---------------------------------------------------
 # CORS: closed unless CORS_ALLOWED_ORIGINS names the front-ends' origins; API paths only.
@@ -436,6 +481,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatus": "articles.models.ArticleStatus",
         "CommentStatus": "comments.models.CommentStatus",
+        "RenditionFormat": "media.renditions.FORMATS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

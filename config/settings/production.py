@@ -11,7 +11,9 @@ from .base import *  # noqa: F403
 from .base import (
     DATABASE_REPLICA_URLS,
     LOG_LEVEL,
+    MEDIA_STORAGE,
     env,
+    media_storage,
     public_origin,
     replica_databases,
     tune_database,
@@ -66,7 +68,7 @@ SESSION_COOKIE_HTTPONLY = True
 # `manage.py collectstatic` builds them and the manifest; config.wsgi refuses to start without
 # the manifest, where every page naming a static file would be a 500.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(MEDIA_STORAGE),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -26,7 +26,7 @@ from config.schema import schema
 NOT_CONTENT = {
     "id", "body_text", "status", "published_at", "featured", "word_count",
     "reading_time_minutes", "version", "view_count", "comment_count", "created_at",
-    "updated_at", "created_by", "cover_image_width", "cover_image_height",
+    "updated_at", "created_by",
 }  # fmt: skip
 # Fields other apps hang on GraphQL's Article (comments/graphql).
 GRAPHQL_EXTENSIONS = {"comments", "commentFormToken"}

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from articles.models import Article
-from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
+from tests.factories import ArticleFactory, AuthorFactory, CommentFactory, library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,11 @@ def world(settings, tmp_path):
     author = AuthorFactory(slug="maya")
     author.avatar.save("maya.png", _png())
     for n in range(3):
-        article = ArticleFactory(slug=f"story-{n}", authors=[author])
-        article.cover_image.save(f"cover-{n}.png", _png())
+        ArticleFactory(
+            slug=f"story-{n}",
+            authors=[author],
+            cover_image=library_image(f"cover-{n}.png", color=f"#0000{n:02x}"),
+        )
     for _ in range(3):
         CommentFactory(article=Article.objects.get(slug="story-0"), status="approved")
     return author
@@ -82,7 +85,7 @@ def test_media_and_pagination_use_public_api_url(client, world):
     assert body["next"] == f"{BASE}/api/v1/articles/?page=3&page_size=1"
     assert body["previous"] == f"{BASE}/api/v1/articles/?page_size=1"
     article = body["results"][0]
-    assert article["cover_image"]["url"].startswith(f"{BASE}/media/covers/")
+    assert article["cover_image"]["url"].startswith(f"{BASE}/media/images/")
     assert article["authors"][0]["avatar_url"].startswith(f"{BASE}/media/avatars/")
     assert article["url"].startswith("https://example.com/")  # FRONTEND_ARTICLE_URL
 
@@ -109,7 +112,7 @@ def test_graphql_urls_ignore_the_host(client, world, host):
     data = forged.json()["data"]
     assert data["author"]["avatarUrl"].startswith(f"{BASE}/media/avatars/")
     for edge in data["articles"]["edges"]:
-        assert edge["node"]["coverImage"]["url"].startswith(f"{BASE}/media/covers/")
+        assert edge["node"]["coverImage"]["url"].startswith(f"{BASE}/media/images/")
 
 
 @settings(

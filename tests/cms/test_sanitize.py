@@ -114,13 +114,14 @@ def test_article_sanitiser_keeps_what_a_news_post_needs():
         "<h2>Sub-heading</h2><p>Text with <strong>bold</strong>, <em>emphasis</em> and "
         '<a href="https://example.com/a">a link</a>.</p>'
         "<blockquote><p>A quotation.</p></blockquote>"
-        '<figure><img src="https://cdn.example/p.jpg" alt="A boat"><figcaption>Cap</figcaption>'
+        '<figure><img src="https://cms.example.com/media/images/p.jpg" alt="A boat">'
+        "<figcaption>Cap</figcaption>"
         "</figure><ul><li>one</li></ul>"
     )
     clean = sanitize_article_html(html)
     for kept in ("<h2>", "<strong>", "<em>", "<blockquote>", "<figure>", "<figcaption>", "<li>"):
         assert kept in clean
-    assert 'src="https://cdn.example/p.jpg"' in clean
+    assert 'src="https://cms.example.com/media/images/p.jpg"' in clean
     assert 'alt="A boat"' in clean
     assert 'href="https://example.com/a"' in clean
     assert 'rel="noopener noreferrer"' in clean
@@ -221,3 +222,52 @@ def test_oversized_bodies_are_refused_before_the_sanitiser_runs(monkeypatch, set
     settings.ARTICLE_BODY_MAX_CHARS = 1000
     with pytest.raises(ValidationError, match="too long"):
         sanitize.sanitize_article_html("<p>x</p>" * 200)
+
+
+# --- images in a body come from the media library ----------------------------------------------
+
+MEDIA = "https://cms.example.com/media/"  # PUBLIC_API_URL + MEDIA_URL in the test settings
+
+
+def test_a_library_image_keeps_its_address_alt_and_size_in_a_figure():
+    html = (
+        f'<figure><img src="{MEDIA}images/2026/12/boat.png" alt="A boat" width="640" '
+        'height="480"><figcaption>The ferry</figcaption></figure>'
+    )
+    assert sanitize_article_html(html) == html
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "https://cdn.example/p.jpg",  # another host: a tracking pixel or a hotlink
+        "http://cms.example.com/media/images/a.png",  # another scheme
+        "https://cms.example.com.evil.example/media/images/a.png",
+        "https://cms.example.com/admin/logout/",  # ours, but not media
+        f"{MEDIA}../admin/logout/",
+        f"{MEDIA}images/%2e%2e/%2e%2e/admin/",
+        f"{MEDIA}images\\..\\..\\admin",
+        f"{MEDIA}images/a.png?track=1",
+        f"{MEDIA}",
+        "//cdn.example/p.jpg",
+        "/media/images/a.png",  # relative: readers' apps are on other hosts
+        "data:image/png;base64,iVBORw0KGgo=",
+    ],
+)
+def test_an_image_from_anywhere_else_loses_its_src(src):
+    clean = sanitize_article_html(f'<p><img src="{src}" alt="kept"></p>')
+    assert "src=" not in clean
+    assert 'alt="kept"' in clean
+
+
+def test_the_media_base_follows_object_storage_settings(settings):
+    settings.MEDIA_URL = "https://images.example.net/m/"
+    assert 'src="https://images.example.net/m/images/a.png"' in sanitize_article_html(
+        '<img src="https://images.example.net/m/images/a.png">'
+    )
+    assert "src" not in sanitize_article_html(f'<img src="{MEDIA}images/a.png">')
+
+
+def test_sanitising_a_body_with_library_images_twice_changes_nothing():
+    once = sanitize_article_html(f'<img src="{MEDIA}images/a.png" alt="a"><img src="x">')
+    assert sanitize_article_html(once) == once

@@ -15,6 +15,12 @@ from comments.models import Comment, CommentStatus
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """The demo's cover image and its renditions are written here, not in a shared folder."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 def snapshot():
     """Every stored value of every row the demo touches, timestamps included."""
     models = (Author, Section, Tag, Article, ArticleAuthor, Article.tags.through, Comment, User)

@@ -1,0 +1,209 @@
+"""The media library in the admin: upload, describe, find and reuse images.
+
+Uploads are checked (``media.validation``) in the form, so an editor sees why a file was
+refused next to it; saving and deleting go through ``media.services``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+
+from cms.admin import AllOrNothingDelete
+from cms.media import media_url
+
+from . import services, validation
+from .models import Image
+
+THUMBNAIL_HEIGHT = 120
+ARTICLES_LISTED = 20
+PICKER_IMAGES = 60
+
+
+def preview_url(image: Image) -> str | None:
+    """The smallest copy there is: the narrowest rendition, else the original."""
+    if image.renditions:
+        return media_url(image.renditions[0]["name"])
+    return media_url(image.file.name)
+
+
+def thumbnail(image: Image | None, height: int = THUMBNAIL_HEIGHT) -> str:
+    if image is None or not image.file:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" style="max-height:{}px;max-width:100%">',
+        preview_url(image),
+        image.alt,
+        height,
+    )
+
+
+class ImageAdminForm(forms.ModelForm[Image]):
+    # A plain file field: Django's ImageField would refuse hostile files with one generic
+    # message, where media.validation says what is wrong (type, size, pixels, corruption).
+    file = forms.FileField(
+        help_text="JPEG, PNG, WebP or GIF. Smaller WebP copies are made after the upload."
+    )
+
+    class Meta:
+        model = Image
+        fields = ("file", "alt", "caption", "credit")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            checked = validation.check_upload(upload, size=upload.size)
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages, code=error.code) from None
+        duplicate = services.find_duplicate(checked.content_hash)
+        if duplicate is not None:
+            raise forms.ValidationError(services.duplicate_message(duplicate), code="duplicate")
+        return upload
+
+
+@admin.register(Image)
+class ImageAdmin(AllOrNothingDelete):
+    form = ImageAdminForm
+    list_display = ("preview_small", "__str__", "dimensions", "credit", "created_at")
+    list_display_links = ("preview_small", "__str__")
+    search_fields = ("alt", "caption", "credit", "file")
+    list_filter = ("created_at",)
+    date_hierarchy = "created_at"
+    list_per_page = 50
+
+    readonly_fields = (
+        "preview",
+        "public_url",
+        "dimensions",
+        "renditions_made",
+        "used_by",
+        "uploaded_by",
+        "created_at",
+    )
+
+    def get_fields(self, request: HttpRequest, obj: Image | None = None) -> Any:
+        if obj is None:
+            return ("file", "alt", "caption", "credit")
+        return (
+            "preview",
+            "alt",
+            "caption",
+            "credit",
+            "public_url",
+            "dimensions",
+            "renditions_made",
+            "used_by",
+            "uploaded_by",
+            "created_at",
+        )
+
+    @admin.display(description="")
+    def preview_small(self, obj: Image) -> str:
+        return thumbnail(obj, 60)
+
+    @admin.display(description="Preview")
+    def preview(self, obj: Image) -> str:
+        return thumbnail(obj, 320)
+
+    @admin.display(description="Address (for an image in an article's body)")
+    def public_url(self, obj: Image) -> str:
+        return media_url(obj.file.name) or "—"
+
+    @admin.display(description="Size")
+    def dimensions(self, obj: Image) -> str:
+        return f"{obj.width} x {obj.height}" if obj.width and obj.height else "—"
+
+    @admin.display(description="Renditions")
+    def renditions_made(self, obj: Image) -> str:
+        if not obj.renditions:
+            return "Not made yet (the task worker makes them shortly after the upload)."
+        return ", ".join(f"{r['width']} px {r['format']}" for r in obj.renditions)
+
+    @admin.display(description="Cover of")
+    def used_by(self, obj: Image) -> str:
+        covered = obj.cover_of.order_by("-updated_at").values("pk", "title")
+        articles = list(covered[:ARTICLES_LISTED])
+        if not articles:
+            return "No article."
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:articles_article_change", args=[a["pk"]]), a["title"])
+                for a in articles
+            ),
+        )
+
+    # --- the body editor's picker ----------------------------------------------------------
+
+    def get_urls(self) -> list[Any]:
+        picker = path(
+            "picker/",
+            self.admin_site.admin_view(self.picker_view),
+            name="media_image_picker",
+        )
+        return [picker, *super().get_urls()]
+
+    def picker_view(self, request: HttpRequest) -> HttpResponse:
+        """The library as the body editor's "Browse..." window: the latest images (or those a
+        search finds), each handing its address, alt text and caption to the editor."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        func_num = request.GET.get("CKEditorFuncNum", "")
+        if not func_num.isascii() or not func_num.isdigit() or len(func_num) > 9:
+            return HttpResponseBadRequest("CKEditorFuncNum must be a number.")
+        query = request.GET.get("q", "")[:200]
+        found, _ = self.get_search_results(request, self.get_queryset(request), query)
+        images = [
+            {
+                "id": image.pk,
+                "url": media_url(image.file.name),
+                "thumbnail": preview_url(image),
+                "alt": image.alt,
+                "caption": image.caption,
+                "label": str(image),
+                "width": image.width,
+                "height": image.height,
+            }
+            for image in found.order_by("-created_at", "-id")[:PICKER_IMAGES]
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Insert an image from the media library",
+            "is_popup": True,
+            "func_num": func_num,
+            "query": query,
+            "images": images,
+            "add_url": reverse("admin:media_image_add"),
+        }
+        return TemplateResponse(request, "admin/media/image/picker.html", context)
+
+    def save_model(self, request: HttpRequest, obj: Image, form: Any, change: bool) -> None:
+        fields = {name: form.cleaned_data[name] for name in services.DESCRIPTIVE_FIELDS}
+        if change:
+            services.image_update(image=obj, actor=self.actor(request), **fields)
+        else:
+            services.image_create(
+                actor=self.actor(request), file=form.cleaned_data["file"], image=obj, **fields
+            )
+
+    def delete_model(self, request: HttpRequest, obj: Image) -> None:
+        services.image_delete(image=obj, actor=self.actor(request))
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """An image that is a cover cannot be deleted: the page names the articles."""
+        in_use = [
+            f"image “{obj}”, the cover of {obj.cover_of.count()} article(s)"
+            for obj in objs
+            if obj.cover_of.exists()
+        ]
+        if in_use:
+            return [], {}, set(), in_use
+        return super().get_deleted_objects(objs, request)
