@@ -6,6 +6,7 @@ refused next to it; saving and deleting go through ``media.services``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -157,8 +158,10 @@ class ImageAdmin(AllOrNothingDelete):
         if not self.has_view_permission(request):
             raise PermissionDenied
         func_num = request.GET.get("CKEditorFuncNum", "")
-        if not func_num.isascii() or not func_num.isdigit() or len(func_num) > 9:
-            return HttpResponseBadRequest("CKEditorFuncNum must be a number.")
+        # django-prose-editor numbers its callbacks downwards from -1 (CKEditor's upwards from
+        # 0): a whole number either way, and nothing else reaches the page's script.
+        if not re.fullmatch(r"-?[0-9]{1,9}", func_num):
+            return HttpResponseBadRequest("CKEditorFuncNum must be a whole number.")
         query = request.GET.get("q", "")[:200]
         found, _ = self.get_search_results(request, self.get_queryset(request), query)
         images = [
@@ -198,11 +201,12 @@ class ImageAdmin(AllOrNothingDelete):
         services.image_delete(image=obj, actor=self.actor(request))
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
-        """An image that is a cover cannot be deleted: the page names the articles."""
+        """An image an article uses (as its cover or in its body) cannot be deleted: the page
+        lists those articles as what protects it."""
         in_use = [
-            f"image “{obj}”, the cover of {obj.cover_of.count()} article(s)"
+            f"“{article.title}” ({', '.join(uses)})"
             for obj in objs
-            if obj.cover_of.exists()
+            for article, uses in services.articles_using(obj)
         ]
         if in_use:
             return [], {}, set(), in_use

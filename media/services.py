@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -60,11 +61,30 @@ def image_update(*, image: Image, actor: Actor, **fields: str) -> Image:
     return image
 
 
+def articles_using(image: Image) -> list[tuple[Any, list[str]]]:
+    """Every article (whatever its status) that uses ``image``, and how: as its cover, in
+    its body. A body refers to the image by its address, which holds the stored name (unique
+    in the storage); a scan of the bodies is fine for a delete, which is rare."""
+    # The articles app builds on this one (a cover is a library image), so it is looked up
+    # by name rather than imported.
+    article_model = apps.get_model("articles", "Article")
+    uses: dict[Any, list[str]] = {}
+    for article in image.cover_of.order_by("pk"):
+        uses.setdefault(article, []).append("cover")
+    in_bodies = article_model.objects.filter(body_html__contains=image.file.name)
+    for article in in_bodies.order_by("pk"):
+        uses.setdefault(article, []).append("body")
+    return list(uses.items())
+
+
 def image_delete(*, image: Image, actor: Actor) -> None:
-    """Delete an image no article uses, with its file and renditions."""
+    """Delete an image no article uses (as its cover or in its body), with its file and
+    renditions: a published page must never point at a missing image."""
     require(actor, Action.DELETE, image)
-    if image.cover_of.exists():
-        raise InUse("This image is an article's cover; pick another cover first.")
+    using = articles_using(image)
+    if using:
+        titles = "; ".join(f"“{article.title}” ({', '.join(how)})" for article, how in using)
+        raise InUse(f"This image is used by {titles}: take it out of them first.")
     names = [image.file.name, *(r["name"] for r in image.renditions)]
     storage = image.file.storage
     with transaction.atomic():

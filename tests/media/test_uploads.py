@@ -141,9 +141,34 @@ def test_only_roles_upload_and_only_editors_delete(editor, contributor, staff_wi
 
 def test_a_cover_in_use_cannot_be_deleted(editor):
     image = library_image()
-    ArticleFactory(cover_image=image)
-    with pytest.raises(InUse):
+    ArticleFactory(cover_image=image, title="Harbour at dawn")
+    with pytest.raises(InUse) as caught:
         services.image_delete(image=image, actor=actor(editor))
+    assert "“Harbour at dawn” (cover)" in caught.value.message
+
+
+def test_an_image_in_a_published_body_cannot_be_deleted(editor):
+    image = library_image("inline.png")
+    src = f"https://cms.example.com/media/{image.file.name}"
+    ArticleFactory(
+        title="Quay works", status="published", body_html=f'<p>Look</p><img src="{src}" alt="x">'
+    )
+    ArticleFactory(title="Unrelated", body_html="<p>No images</p>")
+    with pytest.raises(InUse) as caught:
+        services.image_delete(image=image, actor=actor(editor))
+    assert "“Quay works” (body)" in caught.value.message
+    assert "Unrelated" not in caught.value.message
+    assert Image.objects.filter(pk=image.pk).exists()
+
+
+def test_the_admin_names_the_articles_that_keep_an_image(client, editor):
+    image = library_image("kept.png")
+    ArticleFactory(cover_image=image, title="Cover story")
+    client.force_login(editor)
+    page = client.get(f"/admin/media/image/{image.pk}/delete/").content.decode()
+    assert "“Cover story” (cover)" in page
+    response = client.post(f"/admin/media/image/{image.pk}/delete/", {"post": "yes"})
+    assert Image.objects.filter(pk=image.pk).exists(), response.status_code
 
 
 # --- the admin ------------------------------------------------------------------------------
@@ -242,7 +267,15 @@ def test_the_picker_lists_images_to_hand_back_to_the_editor(client, editor):
     assert "media/picker.js" in page
 
 
-@pytest.mark.parametrize("func_num", ["", "x", "1;alert(1)", "1" * 10])
+@pytest.mark.parametrize("func_num", ["-1", "0", "42"])
+def test_the_picker_takes_the_editors_callback_numbers(client, editor, func_num):
+    # django-prose-editor counts its callbacks down from -1.
+    client.force_login(editor)
+    page = client.get(PICKER, {"CKEditorFuncNum": func_num}).content.decode()
+    assert f'data-func-num="{func_num}"' in page
+
+
+@pytest.mark.parametrize("func_num", ["", "x", "1;alert(1)", "1" * 10, "--1", "-", "1-"])
 def test_the_picker_refuses_a_callback_that_is_not_a_number(client, editor, func_num):
     client.force_login(editor)
     assert client.get(PICKER, {"CKEditorFuncNum": func_num}).status_code == 400
