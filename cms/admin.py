@@ -237,16 +237,9 @@ class ApiTokenAdmin(PolicyModelAdmin):
         )
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(StrictLookupsAdmin):
-    """Read-only: who changed what, and when. Editors and superusers read it."""
-
-    list_display = ("created_at", "actor", "action", "object_type", "object_repr")
-    list_filter = ("action", "object_type")
-    search_fields = ("actor", "object_repr", "object_id")
-    date_hierarchy = "created_at"
-    fields = (*list_display, "object_id", "user", "token")
-    readonly_fields = fields
+class ReadOnlyForEditorsAdmin(StrictLookupsAdmin):
+    """Records the system writes (the audit log, the worker's runs and heartbeats): editors and
+    superusers read them, nobody edits or deletes them."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return has_role(request.user, Role.EDITOR)
@@ -262,6 +255,18 @@ class AuditEntryAdmin(StrictLookupsAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyForEditorsAdmin):
+    """Read-only: who changed what, and when. Editors and superusers read it."""
+
+    list_display = ("created_at", "actor", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("actor", "object_repr", "object_id")
+    date_hierarchy = "created_at"
+    fields = (*list_display, "object_id", "user", "token")
+    readonly_fields = fields
 
 
 class SuperusersOnlyAdmin(StrictLookupsAdmin):
@@ -292,25 +297,6 @@ class SignInFailureAdmin(SuperusersOnlyAdmin, axes_admin.AccessAttemptAdmin):
 @admin.register(AccessLog)
 class SignInAdmin(SuperusersOnlyAdmin, axes_admin.AccessLogAdmin):
     """django-axes' record of successful sign-ins and sign-outs."""
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyForEditorsAdmin(StrictLookupsAdmin):
-    """Operational records the worker writes: editors and superusers read them, nobody edits."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return has_role(request.user, Role.EDITOR)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return has_role(request.user, Role.EDITOR)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
