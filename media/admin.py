@@ -91,19 +91,10 @@ class ImageAdmin(AllOrNothingDelete):
 
     def get_fields(self, request: HttpRequest, obj: Image | None = None) -> Any:
         if obj is None:
-            return ("file", "alt", "caption", "credit")
-        return (
-            "preview",
-            "alt",
-            "caption",
-            "credit",
-            "public_url",
-            "dimensions",
-            "renditions_made",
-            "used_by",
-            "uploaded_by",
-            "created_at",
-        )
+            return ("file", *services.DESCRIPTIVE_FIELDS)
+        # The picture first, then what editors write about it, then what the system recorded.
+        preview, *recorded = self.readonly_fields
+        return (preview, *services.DESCRIPTIVE_FIELDS, *recorded)
 
     @admin.display(description="")
     def preview_small(self, obj: Image) -> str:
@@ -127,18 +118,22 @@ class ImageAdmin(AllOrNothingDelete):
             return "Not made yet (the task worker makes them shortly after the upload)."
         return ", ".join(f"{r['width']} px {r['format']}" for r in obj.renditions)
 
-    @admin.display(description="Cover of")
+    @admin.display(description="Used by")
     def used_by(self, obj: Image) -> str:
-        covered = obj.cover_of.order_by("-updated_at").values("pk", "title")
-        articles = list(covered[:ARTICLES_LISTED])
-        if not articles:
+        # The same reading of "used" that keeps the image from being deleted.
+        using = services.articles_using(obj)[:ARTICLES_LISTED]
+        if not using:
             return "No article."
         return format_html_join(
             ", ",
-            '<a href="{}">{}</a>',
+            '<a href="{}">{}</a> ({})',
             (
-                (reverse("admin:articles_article_change", args=[a["pk"]]), a["title"])
-                for a in articles
+                (
+                    reverse("admin:articles_article_change", args=[article.pk]),
+                    article.title,
+                    ", ".join(uses),
+                )
+                for article, uses in using
             ),
         )
 

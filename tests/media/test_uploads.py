@@ -296,3 +296,14 @@ def test_an_upload_over_the_api_body_limit_but_within_the_media_limit_is_accepte
     client.force_login(editor)
     assert add(client, padded, "large.png", alt="Large").status_code == 302
     assert Image.objects.get().byte_size == len(padded)
+
+
+def test_the_image_page_lists_the_articles_that_use_it(client, editor):
+    image = library_image("listed.png")
+    ArticleFactory(cover_image=image, title="Cover story")
+    src = f"https://cms.example.com/media/{image.file.name}"
+    ArticleFactory(title="Inline story", body_html=f'<p>x</p><img src="{src}" alt="x">')
+    client.force_login(editor)
+    page = client.get(f"/admin/media/image/{image.pk}/change/").content.decode()
+    assert "Cover story</a> (cover)" in page
+    assert "Inline story</a> (body)" in page
