@@ -1,4 +1,4 @@
-"""The editors' workspace for articles and the taxonomy.
+"""The editors' workspace for articles.
 
 Every write goes through ``articles.services``; every permission question goes to the
 policy (through ``cms.admin.PolicyModelAdmin``).
@@ -8,231 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminSplitDateTime
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.forms import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse_lazy
 from django.utils.html import format_html
-from django.utils.text import format_lazy
-from django_prose_editor.fields import ProseEditorFormField
-from django_prose_editor.widgets import AdminProseEditorWidget
 
 from cms.access import Action, can
-from cms.admin import AllOrNothingDelete, PolicyInlineMixin
-from cms.errors import DomainError, ValidationFailed
-from cms.sanitize import sanitize_article_html
+from cms.admin import AllOrNothingDelete
+from cms.errors import DomainError
 from media.admin import thumbnail
 
-from . import previews, selectors, services
-from .fields import admin_fields, admin_form_fields
-from .lifecycle import TRANSITIONS, Transition
-from .models import Article, ArticleAuthor, Author, Section, Tag
-
-# The editor's toolbar, kept within what sanitize_article_html allows.
-BODY_EDITOR_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Underline": True,
-    "Strike": True,
-    "Subscript": True,
-    "Superscript": True,
-    "Code": True,
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "ListItem": True,
-    "OrderedList": True,
-    "Blockquote": True,
-    "HorizontalRule": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    # "Browse..." in the image dialog opens the media library's picker.
-    "Figure": {"pickerUrl": reverse_lazy("admin:media_image_picker")},
-    "Caption": True,
-    "Image": True,
-    "History": True,
-    "SpecialCharacters": True,
-}
-
-
-class TaxonomyAdmin(AllOrNothingDelete):
-    """Authors, sections and tags are saved through the services, which tell caches."""
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        services.taxonomy_save(obj=obj, actor=self.actor(request))
-
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        services.taxonomy_delete(obj=obj, actor=self.actor(request))
-
-    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
-        """One in use by any article cannot be deleted (``services.taxonomy_delete``): the
-        confirmation page names the articles in the way (a few, and how many more) instead
-        of Django's list of every protected row, which would run to thousands."""
-        in_use = []
-        for obj in objs:
-            count, titles = selectors.usage_summary(obj)
-            if count:
-                names = [f"article “{title}”" for title in titles]
-                if count > len(titles):
-                    names.append(f"{count - len(titles)} more")
-                in_use.append(f"{obj._meta.verbose_name} “{obj}”, used by {', '.join(names)}")
-        if in_use:
-            return [], {}, set(), in_use
-        return super().get_deleted_objects(objs, request)
-
-
-@admin.register(Author)
-class AuthorAdmin(TaxonomyAdmin):
-    list_display = ("name", "slug", "user", "website")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "bio", "avatar", "website", "email", "user")
-
-    def _manages_authors(self, request: HttpRequest) -> bool:
-        # Linking a login and reading private emails are for those who manage every profile;
-        # people editing their own profile see neither.
-        return can(self.actor(request), Action.ADD, Author)
-
-    def get_fields(self, request: HttpRequest, obj: Author | None = None) -> Any:
-        fields = super().get_fields(request, obj)
-        if self._manages_authors(request):
-            return fields
-        return [f for f in fields if f != "email"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Author | None = None) -> Any:
-        readonly = tuple(super().get_readonly_fields(request, obj))
-        return readonly if self._manages_authors(request) else (*readonly, "user")
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "user":
-            # Only staff logins can be linked to a byline.
-            kwargs["queryset"] = User.objects.filter(is_staff=True).order_by("username")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Section)
-class SectionAdmin(TaxonomyAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug", "description")
-
-
-@admin.register(Tag)
-class TagAdmin(TaxonomyAdmin):
-    list_display = ("name", "slug")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-    fields = ("name", "slug")
-
-
-class BylineFormSet(BaseInlineFormSet[ArticleAuthor, Article, Any]):
-    def clean(self) -> None:
-        super().clean()
-        seen = set()
-        for form in self.forms:
-            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
-                continue
-            author = form.cleaned_data.get("author")
-            if author in seen:
-                raise forms.ValidationError(f"{author} is in the byline twice.")
-            seen.add(author)
-        _check_list_lengths(authors=list(seen))
-
-
-def _check_list_lengths(**lists: list[Any]) -> None:
-    """The services' limits on an article's tags and byline, as a form error (the service
-    would refuse the save after the form had passed)."""
-    try:
-        services.check_list_lengths(**lists)
-    except ValidationFailed as error:
-        raise forms.ValidationError(error.message) from None
-
-
-class BylineInline(PolicyInlineMixin, admin.TabularInline[ArticleAuthor, Article]):
-    model = ArticleAuthor
-    formset = BylineFormSet
-    fields = ("author", "position")
-    autocomplete_fields = ("author",)
-    extra = 0
-    verbose_name = "author"
-    verbose_name_plural = "byline (in order)"
-
-
-class ArticleAdminForm(forms.ModelForm[Article]):
-    body_html = ProseEditorFormField(
-        label="Body",
-        required=False,
-        help_text=format_lazy(
-            'Images come from the <a href="{}" target="_blank">media library</a>: '
-            "the image button's “Browse...” picks one (or paste the address shown on the "
-            "image's page). An image from anywhere else is removed when saving.",
-            reverse_lazy("admin:media_image_changelist"),
-        ),
-        extensions=BODY_EDITOR_EXTENSIONS,
-        sanitize=sanitize_article_html,
-        widget=AdminProseEditorWidget,
-    )
-    # The version the editor started from: saving over a newer one is refused.
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    publish_at = forms.SplitDateTimeField(
-        required=False,
-        widget=AdminSplitDateTime,
-        label="Publish at",
-        help_text="Used by “Publish”: leave empty to publish now; a future time schedules.",
-    )
-
-    class Meta:
-        model = Article
-        fields = admin_form_fields()
-
-    def clean_tags(self) -> Any:
-        tags = self.cleaned_data.get("tags")
-        _check_list_lengths(tags=list(tags or ()))
-        return tags
-
-    # Set by ArticleAdmin.get_form: may the person read every unpublished article?
-    sees_all_unpublished = False
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
-            self.fields["expected_version"].initial = self.instance.version
-        if not self.sees_all_unpublished and "slug" in self.fields:
-            self.fields["slug"].help_text = (
-                "The article's address. A short random ending is added to a new address "
-                "until an editor sets it."
-            )
-
-    def validate_unique(self) -> None:
-        """Slugs are claimed by the services (``services._claim_slug``): telling someone
-        who may not read every draft that a slug is taken would reveal the draft."""
-        super().validate_unique()
-        if self.sees_all_unpublished or "slug" not in self.errors:
-            return
-        kept = [e for e in self.errors["slug"].as_data() if e.code != "unique"]
-        if kept:
-            self.errors["slug"] = self.error_class(kept)
-        else:
-            del self.errors["slug"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        expected = cleaned.get("expected_version")
-        if self.instance.pk is not None and expected is not None:
-            current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
-            if current and current[0] != expected:
-                raise forms.ValidationError(
-                    "Someone saved this article while you were editing it. Your changes are "
-                    "still in the form below and were not saved: open the article in a new "
-                    "tab to see the newer version, merge, then save again.",
-                    code="version_conflict",
-                )
-        return cleaned
-
+from .. import previews, selectors, services
+from ..fields import admin_fields
+from ..lifecycle import TRANSITIONS, Transition
+from ..models import Article, Author
+from .forms import ArticleAdminForm, BylineFormSet, BylineInline
 
 # Lifecycle buttons on the change form, from the lifecycle table: POST name -> transition.
 LIFECYCLE_BUTTONS: dict[str, Transition] = {t.admin_button: t for t in TRANSITIONS.values()}

@@ -1,0 +1,20 @@
+"""The editors' workspace: articles (``article``, with its form in ``forms``) and the
+taxonomy (``taxonomy``). Importing the package registers them with the admin site."""
+
+from .article import BULK_ACTIONS, LIFECYCLE_BUTTONS, ArticleAdmin
+from .forms import BODY_EDITOR_EXTENSIONS, ArticleAdminForm, BylineFormSet, BylineInline
+from .taxonomy import AuthorAdmin, SectionAdmin, TagAdmin, TaxonomyAdmin
+
+__all__ = [
+    "BODY_EDITOR_EXTENSIONS",
+    "BULK_ACTIONS",
+    "LIFECYCLE_BUTTONS",
+    "ArticleAdmin",
+    "ArticleAdminForm",
+    "AuthorAdmin",
+    "BylineFormSet",
+    "BylineInline",
+    "SectionAdmin",
+    "TagAdmin",
+    "TaxonomyAdmin",
+]
