@@ -7,12 +7,13 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-postgres deploy-check scale-test clients lint format migrate demo lock bench bench-procfile clean
+.PHONY: help install run serve test test-postgres browser-test browser-deps deploy-check scale-test clients lint format migrate demo lock bench bench-procfile clean
 
 help:
 	@echo "make run            set up (venv, pinned install, migrate, demo content), then serve on 127.0.0.1:8000 with the task worker beside it"
 	@echo "make test           run the test suite on SQLite"
 	@echo "make test-postgres  run the test suite on PostgreSQL + Redis ($(PG_URL))"
+	@echo "make browser-test   the editors' day in headless Chromium (installs Debian's chromium where missing)"
 	@echo "make deploy-check   the Procfile under production settings on PostgreSQL + Redis (CI's deploy proof)"
 	@echo "make scale-test     two web processes and two workers on one machine: limits, views, ETags and tasks hold across them"
 	@echo "make clients        typed clients (OpenAPI, GraphQL, Relay) generated, compiled and run against a server"
@@ -47,7 +48,7 @@ serve: install
 
 # pytest exits 5 when it collected nothing; that is a failure here, never a pass.
 define run_pytest
-	$(1) $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	$(1) $(BIN)/pytest $(PYTEST_ARGS) $(2); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 endef
 
@@ -57,6 +58,19 @@ test: install
 test-postgres: install
 	$(BIN)/python .ci/check_services.py "$(PG_URL)" "$(REDIS_TEST_URL)"
 	@$(call run_pytest,DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL))
+
+# Debian's Chromium, driven by Playwright for Python (never `playwright install`, which downloads
+# a browser). apt-get needs root: run `sudo apt-get install chromium` yourself otherwise.
+CHROMIUM_INSTALL := command -v chromium >/dev/null || (apt-get install -y -qq chromium || \
+	(apt-get update -qq && apt-get install -y -qq chromium))
+
+browser-deps:
+	@$(CHROMIUM_INSTALL)
+
+# Screenshots and page-load times land in var/browser/.
+browser-test: install browser-deps
+	rm -rf var/browser
+	@$(call run_pytest,,-m browser tests/browser)
 
 # Creates and drops its own database on that server; fills (flushes) that Redis database.
 DEPLOY_CHECK_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
