@@ -56,7 +56,7 @@ class ImageAdminForm(forms.ModelForm[Image]):
 
     class Meta:
         model = Image
-        fields = ("file", "alt", "caption", "credit")
+        fields: tuple[str, ...] = ("file", "alt", "caption", "credit")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -78,7 +78,7 @@ class PickerUploadForm(ImageAdminForm):
     image's page). The file is checked as on the library's add page."""
 
     class Meta(ImageAdminForm.Meta):
-        fields = ("file", *PICKER_UPLOAD_FIELDS)
+        fields: tuple[str, ...] = ("file", *PICKER_UPLOAD_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -100,7 +100,12 @@ def test_changing_a_live_articles_slug_asks_first(page: Page, editor: User) -> N
 def test_a_draft_slug_changes_without_asking(page: Page, editor: User) -> None:
     draft = ArticleFactory(status=ArticleStatus.DRAFT, title="Quay", slug="quay-wall")
     asked: list[str] = []
-    page.on("dialog", lambda d: (asked.append(d.message), d.accept()))
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
     sign_in(page, editor)
     visit(page, change_url(draft))
     expect(page.locator(".field-slug")).not_to_contain_text("search engines")

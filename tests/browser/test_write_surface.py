@@ -36,7 +36,8 @@ def test_the_title_box_is_wide_and_the_editor_starts_tall_and_grows(
     font = title.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
     assert font >= 20
     subtitle = page.locator("#id_subtitle").bounding_box()
-    assert subtitle is not None and subtitle["width"] >= 600
+    assert subtitle is not None
+    assert subtitle["width"] >= 600
 
     editor_box = page.locator(BODY)
     expect(editor_box).to_be_visible()
@@ -53,7 +54,6 @@ def test_the_title_box_is_wide_and_the_editor_starts_tall_and_grows(
     assert after > before + 200, f"the editor grew from {before} to {after} px"
     # It grows rather than scrolling inside itself.
     assert editor_box.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
-    print(f"title {box['width']:.0f} px, editor {before:.0f} -> {after:.0f} px")
 
 
 def test_leaving_unsaved_work_warns_and_saving_does_not(
@@ -99,7 +99,12 @@ def test_leaving_unsaved_work_warns_and_saving_does_not(
 
 def test_a_change_to_the_title_alone_also_warns(page: Page, editor: User) -> None:
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+
+    def answer(dialog: Dialog) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
     sign_in(page, editor)
     visit(page, ADD)
     page.fill("#id_title", "Half a headline")
