@@ -24,9 +24,7 @@ def editor_height(page: Page) -> float:
     return page.locator(BODY).bounding_box()["height"]  # type: ignore[index]
 
 
-def test_the_title_box_is_wide_and_the_editor_starts_tall_and_grows(
-    page: Page, editor: User
-) -> None:
+def test_the_title_box_is_wide_and_large(page: Page, editor: User) -> None:
     sign_in(page, editor)
     visit(page, ADD)
     title = page.locator("#id_title")
@@ -34,18 +32,19 @@ def test_the_title_box_is_wide_and_the_editor_starts_tall_and_grows(
     assert box is not None
     assert box["width"] >= 600, f"title box {box['width']} px wide"
     font = title.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
-    assert font >= 20
+    assert font >= 20, f"title in {font} px type"
     subtitle = page.locator("#id_subtitle").bounding_box()
     assert subtitle is not None
-    assert subtitle["width"] >= 600
+    assert subtitle["width"] >= 600, f"subtitle box {subtitle['width']} px wide"
 
+
+def test_the_body_editor_starts_at_about_twenty_lines_and_grows(page: Page, editor: User) -> None:
+    sign_in(page, editor)
+    visit(page, ADD)
     editor_box = page.locator(BODY)
     expect(editor_box).to_be_visible()
     before = editor_height(page)
     assert before >= 20 * 15, f"the editor starts {before} px tall"
-    assert editor_box.get_attribute("spellcheck") == "true"
-    assert editor_box.evaluate("el => el.spellcheck") is True
-
     editor_box.click()
     for n in range(40):
         page.keyboard.type(f"Line {n} of the copy.")
@@ -54,6 +53,16 @@ def test_the_title_box_is_wide_and_the_editor_starts_tall_and_grows(
     assert after > before + 200, f"the editor grew from {before} to {after} px"
     # It grows rather than scrolling inside itself.
     assert editor_box.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+
+
+def test_the_body_editor_checks_spelling(page: Page, editor: User) -> None:
+    sign_in(page, editor)
+    visit(page, ADD)
+    editor_box = page.locator(BODY)
+    expect(editor_box).to_be_visible()
+    page.wait_for_load_state("load")
+    expect(editor_box).to_have_attribute("spellcheck", "true")
+    assert editor_box.evaluate("el => el.spellcheck") is True
 
 
 def test_leaving_unsaved_work_warns_and_saving_does_not(
