@@ -30,8 +30,9 @@ from .forms import ArticleAdminForm, BylineFormSet, BylineInline, zone_label
 # Lifecycle buttons on the change form, from the lifecycle table: POST name -> transition.
 LIFECYCLE_BUTTONS: dict[str, Transition] = {t.admin_button: t for t in TRANSITIONS.values()}
 
-# Fields shown only to those the policy lets use them: the field -> the action it serves.
-# "Publish at" is read by publishing alone; "featured" is changed by featuring alone.
+# Fields shown only where they can be used: the field -> the action it serves. "Publish at"
+# is read by publishing alone (so it goes where the Publish button does: the policy allows it
+# and the article's status offers it); "featured" is changed by featuring alone.
 FIELDS_FOR_ACTION: dict[str, Action] = {"publish_at": Action.PUBLISH, "featured": Action.FEATURE}
 
 # Where _lifecycle leaves the outcome of a lifecycle button for message_user (one request).
@@ -118,7 +119,9 @@ class ArticleAdmin(AllOrNothingDelete):
         # A new article is asked about as the draft it becomes when saved.
         target = obj if obj is not None else Article(created_by=actor.user)
         hidden = {
-            name for name, action in FIELDS_FOR_ACTION.items() if not can(actor, action, target)
+            name
+            for name, action in FIELDS_FOR_ACTION.items()
+            if not self._may_take(actor, action, target)
         }
         read_only = obj is not None and not can(actor, Action.CHANGE, obj)
         fieldsets = []
@@ -133,6 +136,17 @@ class ArticleAdmin(AllOrNothingDelete):
                 options["description"] = f"Times are the newsroom's: {zone_label()}."
             fieldsets.append((name, options))
         return fieldsets
+
+    @staticmethod
+    def _may_take(actor: Any, action: Action, article: Article) -> bool:
+        """May ``actor`` take ``action`` on ``article`` now: the policy allows it and, for a
+        lifecycle action, the article's status offers it (as for the change form's buttons)."""
+        transition = TRANSITIONS.get(action)
+        if transition is not None and not transition.allowed_from(
+            article.status, article.published_at
+        ):
+            return False
+        return can(actor, action, article)
 
     @admin.display(description="Body")
     def body_rendered(self, obj: Article) -> SafeString:

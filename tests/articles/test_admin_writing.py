@@ -157,3 +157,15 @@ def test_the_submitted_article_is_shown_to_its_contributor_rendered_and_sanitise
     assert "&lt;p&gt;" not in page
     assert "onerror" not in page
     assert "alert(2)" not in html.unescape(page)
+
+
+def test_publish_at_goes_where_the_publish_button_does(client, editor):
+    live = ArticleFactory(status=ArticleStatus.PUBLISHED)
+    draft = ArticleFactory(status=ArticleStatus.DRAFT)
+    client.force_login(editor)
+    page = client.get(change_url(live)).content.decode()
+    assert 'name="_publish"' not in page
+    assert 'name="publish_at_0"' not in page
+    page = client.get(change_url(draft)).content.decode()
+    assert 'name="_publish"' in page
+    assert 'name="publish_at_0"' in page
