@@ -63,6 +63,10 @@ def test_the_body_editor_checks_spelling(page: Page, editor: User) -> None:
     page.wait_for_load_state("load")
     expect(editor_box).to_have_attribute("spellcheck", "true")
     assert editor_box.evaluate("el => el.spellcheck") is True
+    editor_box.click()  # and it stays on while writing (the editor redraws its attributes)
+    page.keyboard.type("Teh harbour")
+    page.keyboard.press("Enter")
+    expect(editor_box).to_have_attribute("spellcheck", "true")
 
 
 def test_leaving_unsaved_work_warns_and_saving_does_not(
