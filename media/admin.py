@@ -223,7 +223,6 @@ class ImageAdmin(AllOrNothingDelete):
             "func_num": func_num,
             "query": query,
             "images": images,
-            "add_url": reverse("admin:media_image_add"),
             "upload_form": upload_form,
             "picked": picked,
         }
