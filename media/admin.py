@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cms.admin import AllOrNothingDelete
+from cms.errors import DomainError
 from cms.media import media_url
 
 from . import services, validation
@@ -55,7 +56,7 @@ class ImageAdminForm(forms.ModelForm[Image]):
 
     class Meta:
         model = Image
-        fields = ("file", "alt", "caption", "credit")
+        fields: tuple[str, ...] = ("file", "alt", "caption", "credit")
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -67,6 +68,36 @@ class ImageAdminForm(forms.ModelForm[Image]):
         if duplicate is not None:
             raise forms.ValidationError(services.duplicate_message(duplicate), code="duplicate")
         return upload
+
+
+PICKER_UPLOAD_FIELDS = ("alt", "caption")
+
+
+class PickerUploadForm(ImageAdminForm):
+    """The picker's upload: the file, its alt text and caption (the credit is added on the
+    image's page). The file is checked as on the library's add page."""
+
+    class Meta(ImageAdminForm.Meta):
+        fields: tuple[str, ...] = ("file", *PICKER_UPLOAD_FIELDS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Going straight into an article: it needs its description for readers now.
+        self.fields["alt"].required = True
+
+
+def _picker_entry(image: Image) -> dict[str, Any]:
+    """What the picker hands the editor for one image (and shows of it)."""
+    return {
+        "id": image.pk,
+        "url": media_url(image.file.name),
+        "thumbnail": preview_url(image),
+        "alt": image.alt,
+        "caption": image.caption,
+        "label": str(image),
+        "width": image.width,
+        "height": image.height,
+    }
 
 
 @admin.register(Image)
@@ -149,28 +180,41 @@ class ImageAdmin(AllOrNothingDelete):
 
     def picker_view(self, request: HttpRequest) -> HttpResponse:
         """The library as the body editor's "Browse..." window: the latest images (or those a
-        search finds), each handing its address, alt text and caption to the editor."""
+        search finds), each handing its address, alt text and caption to the editor.
+
+        Those who may add images upload one here too (POST, the same form and service as the
+        library's add page): a new image is handed to the editor at once; a refused file is
+        named in the window with the reason."""
         if not self.has_view_permission(request):
+            raise PermissionDenied
+        may_upload = self.has_add_permission(request)
+        if request.method == "POST" and not may_upload:
             raise PermissionDenied
         func_num = request.GET.get("CKEditorFuncNum", "")
         # django-prose-editor numbers its callbacks downwards from -1 (CKEditor's upwards from
         # 0): a whole number either way, and nothing else reaches the page's script.
         if not re.fullmatch(r"-?[0-9]{1,9}", func_num):
             return HttpResponseBadRequest("CKEditorFuncNum must be a whole number.")
+        upload_form = PickerUploadForm(prefix="upload") if may_upload else None
+        picked = None
+        if request.method == "POST":
+            upload_form = PickerUploadForm(request.POST, request.FILES, prefix="upload")
+            if upload_form.is_valid():
+                try:
+                    new = services.image_create(
+                        actor=self.actor(request),
+                        file=upload_form.cleaned_data["file"],
+                        **{f: upload_form.cleaned_data.get(f, "") for f in PICKER_UPLOAD_FIELDS},
+                    )
+                except DomainError as error:
+                    upload_form.add_error(None, error.message)
+                else:
+                    picked = _picker_entry(new)
+                    upload_form = PickerUploadForm(prefix="upload")
         query = request.GET.get("q", "")[:200]
         found, _ = self.get_search_results(request, self.get_queryset(request), query)
         images = [
-            {
-                "id": image.pk,
-                "url": media_url(image.file.name),
-                "thumbnail": preview_url(image),
-                "alt": image.alt,
-                "caption": image.caption,
-                "label": str(image),
-                "width": image.width,
-                "height": image.height,
-            }
-            for image in found.order_by("-created_at", "-id")[:PICKER_IMAGES]
+            _picker_entry(image) for image in found.order_by("-created_at", "-id")[:PICKER_IMAGES]
         ]
         context = {
             **self.admin_site.each_context(request),
@@ -179,9 +223,11 @@ class ImageAdmin(AllOrNothingDelete):
             "func_num": func_num,
             "query": query,
             "images": images,
-            "add_url": reverse("admin:media_image_add"),
+            "upload_form": upload_form,
+            "picked": picked,
         }
-        return TemplateResponse(request, "admin/media/image/picker.html", context)
+        status = 400 if upload_form is not None and upload_form.errors else 200
+        return TemplateResponse(request, "admin/media/image/picker.html", context, status=status)
 
     def save_model(self, request: HttpRequest, obj: Image, form: Any, change: bool) -> None:
         fields = {name: form.cleaned_data[name] for name in services.DESCRIPTIVE_FIELDS}

@@ -11,21 +11,32 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from cms.access import Action, can
 from cms.admin import AllOrNothingDelete
 from cms.errors import DomainError
+from cms.sanitize import sanitize_article_html
 from media.admin import thumbnail
 
 from .. import previews, selectors, services
 from ..fields import admin_fields
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
-from .forms import ArticleAdminForm, BylineFormSet, BylineInline
+from .forms import ArticleAdminForm, BylineFormSet, BylineInline, zone_label
 
 # Lifecycle buttons on the change form, from the lifecycle table: POST name -> transition.
 LIFECYCLE_BUTTONS: dict[str, Transition] = {t.admin_button: t for t in TRANSITIONS.values()}
+
+# Fields shown only where they can be used: the field -> the action it serves. "Publish at"
+# is read by publishing alone (so it goes where the Publish button does: the policy allows it
+# and the article's status offers it); "featured" is changed by featuring alone.
+FIELDS_FOR_ACTION: dict[str, Action] = {"publish_at": Action.PUBLISH, "featured": Action.FEATURE}
+
+# Where _lifecycle leaves the outcome of a lifecycle button for message_user (one request).
+_OUTCOME = "_article_lifecycle_outcome"
 
 
 @admin.register(Article)
@@ -56,6 +67,7 @@ class ArticleAdmin(AllOrNothingDelete):
     autocomplete_fields = ("section", "tags", "cover_image")
     readonly_fields = (
         "cover_preview",
+        "body_rendered",
         "status",
         "published_at",
         "featured",
@@ -92,8 +104,60 @@ class ArticleAdmin(AllOrNothingDelete):
         ),
     )
 
+    class Media:
+        css = {"all": ("articles/admin/writing.css",)}
+        js = ("articles/admin/writing.js",)
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).prefetch_related("bylines__author")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """The declared fieldsets, less what the actor cannot use on this article (the
+        policy's answer), with the body shown rendered to those who may only read it, and
+        the newsroom's time zone named where times are."""
+        actor = self.actor(request)
+        # A new article is asked about as the draft it becomes when saved.
+        target = obj if obj is not None else Article(created_by=actor.user)
+        hidden = {
+            name
+            for name, action in FIELDS_FOR_ACTION.items()
+            if not self._may_take(actor, action, target)
+        }
+        read_only = obj is not None and not can(actor, Action.CHANGE, obj)
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = [f for f in options["fields"] if f not in hidden]
+            if read_only:
+                fields = ["body_rendered" if f == "body_html" else f for f in fields]
+            if not fields:
+                continue
+            options = {**options, "fields": tuple(fields)}
+            if "published_at" in fields or "publish_at" in fields:
+                options["description"] = f"Times are the newsroom's: {zone_label()}."
+            fieldsets.append((name, options))
+        return fieldsets
+
+    @staticmethod
+    def _may_take(actor: Any, action: Action, article: Article) -> bool:
+        """May ``actor`` take ``action`` on ``article`` now: the policy allows it and, for a
+        lifecycle action, the article's status offers it (as for the change form's buttons)."""
+        transition = TRANSITIONS.get(action)
+        if transition is not None and not transition.allowed_from(
+            article.status, article.published_at
+        ):
+            return False
+        return can(actor, action, article)
+
+    @admin.display(description="Body")
+    def body_rendered(self, obj: Article) -> SafeString:
+        """The body as readers will see it, for those who may not edit it: the sanitiser's
+        output only (never the stored text unsanitised), so nothing it refuses can run."""
+        if not obj.body_html:
+            return mark_safe("—")
+        return format_html(
+            '<div class="article-body-rendered">{}</div>',
+            mark_safe(sanitize_article_html(obj.body_html)),  # noqa: S308 - sanitised just now
+        )
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -205,11 +269,50 @@ class ArticleAdmin(AllOrNothingDelete):
                 article=article, actor=actor, action=transition.action, published_at=published_at
             )
         except DomainError as error:
-            self.message_user(request, f"Saved, but not changed: {error.message}", messages.ERROR)
-        else:
-            self.message_user(
-                request, f"“{article}” is now {article.get_status_display().lower()}."
+            outcome = (
+                f"“{article}” was saved, but not {transition.past_tense}: {error.message}",
+                messages.WARNING,
             )
+        else:
+            outcome = (
+                f"“{article}” is now {article.get_status_display().lower()}.",
+                messages.SUCCESS,
+            )
+        setattr(request, _OUTCOME, outcome)
+
+    def message_user(
+        self,
+        request: HttpRequest,
+        message: Any,
+        level: int | str = messages.INFO,
+        extra_tags: str = "",
+        fail_silently: bool = False,
+    ) -> None:
+        """One message per outcome: after a lifecycle button, its outcome (what happened to
+        the status, and that the edits were saved) stands in for the admin's "was changed
+        successfully", which would say less, or contradict it."""
+        outcome = getattr(request, _OUTCOME, None)
+        if outcome is not None and level == messages.SUCCESS:
+            delattr(request, _OUTCOME)
+            message, level = outcome
+        super().message_user(request, message, level, extra_tags, fail_silently)
+
+    def response_change(self, request: HttpRequest, obj: Article) -> Any:
+        refused = getattr(request, _OUTCOME, (None, None))[1] == messages.WARNING
+        response = super().response_change(request, obj)
+        if refused and not {"_addanother", "_saveasnew"} & set(request.POST):
+            # Back to the article, whose status did not change, rather than to the list.
+            return HttpResponseRedirect(request.path)
+        return response
+
+    def response_add(
+        self, request: HttpRequest, obj: Article, post_url_continue: Any = None
+    ) -> Any:
+        refused = getattr(request, _OUTCOME, (None, None))[1] == messages.WARNING
+        response = super().response_add(request, obj, post_url_continue)
+        if refused and "_addanother" not in request.POST:
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return response
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         services.article_delete(article=obj, actor=self.actor(request))

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.forms import BaseInlineFormSet
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -44,6 +45,9 @@ BODY_EDITOR_EXTENSIONS = {
     "Image": True,
     "History": True,
     "SpecialCharacters": True,
+    # django-prose-editor turns the browser's spellcheck off by default; writers want it
+    # (articles/static/articles/admin/writing.js sets spellcheck="true" on the editor).
+    "NoSpellCheck": False,
 }
 
 
@@ -80,6 +84,37 @@ class BylineInline(PolicyInlineMixin, admin.TabularInline[ArticleAuthor, Article
     verbose_name_plural = "byline (in order)"
 
 
+def zone_label(when: Any = None) -> str:
+    """The newsroom's time zone (settings.TIME_ZONE) and its UTC offset at ``when`` (default:
+    now), as editors read it: "Europe/Berlin, UTC+01:00"."""
+    local = timezone.localtime(when)
+    offset = local.strftime("%z") or "+0000"
+    return f"{timezone.get_current_timezone_name()}, UTC{offset[:3]}:{offset[3:]}"
+
+
+class NewsroomSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time inputs, labelled with the newsroom's time zone. What is
+    typed is read in that zone (Django's current time zone); writing.js adds the editor's own
+    offset when their computer is elsewhere. The label also stands in for Django's "You are
+    N hours ahead of server time", which DateTimeShortcuts adds only where none is present."""
+
+    template_name = "admin/articles/widgets/newsroom_split_datetime.html"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        local = timezone.localtime()
+        offset = local.utcoffset()
+        context["zone_label"] = zone_label(local)
+        context["zone_offset_minutes"] = int(offset.total_seconds() // 60) if offset else 0
+        return context
+
+
+LIVE_SLUG_NOTE = (
+    "This article is live: readers and search engines use the current address. Change the "
+    "slug only if you must; you will be asked to confirm."
+)
+
+
 class ArticleAdminForm(forms.ModelForm[Article]):
     body_html = ProseEditorFormField(
         label="Body",
@@ -98,7 +133,7 @@ class ArticleAdminForm(forms.ModelForm[Article]):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     publish_at = forms.SplitDateTimeField(
         required=False,
-        widget=AdminSplitDateTime,
+        widget=NewsroomSplitDateTime,
         label="Publish at",
         help_text="Used by “Publish”: leave empty to publish now; a future time schedules.",
     )
@@ -124,6 +159,16 @@ class ArticleAdminForm(forms.ModelForm[Article]):
                 "The article's address. A short random ending is added to a new address "
                 "until an editor sets it."
             )
+        self._mark_live_address()
+
+    def _mark_live_address(self) -> None:
+        """A live article's slug is its public address: say so under the field, and give
+        writing.js the saved slug so it can ask before a changed one is submitted."""
+        field = self.fields.get("slug")
+        if field is None or self.instance.pk is None or not self.instance.is_live:
+            return
+        field.help_text = LIVE_SLUG_NOTE
+        field.widget.attrs["data-live-slug"] = self.instance.slug
 
     def validate_unique(self) -> None:
         """Slugs are claimed by the services (``services._claim_slug``): telling someone
