@@ -69,6 +69,14 @@ def _when(article_row: dict[str, Any]) -> tuple[str, Any]:
     return "dated", published_at
 
 
+def _stats(views: int, comments: int) -> str:
+    """The counts line under the tags, as a reader's page words it: "1,234 views · 5 comments"."""
+    return " · ".join(
+        f"{n:,} {noun}{'' if n == 1 else 's'}"
+        for n, noun in ((views, "view"), (comments, "comment"))
+    )
+
+
 def preview_view(request: HttpRequest, object_id: str, admin_context: dict[str, Any]) -> Any:
     """The preview page of article ``object_id`` (``admin_context``: the admin site's
     ``each_context``, for the header and breadcrumbs)."""
@@ -95,6 +103,7 @@ def preview_view(request: HttpRequest, object_id: str, admin_context: dict[str, 
         "cover": cover,
         "cover_srcset": ", ".join(f"{r['url']} {r['width']}w" for r in renditions),
         "thread": _threaded(comments),
+        "stats": _stats(row["view_count"], row["comment_count"]),
     }
     response = TemplateResponse(request, "admin/articles/article/preview.html", context)
     # A draft must not outlive the request in any cache (as REST's ?preview= answers).

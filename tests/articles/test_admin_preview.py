@@ -71,7 +71,7 @@ def test_an_editor_previews_a_draft_as_a_reader_would_see_it(client, editor):
     assert "3 min read" in words
     assert "Not yet dated" in words
     assert "Harbour Shipping" in words
-    assert "1234 views · 0 comments" in words
+    assert "1,234 views · 0 comments" in words
     assert '<link rel="stylesheet" href="/static/articles/preview.css">' in page
 
 
