@@ -102,6 +102,7 @@ def test_an_author_cannot_open_another_authors_preview(
     theirs = a_draft(title="Embargoed scoop", authors=[profile(other_author)])
     sign_in(page, author)
     response = visit(page, f"/admin/articles/article/{theirs.pk}/preview/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(page.locator("body")).not_to_contain_text("Embargoed scoop")
     expect(page.locator("body")).not_to_contain_text("reopened on Monday")
