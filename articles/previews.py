@@ -1,6 +1,7 @@
 """Draft previews for headless front-ends: a signed token bound to one article that expires.
 
-The admin's Preview button sends the editor to the front-end with a token; the front-end
+Where ``FRONTEND_PREVIEW_URL`` is set, the admin's *Preview on the site* link sends the
+editor to the front-end with a token (the admin's own preview page needs none); the front-end
 reads the current draft with it (REST ``?preview=``, GraphQL ``previewToken``). The token
 reveals nothing else and works for no other article. It carries the right of the person it
 was issued to: it stops working as soon as they may no longer preview the article.
@@ -54,6 +55,8 @@ def previewed(token: str, slug: str) -> Article | None:
 
 
 def preview_url(article: Article, user: Any) -> str:
+    """The front-end preview address for ``article`` (``FRONTEND_PREVIEW_URL``, which the
+    caller has checked is set) with a token issued to ``user``."""
     return settings.FRONTEND_PREVIEW_URL.format(
         slug=quote(article.slug), token=quote(issue(article, user)), id=article.pk
     )

@@ -6,6 +6,9 @@ class CommentsConfig(AppConfig):
     verbose_name = "Comments"
 
     def ready(self) -> None:
-        from comments import policies
+        from articles.admin import preview
+        from comments import policies, selectors
 
         policies.register_all()
+        # The admin's article preview shows the approved thread as readers will see it.
+        preview.register_thread(selectors.thread_for)

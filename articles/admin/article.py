@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -26,6 +27,7 @@ from ..fields import admin_fields
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
 from .forms import ArticleAdminForm, BylineFormSet, BylineInline, zone_label
+from .preview import preview_view
 
 # Lifecycle buttons on the change form, from the lifecycle table: POST name -> transition.
 LIFECYCLE_BUTTONS: dict[str, Transition] = {t.admin_button: t for t in TRANSITIONS.values()}
@@ -332,8 +334,20 @@ class ArticleAdmin(AllOrNothingDelete):
                 buttons.append((name, transition.label))
         context["lifecycle_buttons"] = buttons
         if obj is not None and can(actor, Action.PREVIEW, obj):
-            context["preview_url"] = previews.preview_url(obj, request.user)
+            context["admin_preview_url"] = reverse("admin:articles_article_preview", args=[obj.pk])
+            if settings.FRONTEND_PREVIEW_URL:
+                context["preview_url"] = previews.preview_url(obj, request.user)
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_urls(self) -> list[URLPattern]:
+        # cacheable: the preview sets its own Cache-Control (private, no-store).
+        preview = self.admin_site.admin_view(self.preview_view, cacheable=True)
+        own = [path("<path:object_id>/preview/", preview, name="articles_article_preview")]
+        return [*own, *super().get_urls()]
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> Any:
+        """The article as a reader would see it (``articles.admin.preview``)."""
+        return preview_view(request, object_id, self.admin_site.each_context(request))
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         """Offer only the actions the actor's role allows on some article."""

@@ -406,10 +406,9 @@ FRONTEND_ARTICLE_URL: str = env(
     "FRONTEND_ARTICLE_URL", default="http://localhost:3000/{section}/{slug}"
 )
 FRONTEND_UNSECTIONED: str = env("FRONTEND_UNSECTIONED", default="news")
-# Where the admin's Preview button sends editors: {slug}, {token}, {id}.
-FRONTEND_PREVIEW_URL: str = env(
-    "FRONTEND_PREVIEW_URL", default="http://localhost:3000/preview/{slug}?token={token}"
-)
+# Where the admin's "Preview on the site" link sends editors: {slug}, {token}, {id}. Empty
+# (the default): no such link; the admin's own preview page needs no front-end.
+FRONTEND_PREVIEW_URL: str = env("FRONTEND_PREVIEW_URL", default="")
 PREVIEW_TOKEN_MAX_AGE: int = env.int("PREVIEW_TOKEN_MAX_AGE", default=3600)
 # Longest article body accepted, in characters of HTML (a long read is about 100,000).
 ARTICLE_BODY_MAX_CHARS: int = env.int("ARTICLE_BODY_MAX_CHARS", default=1_000_000)

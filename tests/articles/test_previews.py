@@ -73,9 +73,12 @@ def test_the_admin_preview_button_links_to_the_front_end_with_a_working_token(
     assert client.get("/api/v1/articles/d/", {"preview": token}).json()["title"] == "Soon"
 
 
-def test_only_those_who_may_preview_get_the_button_or_a_token(client, contributor, editor):
+def test_only_those_who_may_preview_get_the_button_or_a_token(
+    client, contributor, editor, settings
+):
     from cms.errors import PermissionDenied
 
+    settings.FRONTEND_PREVIEW_URL = "https://news.example/preview/{slug}?token={token}"
     theirs = ArticleFactory(slug="theirs", title="Live, not mine")  # live, by someone else
     client.force_login(contributor)
     page = client.get(f"/admin/articles/article/{theirs.pk}/change/").content.decode()
