@@ -35,6 +35,16 @@ FILTER_LOOKUPS = frozenset(
 MAX_SEARCH_WORDS = 8
 
 
+def _filtered_field(entry: Any) -> str:
+    """The field a ``list_filter`` entry filters on: a name, a (name, filter) pair, or a
+    SimpleListFilter class, by the field its parameter names."""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, type) and issubclass(entry, admin.SimpleListFilter):
+        return str(entry.parameter_name).partition("__")[0]
+    return str(entry[0])
+
+
 class StrictLookupsAdmin(admin.ModelAdmin[Any]):
     """Admin list URLs take only the lookups their filters make, on the fields they filter,
     with values a database can store; anything else is a 400."""
@@ -44,10 +54,7 @@ class StrictLookupsAdmin(admin.ModelAdmin[Any]):
             return False
         field, _, rest = lookup.partition("__")
         filters = self.get_list_filter(request) if request is not None else self.list_filter
-        filtered = {
-            entry if isinstance(entry, str) else str(entry[0])  # type: ignore[index]
-            for entry in filters
-        }
+        filtered = {_filtered_field(entry) for entry in filters}
         hierarchy = getattr(self, "date_hierarchy", None)
         if field not in filtered and field != hierarchy:
             return False

@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.html import format_html
 
 from cms.access import Action, can
-from cms.admin import AllOrNothingDelete
 from cms.errors import DomainError
 from media.admin import thumbnail
 
@@ -22,6 +21,7 @@ from .. import previews, selectors, services
 from ..fields import admin_fields
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
+from .article_list import ArticleListAdmin
 from .forms import ArticleAdminForm, BylineFormSet, BylineInline
 
 # Lifecycle buttons on the change form, from the lifecycle table: POST name -> transition.
@@ -29,34 +29,14 @@ LIFECYCLE_BUTTONS: dict[str, Transition] = {t.admin_button: t for t in TRANSITIO
 
 
 @admin.register(Article)
-class ArticleAdmin(AllOrNothingDelete):
+class ArticleAdmin(ArticleListAdmin):
     form = ArticleAdminForm
     inlines = (BylineInline,)
-    list_display = (
-        "title",
-        "status",
-        "byline",
-        "section",
-        "published_at",
-        "view_count",
-        "comment_count",
-        "featured",
-    )
-    list_filter = (
-        "status",
-        "section",
-        ("tags", admin.RelatedOnlyFieldListFilter),
-        ("authors", admin.RelatedOnlyFieldListFilter),
-        "featured",
-    )
-    list_select_related = ("section",)
-    search_fields = ("title", "subtitle", "excerpt", "body_text", "slug")
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("section", "tags", "cover_image")
     readonly_fields = (
         "cover_preview",
-        "status",
+        "current_status",
         "published_at",
         "featured",
         "version",
@@ -72,7 +52,7 @@ class ArticleAdmin(AllOrNothingDelete):
         (None, {"fields": admin_fields("main")}),
         ("Placement", {"fields": admin_fields("placement")}),
         ("Cover image", {"fields": (*admin_fields("cover"), "cover_preview")}),
-        ("Publishing", {"fields": ("status", "published_at", "publish_at", "featured")}),
+        ("Publishing", {"fields": ("current_status", "published_at", "publish_at", "featured")}),
         ("Search engines", {"fields": admin_fields("seo"), "classes": ("collapse",)}),
         (
             "Figures",
@@ -91,9 +71,6 @@ class ArticleAdmin(AllOrNothingDelete):
             },
         ),
     )
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).prefetch_related("bylines__author")
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -114,10 +91,6 @@ class ArticleAdmin(AllOrNothingDelete):
     def view_on_site(self, obj: Article) -> str | None:
         """ "View on site" opens the article on the front-end, once it is live."""
         return obj.url if obj.is_live else None
-
-    @admin.display(description="Authors")
-    def byline(self, obj: Article) -> str:
-        return ", ".join(b.author.name for b in obj.bylines.all())
 
     # --- saving through the services -------------------------------------------------------
 
