@@ -70,7 +70,7 @@ class ArticleListAdmin(AllOrNothingDelete):
         "comment_count",
         "featured",
     )
-    list_filter: Any = (
+    list_filter = (
         StatusFilter,
         "section",
         ("tags", admin.RelatedOnlyFieldListFilter),

@@ -5,21 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0008_cover_columns_dropped'),
-        ('media', '0001_initial'),
+        ("articles", "0008_cover_columns_dropped"),
+        ("media", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='article',
-            name='submitted_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='When it last entered review.', null=True),
+            model_name="article",
+            name="submitted_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, help_text="When it last entered review.", null=True
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('status', 'in_review')), fields=['submitted_at'], name='article_review_queue_idx'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("status", "in_review")),
+                fields=["submitted_at"],
+                name="article_review_queue_idx",
+            ),
         ),
     ]
