@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join, strip_tags
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
@@ -113,8 +114,33 @@ class CommentAdmin(PolicyModelAdmin):
             ),
         )
 
+    @method_decorator(require_POST)
     def moderate_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
-        return _moderate_one(self, request, object_id)
+        """A row button: moderate one comment through the service, then back to the queue
+        as it was (its filters and page)."""
+        actor = self.actor(request)
+        comment = self.get_object(request, object_id)
+        if comment is None or not can(actor, Action.MODERATE, comment):
+            raise PermissionDenied
+        wanted = request.POST.get("moderate", "")
+        if wanted not in {status.value for status, _label in ROW_BUTTONS}:
+            self.message_user(request, "Choose Approve, Spam or Remove.", messages.ERROR)
+        else:
+            try:
+                services.comment_moderate(
+                    comment=comment, actor=actor, status=CommentStatus(wanted)
+                )
+            except DomainError as error:
+                self.message_user(request, f"Not changed: {error.message}", messages.ERROR)
+            else:
+                label = CommentStatus(wanted).label.lower()
+                self.message_user(request, f"Comment by {comment.author_name} marked {label}.")
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:comments_comment_changelist")
+        return HttpResponseRedirect(back)
 
     def get_ordering(self, request: HttpRequest) -> list[Any]:
         # Pending first, then newest: the queue an editor works through.
@@ -218,35 +244,6 @@ class CommentAdmin(PolicyModelAdmin):
     @admin.action(description="Return selected comments to pending")
     def pending_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._moderate(request, queryset, CommentStatus.PENDING)
-
-
-@require_POST
-def _moderate_one(
-    modeladmin: CommentAdmin, request: HttpRequest, object_id: str
-) -> HttpResponseBase:
-    """A row button: moderate one comment through the service, then back to the queue as it
-    was (its filters and page)."""
-    actor = modeladmin.actor(request)
-    comment = modeladmin.get_object(request, object_id)
-    if comment is None or not can(actor, Action.MODERATE, comment):
-        raise PermissionDenied
-    wanted = request.POST.get("moderate", "")
-    if wanted not in {status.value for status, _label in ROW_BUTTONS}:
-        modeladmin.message_user(request, "Choose Approve, Spam or Remove.", messages.ERROR)
-    else:
-        try:
-            services.comment_moderate(comment=comment, actor=actor, status=CommentStatus(wanted))
-        except DomainError as error:
-            modeladmin.message_user(request, f"Not changed: {error.message}", messages.ERROR)
-        else:
-            label = CommentStatus(wanted).label.lower()
-            modeladmin.message_user(request, f"Comment by {comment.author_name} marked {label}.")
-    back = request.headers.get("referer", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = reverse("admin:comments_comment_changelist")
-    return HttpResponseRedirect(back)
 
 
 @desk.register("comments.pending", template="comments/desk/pending.html", order=20)

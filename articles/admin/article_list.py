@@ -9,6 +9,7 @@ without waiting for ``publish_due_articles`` to tidy the stored column.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
@@ -64,8 +65,8 @@ class ArticleListAdmin(AllOrNothingDelete):
         "byline",
         "section",
         "published_at",
-        "submitted_at",
-        "updated_at",
+        "submitted",
+        "updated",
         "view_count",
         "comment_count",
         "featured",
@@ -110,6 +111,15 @@ class ArticleListAdmin(AllOrNothingDelete):
     def status_badge(self, obj: Article) -> SafeString:
         shown = getattr(obj, "shown_status", None) or obj.effective_status
         return status_badge(shown)
+
+    @admin.display(description="Submitted", ordering="submitted_at", empty_value="—")
+    def submitted(self, obj: Article) -> datetime | None:
+        """When it last entered review."""
+        return obj.submitted_at
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated(self, obj: Article) -> datetime:
+        return obj.updated_at
 
     @admin.display(description="Status")
     def current_status(self, obj: Article) -> SafeString:
