@@ -81,9 +81,11 @@ def test_submitting_again_records_the_new_submission_time(contributor):
     draft = services.article_create(actor=actor(contributor), title="Second go")
     services.article_submit_for_review(article=draft, actor=actor(contributor))
     first = draft.submitted_at
+    assert first is not None
     Article.objects.filter(pk=draft.pk).update(status=ArticleStatus.DRAFT)
     draft.refresh_from_db()
     services.article_submit_for_review(article=draft, actor=actor(contributor))
+    assert draft.submitted_at is not None
     assert draft.submitted_at > first
     assert Article.objects.get(pk=draft.pk).submitted_at == draft.submitted_at
 
