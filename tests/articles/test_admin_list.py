@@ -72,9 +72,9 @@ def test_updated_and_submitted_columns(client, editor, contributor):
     assert ">Submitted" in page
     assert ">Updated" in page
     row = page[page.index("Pier survey") :].split("</tr>")[0]
-    submitted = re.search(r'<td class="field-submitted[^"]*">([^<]*)</td>', row)
+    submitted = re.search(r'<td class="field-submitted[^"]*"><time datetime="([^"]+)"', row)
     assert submitted
-    assert submitted.group(1) not in ("", "—")
+    assert submitted.group(1) == draft.submitted_at.isoformat()
 
 
 def test_submitting_again_records_the_new_submission_time(contributor):
