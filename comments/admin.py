@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from cms import desk
 from cms.access import Action, can
 from cms.actors import Actor
-from cms.admin import PolicyModelAdmin
+from cms.admin import PolicyModelAdmin, when
 from cms.errors import DomainError
 
 from . import selectors, services
@@ -38,15 +38,16 @@ ROW_BUTTONS = (
 
 @admin.register(Comment)
 class CommentAdmin(PolicyModelAdmin):
+    # The buttons beside the comment they act on, where a narrow window still shows them.
     list_display = (
         "excerpt",
+        "moderate_buttons",
+        "status_badge",
+        "spam_reason",
         "author_name",
         "article",
         "in_reply_to",
-        "status_badge",
-        "spam_reason",
-        "created_at",
-        "moderate_buttons",
+        "created",
     )
     list_display_links = ("excerpt",)
     list_filter = ("status", "created_at")
@@ -94,6 +95,10 @@ class CommentAdmin(PolicyModelAdmin):
         return format_html(
             '<span class="status-badge status-{}">{}</span>', obj.status, obj.get_status_display()
         )
+
+    @admin.display(description="Received", ordering="created_at")
+    def created(self, obj: Comment) -> SafeString:
+        return when(obj.created_at)
 
     @admin.display(description="Moderate")
     def moderate_buttons(self, obj: Comment) -> SafeString:

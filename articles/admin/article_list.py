@@ -9,18 +9,16 @@ without waiting for ``publish_due_articles`` to tidy the stored column.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.contrib import admin
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cms.admin import AllOrNothingDelete
+from cms.admin import AllOrNothingDelete, when
 
 from ..lifecycle import (
     ArticleStatus,
@@ -37,21 +35,6 @@ def status_badge(status: str) -> SafeString:
     label = ArticleStatus(status).label
     return format_html(
         '<span class="status-badge status-{}" title="Status: {}">{}</span>', status, label, label
-    )
-
-
-def when(moment: datetime | None) -> SafeString:
-    """A moment in the newsroom's time, short enough for a list column ("1 Dec 14:05"; the
-    year only when it is not this one), the full date and time on hover."""
-    if moment is None:
-        return SafeString("—")
-    local = timezone.localtime(moment)
-    short = "j M H:i" if local.year == timezone.localtime().year else "j M Y H:i"
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
-        moment.isoformat(),
-        date_format(local, "DATETIME_FORMAT"),
-        date_format(local, short),
     )
 
 

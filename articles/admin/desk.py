@@ -55,15 +55,20 @@ def today_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
         return None
     now = timezone.now()
     start, end = today_bounds(now)
-    rows = [
-        (article, status_badge(article.effective_status))
-        for article in selectors.going_live_between(actor, start, end)
-    ]
+    schedule = selectors.going_live_between(actor, start, end)
+    day = timezone.localtime(now).date()
+    # The list's date drill-down for the same day (it works in the current time zone too).
+    changelist = reverse("admin:articles_article_changelist")
+    day_url = (
+        f"{changelist}?published_at__year={day.year}"
+        f"&published_at__month={day.month}&published_at__day={day.day}"
+    )
     return {
-        "rows": rows,
-        "day": timezone.localtime(now).date(),
+        "rows": [(article, status_badge(article.effective_status)) for article in schedule.rows],
+        "count": schedule.count,
+        "day": day,
         "zone": timezone.get_current_timezone_name(),
-        "list_url": _changelist(ArticleStatus.SCHEDULED),
+        "list_url": day_url,
     }
 
 

@@ -174,3 +174,17 @@ def test_the_desk_costs_the_same_queries_for_1_and_50_rows(client, request, who)
 # worker panel (2). The panels: editor: review rows, bylines, their authors; today's rows;
 # the pending count. Author: (rows, bylines, authors) for drafts and for those in review.
 QUERIES = {"editor": 12, "author": 11}
+
+
+def test_a_busy_day_lists_the_first_twenty_and_links_to_the_rest(client, editor):
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    for n in range(25):
+        ArticleFactory(title=f"Slot {n:02d}", status=ArticleStatus.SCHEDULED,
+                       published_at=start + timedelta(minutes=n))  # fmt: skip
+    client.force_login(editor)
+    today = panel(client.get(INDEX).content.decode(), "desk-today")
+    assert today.count("<tr>") == 21  # twenty rows and the link to all
+    assert "Slot 19" in today
+    assert "Slot 20" not in today
+    assert "All 25 going live today" in today
+    assert f"published_at__day={start.day}" in today

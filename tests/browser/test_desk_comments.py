@@ -11,9 +11,7 @@ from tests.browser.conftest import ARTEFACTS, record_load, sign_in, visit
 from tests.factories import ArticleFactory, CommentFactory
 
 
-def test_approving_by_the_row_button_updates_the_desk_and_the_api(
-    page: Page, editor: User
-) -> None:
+def test_approving_by_the_row_button_updates_the_desk_and_the_api(page: Page, editor: User) -> None:
     article = ArticleFactory(title="Ferry strike", slug="ferry-strike")
     CommentFactory(article=article, author_name="Kari", body_html="<p>Good piece.</p>")
     CommentFactory(article=article, author_name="Spammy", spam_reason="too many links",
