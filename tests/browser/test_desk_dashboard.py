@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from articles.models import ArticleStatus
 from comments.models import CommentStatus
-from tests.browser.conftest import record_load, sign_in, visit
+from tests.browser.conftest import ARTEFACTS, record_load, sign_in, visit
 from tests.conftest import profile
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
 
@@ -51,6 +51,8 @@ def test_the_desk_shows_reviews_and_pending_comments_with_links_to_them(
     expect(page.locator("#result_list tbody tr")).to_have_count(2)
     expect(page.locator("#result_list")).not_to_contain_text("Already fine")
     visit(page, "/admin/")
+    page.emulate_media(color_scheme="dark")
+    page.screenshot(path=str(ARTEFACTS / "desk-index-dark.png"), full_page=True)
 
 
 def test_a_writer_sees_only_their_own_work_on_the_desk(
