@@ -120,6 +120,9 @@ def test_a_due_scheduled_article_is_published_in_the_list_filter_and_form(client
     assert "Scheduled" not in row
     assert titles(client, "?status__exact=published") == ["Went out"]
     assert titles(client, "?status__exact=scheduled") == ["Still waiting"]
+    counts = client.get(CHANGELIST + "?_facets=True").content.decode()
+    assert re.search(r"Published \(1\)", counts)
+    assert re.search(r"Scheduled \(1\)", counts)
     form = client.get(f"{CHANGELIST}{due.pk}/change/").content.decode()
     assert re.search(r'status-published"[^>]*>Published</span>', form)
 
