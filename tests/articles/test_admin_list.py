@@ -10,7 +10,13 @@ import pytest
 from django.utils import timezone
 
 from articles import services
-from articles.lifecycle import ArticleStatus, effective_status
+from articles.lifecycle import (
+    ATTENTION_ORDER,
+    ArticleStatus,
+    effective_status,
+    effective_status_expression,
+    effective_status_q,
+)
 from articles.models import Article
 from tests.api import get, gql
 from tests.conftest import actor
@@ -151,3 +157,30 @@ def test_the_list_filter_links_still_work_for_contributors(client, contributor):
     assert client.get(CHANGELIST + "?status__exact=draft").status_code == 200
     assert client.get(CHANGELIST + "?status__exact=bogus").status_code == 200
     assert client.get(CHANGELIST + "?status__regex=d").status_code == 400
+
+
+def test_the_attention_order_ranks_every_status_once():
+    assert sorted(ATTENTION_ORDER) == sorted(ArticleStatus)
+
+
+def test_effective_status_agrees_in_python_and_in_sql():
+    now = timezone.now()
+    articles = [
+        ArticleFactory(status=status, published_at=when)
+        for status in ArticleStatus
+        for when in (now - timedelta(hours=1), now + timedelta(hours=1))
+        if status not in (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW) or when < now
+    ]
+    annotated = dict(
+        Article.objects.annotate(shown=effective_status_expression(now)).values_list("pk", "shown")
+    )
+    for article in articles:
+        expected = effective_status(article.status, article.published_at, now)
+        assert annotated[article.pk] == expected, article.status
+        matching = Article.objects.filter(effective_status_q(expected, now))
+        assert matching.filter(pk=article.pk).exists(), article.status
+        others = [s for s in ArticleStatus if s != expected]
+        for other in others:
+            assert not Article.objects.filter(
+                effective_status_q(other, now), pk=article.pk
+            ).exists()
