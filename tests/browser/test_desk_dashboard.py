@@ -67,6 +67,7 @@ def test_a_writer_sees_only_their_own_work_on_the_desk(
     expect(own).to_contain_text("My half-done piece")
     expect(page.locator("#content-main")).not_to_contain_text("Their piece")
     expect(page.locator("#desk-review")).to_have_count(0)
+    page.screenshot(path=str(ARTEFACTS / "desk-writer.png"), full_page=True)
     own.get_by_role("link", name="My half-done piece").click()
     record_load(page, "own draft")
     expect(page.locator("#id_title")).to_have_value("My half-done piece")
