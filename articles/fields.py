@@ -102,6 +102,12 @@ READ_FIELDS: Final = (
         description="For those who may edit or preview it; else null.",
     ),
     ReadField(
+        "submitted_at",
+        privileged=True,
+        description="When it last entered review (null if never). For those who may edit or "
+        "preview it; else null.",
+    ),
+    ReadField(
         "version",
         privileged=True,
         description="For those who may edit or preview it; else null.",

@@ -18,7 +18,8 @@ from datetime import datetime
 from typing import Final
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
+from django.db.models.expressions import Expression
 from django.utils import timezone
 
 from cms.access import Action
@@ -61,6 +62,65 @@ def is_live(status: str, published_at: datetime | None, now: datetime | None = N
         status in LIVE_STATUSES
         and published_at is not None
         and published_at <= (now or timezone.now())
+    )
+
+
+def effective_status(
+    status: str, published_at: datetime | None, now: datetime | None = None
+) -> ArticleStatus:
+    """The status people should be shown: a scheduled article whose time has come is
+    published, whether or not ``publish_due_articles`` has tidied its stored status yet."""
+    if status == ArticleStatus.SCHEDULED and is_live(status, published_at, now):
+        return ArticleStatus.PUBLISHED
+    return ArticleStatus(status)
+
+
+def effective_status_q(status: str, now: datetime | None = None) -> Q:
+    """Articles whose :func:`effective_status` is ``status`` (the admin's status filter)."""
+    now = now or timezone.now()
+    if status == ArticleStatus.PUBLISHED:
+        return Q(status=status) | Q(status=ArticleStatus.SCHEDULED, published_at__lte=now)
+    if status == ArticleStatus.SCHEDULED:
+        return Q(status=status, published_at__gt=now)
+    return Q(status=status)
+
+
+def effective_status_expression(now: datetime | None = None) -> Expression:
+    """:func:`effective_status` in SQL, for annotations."""
+    return Case(
+        When(
+            effective_status_q(ArticleStatus.PUBLISHED, now),
+            then=Value(ArticleStatus.PUBLISHED.value),
+        ),
+        default=F("status"),
+        output_field=CharField(),
+    )
+
+
+# What needs an editor's attention first: work waiting for review, then what is about to go
+# out, then work in progress, then what is out, then what was withdrawn.
+ATTENTION_ORDER: Final = (
+    ArticleStatus.IN_REVIEW,
+    ArticleStatus.SCHEDULED,
+    ArticleStatus.DRAFT,
+    ArticleStatus.PUBLISHED,
+    ArticleStatus.ARCHIVED,
+)
+
+
+def attention_rank(now: datetime | None = None) -> Expression:
+    """The position of an article's effective status in :data:`ATTENTION_ORDER` (0 first).
+
+    A comparison of the status column with constants, computed per row: no extra query, and
+    the rows it ranks are the page the admin already reads.
+    """
+    return Case(
+        *(
+            When(effective_status_q(status, now), then=Value(rank))
+            for rank, status in enumerate(ATTENTION_ORDER)
+        ),
+        default=Value(len(ATTENTION_ORDER)),
+        output_field=IntegerField(),
     )
 
 

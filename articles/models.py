@@ -134,6 +134,11 @@ class Article(models.Model):
         max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set by the lifecycle service each time the article is submitted for review: how long it
+    # has waited is what the editors' queue is ordered by.
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it last entered review."
+    )
     featured = models.BooleanField(default=False)
     comments_enabled = models.BooleanField(default=True)
 
@@ -172,6 +177,12 @@ class Article(models.Model):
                 name="article_live_recent_idx",
             ),
             models.Index(fields=["status", "-updated_at"], name="article_status_updated_idx"),
+            # The editors' review queue, longest waiting first.
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(status="in_review"),
+                name="article_review_queue_idx",
+            ),
             # Covers the live filter (status, date) so counting a listing reads no table rows.
             models.Index(fields=["status", "published_at"], name="article_status_published_idx"),
             models.Index(
@@ -197,6 +208,11 @@ class Article(models.Model):
     @property
     def is_live(self) -> bool:
         return lifecycle.is_live(self.status, self.published_at)
+
+    @property
+    def effective_status(self) -> ArticleStatus:
+        """The status to show: Published once a scheduled article's time has come."""
+        return lifecycle.effective_status(self.status, self.published_at)
 
     @property
     def url(self) -> str:

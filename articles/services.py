@@ -547,6 +547,9 @@ def _transition(
         if published_at is not None:
             current.published_at = published_at
             fields.append("published_at")
+        if status == ArticleStatus.IN_REVIEW:
+            current.submitted_at = timezone.now()
+            fields.append("submitted_at")
         current.version += 1
         current.save(update_fields=fields)
         audit.record(actor, f"article.{action}", current)
@@ -556,5 +559,5 @@ def _transition(
 
 def _copy_state(source: Article, target: Article) -> None:
     """Keep the caller's instance in step with what was saved."""
-    for name in ("status", "published_at", "featured", "version", "updated_at"):
+    for name in ("status", "published_at", "submitted_at", "featured", "version", "updated_at"):
         setattr(target, name, getattr(source, name))

@@ -6,6 +6,7 @@ truth, so the admin, REST and GraphQL cannot disagree about who may do what.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from axes import admin as axes_admin
@@ -15,6 +16,10 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from cms import scopes, tokens
 from cms.access import Action, can, restrict
@@ -35,6 +40,31 @@ FILTER_LOOKUPS = frozenset(
 MAX_SEARCH_WORDS = 8
 
 
+def _filtered_field(entry: Any) -> str:
+    """The field a ``list_filter`` entry filters on: a name, a (name, filter) pair, or a
+    SimpleListFilter class, by the field its parameter names."""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, type) and issubclass(entry, admin.SimpleListFilter):
+        return str(entry.parameter_name).partition("__")[0]
+    return str(entry[0])
+
+
+def when(moment: datetime | None) -> SafeString:
+    """A moment in the newsroom's time, short enough for a list column ("1 Dec 14:05"; the
+    year only when it is not this one), the full date and time on hover."""
+    if moment is None:
+        return SafeString("—")
+    local = timezone.localtime(moment)
+    short = "j M H:i" if local.year == timezone.localtime().year else "j M Y H:i"
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        moment.isoformat(),
+        date_format(local, "DATETIME_FORMAT"),
+        date_format(local, short),
+    )
+
+
 class StrictLookupsAdmin(admin.ModelAdmin[Any]):
     """Admin list URLs take only the lookups their filters make, on the fields they filter,
     with values a database can store; anything else is a 400."""
@@ -44,10 +74,7 @@ class StrictLookupsAdmin(admin.ModelAdmin[Any]):
             return False
         field, _, rest = lookup.partition("__")
         filters = self.get_list_filter(request) if request is not None else self.list_filter
-        filtered = {
-            entry if isinstance(entry, str) else str(entry[0])  # type: ignore[index]
-            for entry in filters
-        }
+        filtered = {_filtered_field(entry) for entry in filters}
         hierarchy = getattr(self, "date_hierarchy", None)
         if field not in filtered and field != hierarchy:
             return False

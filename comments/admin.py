@@ -1,27 +1,54 @@
-"""The moderation queue: pending comments first, bulk approve / spam / remove, with the thread
-each comment belongs to. Moderation goes through ``comments.services``."""
+"""The moderation queue: pending comments first, each row with its own Approve / Spam / Remove
+buttons and the spam check's reason, bulk actions for many at once, and the thread each
+comment belongs to. Moderation goes through ``comments.services``; whether it is allowed is
+the policy's call. The desk (admin index) shows how many comments are pending."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join, strip_tags
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
+from django.views.decorators.http import require_POST
 
+from cms import desk
 from cms.access import Action, can
-from cms.admin import PolicyModelAdmin
+from cms.actors import Actor
+from cms.admin import PolicyModelAdmin, when
+from cms.errors import DomainError
 
-from . import services
+from . import selectors, services
 from .models import Comment, CommentStatus
+
+# The queue's row buttons: the status each sets, and its label.
+ROW_BUTTONS = (
+    (CommentStatus.APPROVED, "Approve"),
+    (CommentStatus.SPAM, "Spam"),
+    (CommentStatus.REMOVED, "Remove"),
+)
 
 
 @admin.register(Comment)
 class CommentAdmin(PolicyModelAdmin):
-    list_display = ("excerpt", "author_name", "article", "in_reply_to", "status", "created_at")
+    # The buttons beside the comment they act on, where a narrow window still shows them.
+    list_display = (
+        "excerpt",
+        "moderate_buttons",
+        "status_badge",
+        "spam_reason",
+        "author_name",
+        "article",
+        "in_reply_to",
+        "created",
+    )
     list_display_links = ("excerpt",)
     list_filter = ("status", "created_at")
     list_select_related = ("article", "parent")
@@ -51,6 +78,74 @@ class CommentAdmin(PolicyModelAdmin):
         "moderated_at",
     )
     actions = ("approve_selected", "spam_selected", "remove_selected", "pending_selected")
+
+    class Media:
+        css = {"all": ("cms/desk.css",)}
+
+    def get_urls(self) -> list[URLPattern]:
+        moderate = path(
+            "<path:object_id>/moderate/",
+            self.admin_site.admin_view(self.moderate_view),
+            name="comments_comment_moderate",
+        )
+        return [moderate, *super().get_urls()]
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, obj: Comment) -> SafeString:
+        return format_html(
+            '<span class="status-badge status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description="Received", ordering="created_at")
+    def created(self, obj: Comment) -> SafeString:
+        return when(obj.created_at)
+
+    @admin.display(description="Moderate")
+    def moderate_buttons(self, obj: Comment) -> SafeString:
+        """One button per status the comment is not in. They submit the list's own form (and
+        its CSRF token) to this comment's moderation URL: a form cannot sit inside another."""
+        url = reverse("admin:comments_comment_moderate", args=[obj.pk])
+        return format_html(
+            '<div class="moderate-buttons">{}</div>',
+            format_html_join(
+                "",
+                '<button type="submit" class="{}" formaction="{}" formmethod="post" '
+                'name="moderate" value="{}" aria-label="{} comment by {}">{}</button>',
+                (
+                    (status.value, url, status.value, label, obj.author_name, label)
+                    for status, label in ROW_BUTTONS
+                    if obj.status != status
+                ),
+            ),
+        )
+
+    @method_decorator(require_POST)
+    def moderate_view(self, request: HttpRequest, object_id: str) -> HttpResponseBase:
+        """A row button: moderate one comment through the service, then back to the queue
+        as it was (its filters and page)."""
+        actor = self.actor(request)
+        comment = self.get_object(request, object_id)
+        if comment is None or not can(actor, Action.MODERATE, comment):
+            raise PermissionDenied
+        wanted = request.POST.get("moderate", "")
+        if wanted not in {status.value for status, _label in ROW_BUTTONS}:
+            self.message_user(request, "Choose Approve, Spam or Remove.", messages.ERROR)
+        else:
+            try:
+                services.comment_moderate(
+                    comment=comment, actor=actor, status=CommentStatus(wanted)
+                )
+            except DomainError as error:
+                self.message_user(request, f"Not changed: {error.message}", messages.ERROR)
+            else:
+                label = CommentStatus(wanted).label.lower()
+                self.message_user(request, f"Comment by {comment.author_name} marked {label}.")
+        back = request.headers.get("referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("admin:comments_comment_changelist")
+        return HttpResponseRedirect(back)
 
     def get_ordering(self, request: HttpRequest) -> list[Any]:
         # Pending first, then newest: the queue an editor works through.
@@ -154,3 +249,15 @@ class CommentAdmin(PolicyModelAdmin):
     @admin.action(description="Return selected comments to pending")
     def pending_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._moderate(request, queryset, CommentStatus.PENDING)
+
+
+@desk.register("comments.pending", template="comments/desk/pending.html", order=20)
+def pending_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
+    """How many comments wait, with a link to the queue filtered to them."""
+    if not can(actor, Action.MODERATE, Comment):
+        return None
+    changelist = reverse("admin:comments_comment_changelist")
+    return {
+        "count": selectors.pending_count(actor),
+        "list_url": f"{changelist}?status__exact={CommentStatus.PENDING.value}",
+    }

@@ -185,6 +185,7 @@ def test_editors_answers_validate(document, world, editor):
     assert set(conforms(document, "get", "/api/v1/articles/{slug}", sparse)) == {
         "title",
         "status",
+        "submitted_at",
         "version",
     }
 

@@ -17,7 +17,6 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from cms.access import Action, can
-from cms.admin import AllOrNothingDelete
 from cms.errors import DomainError
 from cms.sanitize import sanitize_article_html
 from media.admin import thumbnail
@@ -26,6 +25,7 @@ from .. import previews, selectors, services
 from ..fields import admin_fields
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
+from .article_list import ArticleListAdmin
 from .forms import ArticleAdminForm, BylineFormSet, BylineInline, zone_label
 from .preview import preview_view
 
@@ -42,35 +42,15 @@ _OUTCOME = "_article_lifecycle_outcome"
 
 
 @admin.register(Article)
-class ArticleAdmin(AllOrNothingDelete):
+class ArticleAdmin(ArticleListAdmin):
     form = ArticleAdminForm
     inlines = (BylineInline,)
-    list_display = (
-        "title",
-        "status",
-        "byline",
-        "section",
-        "published_at",
-        "view_count",
-        "comment_count",
-        "featured",
-    )
-    list_filter = (
-        "status",
-        "section",
-        ("tags", admin.RelatedOnlyFieldListFilter),
-        ("authors", admin.RelatedOnlyFieldListFilter),
-        "featured",
-    )
-    list_select_related = ("section",)
-    search_fields = ("title", "subtitle", "excerpt", "body_text", "slug")
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("section", "tags", "cover_image")
     readonly_fields = (
         "cover_preview",
         "body_rendered",
-        "status",
+        "current_status",
         "published_at",
         "featured",
         "version",
@@ -86,7 +66,7 @@ class ArticleAdmin(AllOrNothingDelete):
         (None, {"fields": admin_fields("main")}),
         ("Placement", {"fields": admin_fields("placement")}),
         ("Cover image", {"fields": (*admin_fields("cover"), "cover_preview")}),
-        ("Publishing", {"fields": ("status", "published_at", "publish_at", "featured")}),
+        ("Publishing", {"fields": ("current_status", "published_at", "publish_at", "featured")}),
         ("Search engines", {"fields": admin_fields("seo"), "classes": ("collapse",)}),
         (
             "Figures",
@@ -109,9 +89,6 @@ class ArticleAdmin(AllOrNothingDelete):
     class Media:
         css = {"all": ("articles/admin/writing.css",)}
         js = ("articles/admin/writing.js",)
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return super().get_queryset(request).prefetch_related("bylines__author")
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         """The declared fieldsets, less what the actor cannot use on this article (the
@@ -180,10 +157,6 @@ class ArticleAdmin(AllOrNothingDelete):
     def view_on_site(self, obj: Article) -> str | None:
         """ "View on site" opens the article on the front-end, once it is live."""
         return obj.url if obj.is_live else None
-
-    @admin.display(description="Authors")
-    def byline(self, obj: Article) -> str:
-        return ", ".join(b.author.name for b in obj.bylines.all())
 
     # --- saving through the services -------------------------------------------------------
 

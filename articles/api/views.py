@@ -21,7 +21,7 @@ from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
 from .. import previews, selectors, services
-from ..fields import LIST_FIELDS
+from ..fields import EDITORIAL_FIELDS, LIST_FIELDS
 from ..models import Article
 from . import writes
 from .filters import ArticleFilter
@@ -72,7 +72,7 @@ def bounded_parameter(name: str, bound: selectors.Bound) -> OpenApiParameter:
         description=(
             "An `Article`; with `fields`, an `ArticleFieldset` holding only the fields named; "
             "with `preview`, the `EditedArticle` behind the token. Callers who may edit or "
-            "preview articles also get `status` and `version`, and an ETag "
+            "preview articles also get `status`, `submitted_at` and `version`, and an ETag "
             '`"v<version>-…"` that If-Match accepts on a later edit.'
         ),
         responses=ArticleDetail,
@@ -106,7 +106,7 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         default = LIST_FIELDS if self.action == "list" else selectors.ARTICLE_FIELDS
         fields = parse_fields(self.request, allowed=selectors.ARTICLE_FIELDS, default=default)
         if selectors.sees_editorial_state(self.actor):
-            fields = (*fields, "status", "version")
+            fields = (*fields, *EDITORIAL_FIELDS)
         return fields
 
     def get_queryset(self) -> QuerySet[Article]:

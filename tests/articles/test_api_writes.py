@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from articles import services
 from articles.models import Article, ArticleStatus
 from cms import scopes, tokens
-from tests.conftest import profile
+from tests.api import gql
+from tests.conftest import actor, profile
 from tests.factories import ArticleFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +257,19 @@ def test_bodies_with_too_many_tags_are_a_field_error_through_rest_and_graphql(ed
     )
     assert body["data"]["createArticle"]["errors"] == [{"field": "bodyHtml", "code": "INVALID"}]
     assert not Article.objects.exists()
+
+
+def test_when_an_article_entered_review_is_editorial_state(editor, contributor, client):
+    draft = ArticleFactory(slug="pier", status=ArticleStatus.DRAFT, authors=[profile(contributor)])
+    services.article_submit_for_review(article=draft, actor=actor(contributor))
+    assert draft.status == ArticleStatus.IN_REVIEW
+    assert draft.submitted_at is not None
+    shown = api(editor).get("/api/v1/articles/pier/").json()
+    assert datetime.fromisoformat(shown["submitted_at"]) == draft.submitted_at
+    query = '{ article(slug: "pier") { status submittedAt } }'
+    _response, body = gql(api(editor), query)
+    assert body["data"]["article"]["submittedAt"] is not None
+    ArticleFactory(slug="live")
+    assert "submitted_at" not in client.get("/api/v1/articles/live/").json()
+    _response, body = gql(client, '{ article(slug: "live") { submittedAt } }')
+    assert body["data"]["article"]["submittedAt"] is None
