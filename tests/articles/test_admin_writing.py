@@ -46,7 +46,7 @@ def test_contributor_is_not_shown_publish_at_or_featured(client, contributor):
         assert 'name="publish_at_0"' not in page
         assert "field-featured" not in page
         assert 'name="_publish"' not in page
-        assert "field-status" in page  # what they may know is still shown
+        assert "field-current_status" in page  # what they may know is still shown
 
 
 def test_author_is_shown_publish_at_but_not_featured(client, author):
