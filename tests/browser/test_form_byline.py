@@ -38,28 +38,35 @@ def test_a_contributor_adds_a_co_author_and_stays_credited_first(
     page = browser.new_page()
     sign_in(page, contributor)
     visit(page, ADD)
-
-    # The byline sits right after the main fieldset (title, body), not at the foot.
-    first_fieldset_end = page.locator("fieldset.module").first.bounding_box()
-    byline_box = page.locator("#bylines-group").bounding_box()
-    placement_box = page.locator("fieldset.module", has_text="Placement").bounding_box()
-    assert first_fieldset_end and byline_box and placement_box
-    assert first_fieldset_end["y"] < byline_box["y"] < placement_box["y"]
-
-    # The writer's own row is there already, numbered 1.
-    expect(page.locator("#bylines-0 .select2-selection")).to_contain_text("Contributor")
-    expect(page.locator("#id_bylines-0-position")).to_have_value("1")
-
     page.fill("#id_title", "Night ferry returns")
     page.locator("#bylines-group .add-row a").click()
-    expect(page.locator("#id_bylines-1-position")).to_have_value("2")
-    pick_author(page, 1, "Bea Co-Writer")
+    added = int(page.locator("#id_bylines-TOTAL_FORMS").input_value()) - 1
+    pick_author(page, added, "Bea Co-Writer")
     page.screenshot(path=str(ARTEFACTS / "form-byline-co-author-added.png"), full_page=True)
     save(page, "article added")
 
     article = Article.objects.get(title="Night ferry returns")
     assert byline_names(article) == ["Contributor", "Bea Co-Writer"]
     assert [b.position for b in article.bylines.all()] == [1, 2]
+
+
+def test_the_byline_sits_near_the_top_starting_with_the_writer(
+    browser: BrowserSession, contributor: User
+) -> None:
+    page = browser.new_page()
+    sign_in(page, contributor)
+    visit(page, ADD)
+    # Right after the main fieldset (title, body), before placement: not at the foot.
+    main = page.locator("fieldset.module").first.bounding_box()
+    byline = page.locator("#bylines-group").bounding_box()
+    placement = page.locator("fieldset.module", has_text="Placement").bounding_box()
+    assert main and byline and placement
+    assert main["y"] < byline["y"] < placement["y"]
+    # The writer's own row is there already, numbered 1; a new row is numbered next.
+    expect(page.locator("#bylines-0 .select2-selection")).to_contain_text("Contributor")
+    expect(page.locator("#id_bylines-0-position")).to_have_value("1")
+    page.locator("#bylines-group .add-row a").click()
+    expect(page.locator("#id_bylines-1-position")).to_have_value("2")
 
 
 def test_dragging_a_row_reorders_the_byline(browser: BrowserSession, editor: User) -> None:

@@ -33,8 +33,8 @@ def save(page: Page, label: str) -> None:
 
 def type_in_body(page: Page, text: str) -> None:
     body = page.locator(".field-body_html .ProseMirror[contenteditable]").first
-    body.click()
-    page.keyboard.press("Control+End")
+    body.locator("p").last.click()
+    page.keyboard.press("End")
     page.keyboard.press("Enter")
     page.keyboard.type(text)
 
