@@ -243,7 +243,9 @@ class ArticleAdmin(AllOrNothingDelete):
             self._explain_conflict(request, obj, context)
         return super().render_change_form(request, context, *args, **kwargs)
 
-    def _explain_conflict(self, request: HttpRequest, obj: Article, context: dict[str, Any]) -> None:
+    def _explain_conflict(
+        self, request: HttpRequest, obj: Article, context: dict[str, Any]
+    ) -> None:
         """A save refused for naming an older version gets one account on the page (who
         saved, when, what they changed; conflicts.Conflict) instead of the admin's generic
         "Please correct the error below." over a short form error."""

@@ -135,7 +135,12 @@ def last_writer(article: Article, viewer: Any) -> tuple[str, datetime]:
 
 
 def describe(
-    *, article: Article, before: Snapshot | None, yours: Snapshot, labels: Mapping[str, str], viewer: Any
+    *,
+    article: Article,
+    before: Snapshot | None,
+    yours: Snapshot,
+    labels: Mapping[str, str],
+    viewer: Any,
 ) -> Conflict:
     """The refusal of a save of ``yours`` over ``article`` as stored now, which changed since
     ``before`` (what the editor opened; None if unknown: then every field where the stored

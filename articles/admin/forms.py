@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django_prose_editor.fields import ProseEditorFormField
@@ -67,11 +67,15 @@ class BylineForm(forms.ModelForm[ArticleAuthor]):
         # The tabular inline shows no error of a hidden field (the row's id, the article):
         # such an error is shown on its row, or the page would say "Please correct the error
         # below." over nothing.
-        for name in list(self._errors or {}):
+        errors = self.errors
+        for name in list(errors):
             if name in self.fields and self.fields[name].widget.is_hidden:
-                for message in self._errors.pop(name):
-                    self.add_error(None, f"This row could not be read ({message}): remove it "
-                                         "and add the author again.")
+                for message in errors.pop(name):
+                    self.add_error(
+                        None,
+                        f"This row could not be read ({message}): remove it "
+                        "and add the author again.",
+                    )
 
 
 class BylineFormSet(BaseInlineFormSet[ArticleAuthor, Article, Any]):
@@ -84,12 +88,14 @@ class BylineFormSet(BaseInlineFormSet[ArticleAuthor, Article, Any]):
             key = f"{self.add_prefix(i)}-id"
             posted = self.data.get(key)
             if posted and not (posted.isdigit() and self.get_queryset().filter(pk=posted).exists()):
-                self.data = self.data.copy()
-                self.data[key] = ""
-                form = super()._construct_form(i, **kwargs)
+                data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+                data[key] = ""
+                self.data = data
+                # Django's formset builds its forms here (not in django-stubs).
+                form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
                 form.fields["id"].required = False
                 return form
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         if self.is_bound and self.data.get(f"{form.prefix}-author"):
             # A row with an author chosen counts even when it equals its initial value (the
             # writer's own row, filled in on a new article).

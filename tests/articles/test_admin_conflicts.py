@@ -67,7 +67,7 @@ def test_set_byline_keeps_the_rows_of_authors_who_stay(editor):
     services.set_byline(article, [b, c, a])
     rows = list(article.bylines.order_by("position"))
     assert [(r.author, r.position) for r in rows] == [(b, 1), (c, 2), (a, 3)]
-    assert rows[0].pk == ids[b.pk] and rows[2].pk == ids[a.pk]
+    assert (rows[0].pk, rows[2].pk) == (ids[b.pk], ids[a.pk])
     services.set_byline(article, [c])
     assert list(article.bylines.values_list("author", "position")) == [(c.pk, 1)]
     assert article.bylines.get().pk == rows[1].pk
@@ -92,7 +92,8 @@ def test_the_change_form_renders_the_version_and_what_was_opened(client, editor)
     page = client.get(change_url(article)).content.decode()
     assert hidden(page, "expected_version") == "4"
     snapshot = conflicts.unsign(hidden(page, "base_snapshot").replace("&#x27;", "'"))
-    assert snapshot is not None and snapshot["title"] == "Opened"
+    assert snapshot is not None
+    assert snapshot["title"] == "Opened"
 
 
 def test_a_stale_save_with_a_byline_names_who_saved_and_what_changed(client, editor, author):
@@ -106,9 +107,10 @@ def test_a_stale_save_with_a_byline_names_who_saved_and_what_changed(client, edi
     client.force_login(editor)
     stale = opened(client, article, body_html="<p>Mine, typed late.</p>")
     client.force_login(author)
+    sport, ferries = SectionFactory(name="Sport"), TagFactory(name="ferries")
     theirs = opened(client, article, title="Their title", subtitle="Their subtitle",
-                    body_html="<p>Their new opening.</p>", section=str(SectionFactory(name="Sport").pk),
-                    tags=[str(TagFactory(name="ferries").pk)])  # fmt: skip
+                    body_html="<p>Their new opening.</p>", section=str(sport.pk),
+                    tags=[str(ferries.pk)])  # fmt: skip
     theirs["bylines-0-position"], theirs["bylines-1-position"] = "2", "1"
     assert client.post(change_url(article), theirs).status_code == 302
     byline_ids = set(ArticleAuthor.objects.values_list("pk", flat=True))
@@ -138,7 +140,9 @@ def test_saving_again_as_usual_is_refused_again_and_saving_over_lands(client, ed
     client.force_login(editor)
     stale = opened(client, article, body_html="<p>Mine.</p>")
     client.force_login(author)
-    assert client.post(change_url(article), opened(client, article, title="Theirs")).status_code == 302
+    assert (
+        client.post(change_url(article), opened(client, article, title="Theirs")).status_code == 302
+    )
     client.force_login(editor)
     assert client.post(change_url(article), stale).status_code == 200
     assert client.post(change_url(article), stale).status_code == 200  # no silent second try

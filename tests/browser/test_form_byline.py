@@ -60,7 +60,9 @@ def test_the_byline_sits_near_the_top_starting_with_the_writer(
     main = page.locator("fieldset.module").first.bounding_box()
     byline = page.locator("#bylines-group").bounding_box()
     placement = page.locator("fieldset.module", has_text="Placement").bounding_box()
-    assert main and byline and placement
+    assert main is not None
+    assert byline is not None
+    assert placement is not None
     assert main["y"] < byline["y"] < placement["y"]
     # The writer's own row is there already, numbered 1; a new row is numbered next.
     expect(page.locator("#bylines-0 .select2-selection")).to_contain_text("Contributor")

@@ -55,9 +55,7 @@ def screenshot(page: Page, name: str) -> None:
     page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
 
 
-def the_second_save_is_refused(
-    first: Page, second: Page, article: Article, name: str
-) -> None:
+def the_second_save_is_refused(first: Page, second: Page, article: Article, name: str) -> None:
     original_title = article.title
     first.fill("#id_title", "Harbour reopens after storm")
     save(first, "article saved")
@@ -76,7 +74,9 @@ def the_second_save_is_refused(
     expect(title_row).to_contain_text(original_title)
     expect(title_row).to_contain_text("Harbour reopens after storm")
     # What they typed is still in the editor, and nothing was overwritten.
-    expect(second.locator(".field-body_html .ProseMirror[contenteditable]").first).to_contain_text(TYPED)
+    expect(second.locator(".field-body_html .ProseMirror[contenteditable]").first).to_contain_text(
+        TYPED
+    )
     expect(second.locator("#id_title")).to_have_value(original_title)
     article.refresh_from_db()
     assert article.title == "Harbour reopens after storm"
