@@ -12,7 +12,16 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from cms.access import Action, can
@@ -24,7 +33,7 @@ from .. import previews, selectors, services
 from ..fields import admin_fields
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
-from . import conflicts
+from . import conflicts, presence
 from .forms import VERSION_CONFLICT, ArticleAdminForm, BylineFormSet, BylineInline, writer_row
 
 # Sorts a byline row given no position after every numbered one.
@@ -241,7 +250,35 @@ class ArticleAdmin(AllOrNothingDelete):
             context["preview_url"] = previews.preview_url(obj, request.user)
         if obj is not None:
             self._explain_conflict(request, obj, context)
+            if self.has_change_permission(request, obj):
+                context["editing_others"] = presence.here(obj.pk, request.user)
+                context["presence_url"] = reverse("admin:articles_article_editing", args=[obj.pk])
+                context["presence_heartbeat_ms"] = presence.HEARTBEAT_SECONDS * 1000
         return super().render_change_form(request, context, *args, **kwargs)
+
+    def get_urls(self) -> list[URLPattern]:
+        editing = path(
+            "<path:object_id>/editing/",
+            self.admin_site.admin_view(self.editing_view),
+            name="articles_article_editing",
+        )
+        return [editing, *super().get_urls()]
+
+    def editing_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The change page's heartbeat (POST): who else has the article open, as notices;
+        ``left`` says the page was closed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if "left" in request.POST:
+            presence.left(obj.pk, request.user)
+            return HttpResponse(status=204)
+        others = presence.here(obj.pk, request.user)
+        return JsonResponse({"notices": [editor.notice for editor in others]})
 
     def _explain_conflict(
         self, request: HttpRequest, obj: Article, context: dict[str, Any]

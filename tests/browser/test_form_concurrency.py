@@ -113,3 +113,20 @@ def test_two_editors_on_an_article_without_a_byline(browser: BrowserSession) -> 
     article = ArticleFactory(status=ArticleStatus.DRAFT, title="Storm closes the harbour")
     first, second = two_editors_on_one_article(browser, article)
     the_second_save_is_refused(first, second, article, "form-conflict-without-byline")
+
+
+def test_each_person_sees_who_else_has_the_article_open(browser: BrowserSession) -> None:
+    article = ArticleFactory(status=ArticleStatus.DRAFT, title="Storm closes the harbour")
+    first, second = two_editors_on_one_article(browser, article)
+    expect(second.locator("#article-editing")).to_contain_text(
+        "Maya Berg is editing this article (since "
+    )
+    expect(second.locator("input[name=_save]")).to_be_enabled()  # a notice, never a lock
+    # The first page hears of the second at its next heartbeat.
+    first.evaluate("() => window.bylinePresence.beat()")
+    expect(first.locator("#article-editing")).to_contain_text("Jonas Lund is editing this article")
+    screenshot(second, "form-presence-notice")
+    # Leaving the page says so: the other stops seeing the notice at its next heartbeat.
+    visit(first, "/admin/")
+    second.evaluate("() => window.bylinePresence.beat()")
+    expect(second.locator("#article-editing")).not_to_contain_text("Maya Berg")
