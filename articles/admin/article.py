@@ -10,9 +10,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import QuerySet
-from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
