@@ -180,13 +180,15 @@ def _body_row(label: str, before: str, theirs: str, yours: Shown | None) -> Row:
     old, new = html_to_text(before).splitlines(), html_to_text(theirs).splitlines()
     lines: list[tuple[str, str]] = []
     for line in list(difflib.unified_diff(old, new, lineterm="", n=1))[2:]:
+        if not line[1:].strip():
+            continue  # the blank line between paragraphs
         if line.startswith("@@"):
             lines.append(("gap", "…"))
         elif line.startswith("-"):
             lines.append(("del", line[1:]))
         elif line.startswith("+"):
             lines.append(("ins", line[1:]))
-        elif line.strip():
+        else:
             lines.append(("same", line[1:]))
     if not any(kind in ("del", "ins") for kind, _ in lines):
         lines = [("same", "Formatting changed; the words are the same.")]

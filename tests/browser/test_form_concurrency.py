@@ -12,6 +12,7 @@ from tests.browser.conftest import ARTEFACTS, BrowserSession, record_load, sign_
 from tests.factories import ArticleFactory, AuthorFactory, UserFactory
 
 TYPED = "Late paragraph from the second desk."
+THEIRS = "Ferries run again from Monday."
 
 
 def person(username: str, first: str, last: str) -> User:
@@ -58,6 +59,7 @@ def screenshot(page: Page, name: str) -> None:
 def the_second_save_is_refused(first: Page, second: Page, article: Article, name: str) -> None:
     original_title = article.title
     first.fill("#id_title", "Harbour reopens after storm")
+    type_in_body(first, THEIRS)
     save(first, "article saved")
     expect(first.locator(".messagelist")).to_contain_text("changed successfully")
 
@@ -73,6 +75,9 @@ def the_second_save_is_refused(first: Page, second: Page, article: Article, name
     title_row = conflict.locator("tr", has_text="Title")
     expect(title_row).to_contain_text(original_title)
     expect(title_row).to_contain_text("Harbour reopens after storm")
+    body_row = conflict.locator("tr", has_text="Body")
+    expect(body_row.locator("ins")).to_have_text(THEIRS)
+    expect(body_row).to_contain_text("changed by you: your text is in the editor below")
     # What they typed is still in the editor, and nothing was overwritten.
     expect(second.locator(".field-body_html .ProseMirror[contenteditable]").first).to_contain_text(
         TYPED
@@ -80,6 +85,7 @@ def the_second_save_is_refused(first: Page, second: Page, article: Article, name
     expect(second.locator("#id_title")).to_have_value(original_title)
     article.refresh_from_db()
     assert article.title == "Harbour reopens after storm"
+    assert THEIRS in article.body_html
     assert TYPED not in article.body_html
 
     # Saving as usual again is refused again: overwriting takes the button, on purpose.
@@ -88,8 +94,9 @@ def the_second_save_is_refused(first: Page, second: Page, article: Article, name
     article.refresh_from_db()
     assert TYPED not in article.body_html
 
-    # Merge their title in, then save mine over theirs.
+    # Merge their title and paragraph in, then save mine over theirs.
     second.fill("#id_title", "Harbour reopens after storm")
+    type_in_body(second, THEIRS)
     with second.expect_navigation():
         second.get_by_role("button", name="Save mine over theirs").click()
     record_load(second, "article saved over a newer version")
@@ -97,6 +104,7 @@ def the_second_save_is_refused(first: Page, second: Page, article: Article, name
     article.refresh_from_db()
     assert article.title == "Harbour reopens after storm"
     assert TYPED in article.body_html
+    assert THEIRS in article.body_html
 
 
 def test_two_editors_on_an_article_with_a_byline(browser: BrowserSession) -> None:
