@@ -96,6 +96,10 @@ class BylineFormSet(BaseInlineFormSet[ArticleAuthor, Article, Any]):
                 form.fields["id"].required = False
                 return form
         form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        if not self.is_bound and i < self.initial_form_count():
+            # Rows are shown in byline order and numbered 1, 2, 3... whatever was stored
+            # (older bylines count from 0): the numbers a person reads are the order.
+            form.initial["position"] = i + 1
         if self.is_bound and self.data.get(f"{form.prefix}-author"):
             # A row with an author chosen counts even when it equals its initial value (the
             # writer's own row, filled in on a new article).

@@ -223,6 +223,14 @@ def test_an_error_in_a_hidden_field_of_the_byline_is_shown(client, editor):
     assert "This row could not be read" in page
 
 
+def test_the_byline_rows_are_numbered_from_one_in_their_order(client, editor):
+    article = ArticleFactory(authors=[AuthorFactory(), AuthorFactory()])  # stored 0, 1
+    client.force_login(editor)
+    page = client.get(change_url(article)).content.decode()
+    assert 'name="bylines-0-position" value="1"' in page
+    assert 'name="bylines-1-position" value="2"' in page
+
+
 # --- the writer stays credited -----------------------------------------------------------
 
 
