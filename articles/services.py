@@ -316,7 +316,7 @@ def article_default_byline(*, article: Article, actor: Actor) -> None:
         return
     profile = Author.objects.filter(user=actor.user).first()
     if profile is not None:
-        ArticleAuthor.objects.create(article=article, author=profile, position=0)
+        ArticleAuthor.objects.create(article=article, author=profile, position=1)
 
 
 def taxonomy_save(*, obj: Author | Section | Tag, actor: Actor) -> None:
@@ -427,13 +427,30 @@ def _listed(items: Iterable[Any] | None) -> list[Any] | None:
 
 
 def set_byline(article: Article, authors: Iterable[Author]) -> None:
-    """Replace the article's byline with ``authors``, in that order."""
+    """Make the article's byline ``authors``, in that order (positions 1, 2, 3...).
+
+    Rows are kept, not re-created: an author already credited keeps their row (and its id,
+    which an admin page opened earlier still names), only their position changes; authors no
+    longer listed lose their row and new ones get one.
+    """
     ordered = list(dict.fromkeys(authors))  # keep first occurrence, drop repeats
-    ArticleAuthor.objects.filter(article=article).delete()
-    ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article=article, author=author, position=index)
-        for index, author in enumerate(ordered)
-    )
+    rows = {row.author_id: row for row in ArticleAuthor.objects.filter(article=article)}
+    wanted = {author.pk for author in ordered}
+    gone = [row.pk for author_id, row in rows.items() if author_id not in wanted]
+    if gone:
+        ArticleAuthor.objects.filter(pk__in=gone).delete()
+    moved, added = [], []
+    for position, author in enumerate(ordered, start=1):
+        row = rows.get(author.pk)
+        if row is None:
+            added.append(ArticleAuthor(article=article, author=author, position=position))
+        elif row.position != position:
+            row.position = position
+            moved.append(row)
+    if moved:
+        ArticleAuthor.objects.bulk_update(moved, ["position"])
+    if added:
+        ArticleAuthor.objects.bulk_create(added)
 
 
 def _claim_slug(actor: Actor, wanted: str, title: str) -> str:

@@ -45,3 +45,14 @@ def _entry(actor: Actor, action: str, obj: Model, description: str | None) -> di
         "object_id": str(obj.pk),
         "object_repr": (str(obj) if description is None else description)[:200],
     }
+
+
+def last_entry(obj: Model) -> AuditEntry | None:
+    """The latest entry about ``obj``: who last wrote it, and when (None if nothing is
+    recorded, e.g. a change made by a periodic job)."""
+    return (
+        AuditEntry.objects.filter(object_type=obj._meta.model_name or "", object_id=str(obj.pk))
+        .select_related("user")
+        .order_by("-created_at", "-id")
+        .first()
+    )

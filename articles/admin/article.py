@@ -10,14 +10,23 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from cms.access import Action, can
-from cms.errors import DomainError
+from cms.errors import DomainError, VersionConflict
 from cms.sanitize import sanitize_article_html
 from media.admin import thumbnail
 
@@ -25,9 +34,20 @@ from .. import previews, selectors, services
 from ..fields import admin_fields
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
+from . import conflicts, presence
 from .article_list import ArticleListAdmin
-from .forms import ArticleAdminForm, BylineFormSet, BylineInline, zone_label
+from .forms import (
+    VERSION_CONFLICT,
+    ArticleAdminForm,
+    BylineFormSet,
+    BylineInline,
+    writer_row,
+    zone_label,
+)
 from .preview import preview_view
+
+# Sorts a byline row given no position after every numbered one.
+_UNNUMBERED = 1 << 16
 
 # Lifecycle buttons on the change form, from the lifecycle table: POST name -> transition.
 LIFECYCLE_BUTTONS: dict[str, Transition] = {t.admin_button: t for t in TRANSITIONS.values()}
@@ -176,7 +196,7 @@ class ArticleAdmin(ArticleListAdmin):
             services.article_update(
                 article=article,
                 actor=actor,
-                expected_version=form.cleaned_data.get("expected_version"),
+                expected_version=form.saving_over(),
                 authors=authors,
                 tags=tags,
             )
@@ -199,7 +219,8 @@ class ArticleAdmin(ArticleListAdmin):
             for index, row in enumerate(formset.forms):
                 data = row.cleaned_data
                 if data and not data.get("DELETE") and data.get("author") is not None:
-                    rows.append((data.get("position") or 0, index, data["author"]))
+                    # A row left without a position goes after the numbered ones.
+                    rows.append((data.get("position") or _UNNUMBERED, index, data["author"]))
         return [author for _, _, author in sorted(rows, key=lambda r: (r[0], r[1]))]
 
     def changeform_view(
@@ -214,8 +235,10 @@ class ArticleAdmin(ArticleListAdmin):
         except DomainError as error:
             # The form was valid but the service refused the write (someone saved or changed
             # the article in the moment between): everything was rolled back. Show the form
-            # again with what was typed; its own checks now explain the refusal.
-            self.message_user(request, f"Not saved: {error.message}", messages.ERROR)
+            # again with what was typed; its own checks now explain the refusal (a version
+            # conflict fully, on the page: no second message for it).
+            if not isinstance(error, VersionConflict):
+                self.message_user(request, f"Not saved: {error.message}", messages.ERROR)
             try:
                 return super().changeform_view(request, object_id, form_url, extra_context)
             except DomainError:
@@ -310,17 +333,84 @@ class ArticleAdmin(ArticleListAdmin):
             context["admin_preview_url"] = reverse("admin:articles_article_preview", args=[obj.pk])
             if settings.FRONTEND_PREVIEW_URL:
                 context["preview_url"] = previews.preview_url(obj, request.user)
+        if obj is not None:
+            self._explain_conflict(request, obj, context)
+            if self.has_change_permission(request, obj):
+                context["editing_others"] = presence.here(obj.pk, request.user)
+                context["presence_url"] = reverse("admin:articles_article_editing", args=[obj.pk])
+                context["presence_heartbeat_ms"] = presence.HEARTBEAT_SECONDS * 1000
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_urls(self) -> list[URLPattern]:
         # cacheable: the preview sets its own Cache-Control (private, no-store).
         preview = self.admin_site.admin_view(self.preview_view, cacheable=True)
-        own = [path("<path:object_id>/preview/", preview, name="articles_article_preview")]
+        own = [
+            path("<path:object_id>/preview/", preview, name="articles_article_preview"),
+            path(
+                "<path:object_id>/editing/",
+                self.admin_site.admin_view(self.editing_view),
+                name="articles_article_editing",
+            ),
+        ]
         return [*own, *super().get_urls()]
 
     def preview_view(self, request: HttpRequest, object_id: str) -> Any:
         """The article as a reader would see it (``articles.admin.preview``)."""
         return preview_view(request, object_id, self.admin_site.each_context(request))
+
+    def editing_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The change page's heartbeat (POST): who else has the article open, as notices;
+        ``left`` says the page was closed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        if "left" in request.POST:
+            presence.left(obj.pk, request.user)
+            return HttpResponse(status=204)
+        others = presence.here(obj.pk, request.user)
+        return JsonResponse({"notices": [editor.notice for editor in others]})
+
+    def _explain_conflict(
+        self, request: HttpRequest, obj: Article, context: dict[str, Any]
+    ) -> None:
+        """A save refused for naming an older version gets one account on the page (who
+        saved, when, what they changed; conflicts.Conflict) instead of the admin's generic
+        "Please correct the error below." over a short form error."""
+        adminform = context.get("adminform")
+        form = getattr(adminform, "form", None)
+        if not isinstance(form, ArticleAdminForm) or form.conflicting_version is None:
+            return
+        formsets = [f.formset for f in context.get("inline_admin_formsets", ())]
+        refusals = form.errors.get(NON_FIELD_ERRORS)
+        if refusals is not None:
+            kept = [e for e in refusals.as_data() if e.code != VERSION_CONFLICT]
+            form.errors[NON_FIELD_ERRORS] = form.error_class(kept, error_class="nonfield")
+            if not kept:
+                del form.errors[NON_FIELD_ERRORS]
+        context["errors"] = helpers.AdminErrorList(form, formsets)
+        current = Article.objects.select_related("section", "cover_image").get(pk=obj.pk)
+        typed = {name: form.cleaned_data[name] for name in form.cleaned_data}
+        labels = {name: str(field.label or name) for name, field in form.fields.items()}
+        labels[conflicts.BYLINE] = "Byline"
+        context["conflict"] = conflicts.describe(
+            article=current,
+            before=conflicts.unsign(form.cleaned_data.get("base_snapshot")),
+            yours=conflicts.snapshot(typed, self._byline_from(formsets)),
+            labels=labels,
+            viewer=request.user,
+        )
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Any, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs: dict[str, Any] = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj is not None and obj.pk is None:
+            kwargs["initial"] = writer_row(request)
+        return kwargs
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         """Offer only the actions the actor's role allows on some article."""

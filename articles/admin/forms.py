@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.forms import BaseInlineFormSet
+from django.http import HttpRequest, QueryDict
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -20,7 +21,8 @@ from cms.sanitize import sanitize_article_html
 
 from .. import services
 from ..fields import admin_form_fields
-from ..models import Article, ArticleAuthor
+from ..models import Article, ArticleAuthor, Author
+from . import conflicts
 
 # The editor's toolbar, kept within what sanitize_article_html allows.
 BODY_EDITOR_EXTENSIONS = {
@@ -51,7 +53,63 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
+class BylineForm(forms.ModelForm[ArticleAuthor]):
+    """One row of the byline inline. The rows are written by ``services.set_byline`` from the
+    authors and positions given, never saved by the form itself."""
+
+    class Meta:
+        model = ArticleAuthor
+        fields = ("author", "position")
+
+    def validate_unique(self) -> None:
+        """Not checked against the database row by row: a page opened before someone else
+        changed the byline would be refused for a row that the save is about to rewrite
+        anyway. Repeats within the byline are the formset's check."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # The tabular inline shows no error of a hidden field (the row's id, the article):
+        # such an error is shown on its row, or the page would say "Please correct the error
+        # below." over nothing.
+        errors = self.errors
+        for name in list(errors):
+            if name in self.fields and self.fields[name].widget.is_hidden:
+                for message in errors.pop(name):
+                    self.add_error(
+                        None,
+                        f"This row could not be read ({message}): remove it "
+                        "and add the author again.",
+                    )
+
+
 class BylineFormSet(BaseInlineFormSet[ArticleAuthor, Article, Any]):
+    def _construct_form(self, i: int, **kwargs: Any) -> Any:
+        if self.is_bound and i < self.initial_form_count():
+            # A row that is gone from the database (someone else took that author off the
+            # byline meanwhile) is read as a new row for the same author: the save rewrites
+            # the byline from the authors given, and a stale page gets the version conflict,
+            # not an error about a hidden id.
+            key = f"{self.add_prefix(i)}-id"
+            posted = self.data.get(key)
+            if posted and not (posted.isdigit() and self.get_queryset().filter(pk=posted).exists()):
+                data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+                data[key] = ""
+                self.data = data
+                # Django's formset builds its forms here (not in django-stubs).
+                form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+                form.fields["id"].required = False
+                return form
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
+        if not self.is_bound and i < self.initial_form_count():
+            # Rows are shown in byline order and numbered 1, 2, 3... whatever was stored
+            # (older bylines count from 0): the numbers a person reads are the order.
+            form.initial["position"] = i + 1
+        if self.is_bound and self.data.get(f"{form.prefix}-author"):
+            # A row with an author chosen counts even when it equals its initial value (the
+            # writer's own row, filled in on a new article).
+            form.empty_permitted = False
+        return form
+
     def clean(self) -> None:
         super().clean()
         seen = set()
@@ -76,12 +134,32 @@ def _check_list_lengths(**lists: list[Any]) -> None:
 
 class BylineInline(PolicyInlineMixin, admin.TabularInline[ArticleAuthor, Article]):
     model = ArticleAuthor
+    form = BylineForm
     formset = BylineFormSet
     fields = ("author", "position")
     autocomplete_fields = ("author",)
     extra = 0
     verbose_name = "author"
     verbose_name_plural = "byline (in order)"
+
+    class Media:
+        # Rows are reordered by dragging; the script rewrites the position inputs.
+        js = ("articles/admin/byline.js",)
+        css = {"all": ("articles/admin/byline.css",)}
+
+    def get_extra(self, request: HttpRequest, obj: Article | None = None, **kwargs: Any) -> int:
+        """A new article starts with one row: the writer's own (see ``writer_row``)."""
+        return 1 if obj is None and writer_row(request) else 0
+
+
+def writer_row(request: HttpRequest) -> list[dict[str, Any]]:
+    """The initial byline of a new article: the writer's author profile, first. Adding a
+    co-author adds a row after it; taking the writer off takes removing their row."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    profile = Author.objects.filter(user=user).values_list("pk", flat=True).first()
+    return [] if profile is None else [{"author": profile, "position": 1}]
 
 
 def zone_label(when: Any = None) -> str:
@@ -129,14 +207,22 @@ class ArticleAdminForm(forms.ModelForm[Article]):
         sanitize=sanitize_article_html,
         widget=AdminProseEditorWidget,
     )
-    # The version the editor started from: saving over a newer one is refused.
+    # The version the editor started from (rendered by the change_form template): saving
+    # over a newer one is refused, unless the editor chose to save over that newer version,
+    # which the conflict's "Save mine over theirs" button sends as ``overwrite_version``.
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    overwrite_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The article as the editor opened it (signed): what a conflict compares with.
+    base_snapshot = forms.CharField(widget=forms.HiddenInput, required=False)
     publish_at = forms.SplitDateTimeField(
         required=False,
         widget=NewsroomSplitDateTime,
         label="Publish at",
         help_text="Used by “Publish”: leave empty to publish now; a future time schedules.",
     )
+
+    # The form's own fields for saving safely beside others (not article content).
+    CONCURRENCY_FIELDS = ("expected_version", "overwrite_version", "base_snapshot")
 
     class Meta:
         model = Article
@@ -152,8 +238,11 @@ class ArticleAdminForm(forms.ModelForm[Article]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        if self.instance.pk is not None and not self.is_bound:
             self.fields["expected_version"].initial = self.instance.version
+            self.fields["base_snapshot"].initial = conflicts.sign(
+                conflicts.snapshot_of(self.instance)
+            )
         if not self.sees_all_unpublished and "slug" in self.fields:
             self.fields["slug"].help_text = (
                 "The article's address. A short random ending is added to a new address "
@@ -182,16 +271,30 @@ class ArticleAdminForm(forms.ModelForm[Article]):
         else:
             del self.errors["slug"]
 
+    # The stored version when this save was refused for naming an older one (else None).
+    conflicting_version: int | None = None
+
+    def saving_over(self) -> int | None:
+        """The version this save may replace: the one the editor chose to save over, else
+        the one the form was opened at (None: not checked, e.g. a client that sent none)."""
+        data = getattr(self, "cleaned_data", {})
+        chosen = data.get("overwrite_version")
+        return chosen if chosen is not None else data.get("expected_version")
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        expected = cleaned.get("expected_version")
+        expected = self.saving_over()
         if self.instance.pk is not None and expected is not None:
             current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             if current and current[0] != expected:
+                self.conflicting_version = current[0]
+                # The admin replaces this with the full account (conflicts.describe).
                 raise forms.ValidationError(
                     "Someone saved this article while you were editing it. Your changes are "
-                    "still in the form below and were not saved: open the article in a new "
-                    "tab to see the newer version, merge, then save again.",
-                    code="version_conflict",
+                    "still in the form below and were not saved.",
+                    code=VERSION_CONFLICT,
                 )
         return cleaned
+
+
+VERSION_CONFLICT = "version_conflict"

@@ -82,7 +82,8 @@ def test_openapi_article_schema():
 
 def test_admin_form_and_fieldsets():
     form_fields: Any = ArticleAdminForm.base_fields
-    assert_agrees("admin ArticleAdminForm", set(form_fields) - {"expected_version", "publish_at"},
+    not_content = {*ArticleAdminForm.CONCURRENCY_FIELDS, "publish_at"}
+    assert_agrees("admin ArticleAdminForm", set(form_fields) - not_content,
                   fields.admin_form_fields())  # fmt: skip
     fieldsets: Any = ArticleAdmin.fieldsets
     shown = {name for _, options in fieldsets for name in options["fields"]}
