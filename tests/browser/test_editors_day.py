@@ -54,6 +54,8 @@ def pick_in(row: Locator, page: Page, text: str) -> None:
     page.locator(".select2-results__option", has_text=text).click()
 
 
+# The page's messages (the change form also has a live region of who else is editing).
+MESSAGES = "ul.messagelist:not(#article-editing)"
 BODY_EDITOR = ".prose-editor .ProseMirror[contenteditable=true]"
 # The text the body editor's own state has selected. ProseMirror learns of a selection the
 # keyboard moved from the browser's asynchronous selectionchange event: a person's next key
@@ -166,7 +168,7 @@ def test_a_contributor_writes_and_submits_and_an_editor_previews_and_publishes(
     new_row = byline.locator(".dynamic-bylines").last
     pick_in(new_row, writer, "Grace Hopper")
     press(writer, "_continue")
-    expect(writer.locator(".messagelist")).to_contain_text("added successfully")
+    expect(writer.locator(MESSAGES)).to_contain_text("added successfully")
     article = Article.objects.get(title=TITLE)
     assert article.status == ArticleStatus.DRAFT
     assert "<strong>reopened on Monday</strong>" in article.body_html
@@ -175,7 +177,11 @@ def test_a_contributor_writes_and_submits_and_an_editor_previews_and_publishes(
     assert sorted(article.tags.values_list("name", flat=True)) == ["Harbour", "Weather"]
     assert article.section is not None
     assert article.section.name == "City"
-    assert "Grace Hopper" in [b.author.name for b in article.bylines.all()]
+    # The writer stays credited, first, beside the co-author they added.
+    assert [b.author.name for b in article.bylines.all()] == [
+        profile(contributor).name,
+        "Grace Hopper",
+    ]
     press(writer, "_submit_review")
     article.refresh_from_db()
     assert article.status == ArticleStatus.IN_REVIEW
@@ -203,7 +209,9 @@ def test_a_contributor_writes_and_submits_and_an_editor_previews_and_publishes(
     expect(preview.get_by_role("status")).to_contain_text("Preview — not published")
     post = preview.locator("article.post")
     expect(post.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(post.locator(".post-byline")).to_contain_text("Grace Hopper")
+    expect(post.locator(".post-byline")).to_contain_text(
+        f"{profile(contributor).name} and Grace Hopper"
+    )
     expect(post.locator(".post-section")).to_have_text("City")
     expect(post.locator(".post-body strong")).to_have_text("reopened on Monday")
     expect(post.locator(".post-body blockquote")).to_contain_text("We are open again")

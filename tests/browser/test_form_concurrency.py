@@ -32,12 +32,25 @@ def save(page: Page, label: str) -> None:
     record_load(page, label)
 
 
+# Whether the body editor's own state has its cursor at the very end of the document.
+# ProseMirror learns of a cursor the keyboard moved from the browser's asynchronous
+# selectionchange event: a person's next key comes long after it, a script's may not.
+CURSOR_AT_END = """() => {
+    const state = document.querySelector(".field-body_html .ProseMirror[contenteditable]")
+        .editor.state;
+    return state.selection.empty && state.selection.to === state.doc.content.size - 1;
+}"""
+
+
 def type_in_body(page: Page, text: str) -> None:
+    """A new paragraph at the end of the body, typed."""
     body = page.locator(".field-body_html .ProseMirror[contenteditable]").first
     body.locator("p").last.click()
-    page.keyboard.press("End")
+    page.keyboard.press("Control+End")
+    page.wait_for_function(CURSOR_AT_END)
     page.keyboard.press("Enter")
     page.keyboard.type(text)
+    expect(body.locator("p").last).to_have_text(text)
 
 
 def two_editors_on_one_article(browser: BrowserSession, article: Article) -> tuple[Page, Page]:
