@@ -145,7 +145,12 @@ class ArticleWindow:
 
 def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
     """Give each row its ``authors`` (the byline, in order) and ``tags``: one query each,
-    however many rows."""
+    however many rows. Its ``status`` becomes the one people are shown
+    (:func:`lifecycle.effective_status`: a scheduled article whose time has come is
+    published), as the admin shows it, whether or not the worker has tidied the column."""
+    for row in rows:
+        if "status" in row and "published_at" in row:
+            row["status"] = lifecycle.effective_status(row["status"], row["published_at"])
     fields = set(fields)
     ids = [row["id"] for row in rows]
     if not ids:

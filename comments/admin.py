@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
+from articles.admin import preview
 from cms import desk
 from cms.access import Action, can
 from cms.actors import Actor
@@ -249,6 +250,11 @@ class CommentAdmin(PolicyModelAdmin):
     @admin.action(description="Return selected comments to pending")
     def pending_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         self._moderate(request, queryset, CommentStatus.PENDING)
+
+
+# The admin's article preview shows the approved thread as readers will see it (registered
+# here, with the admin, so that processes without it never load the articles admin).
+preview.register_thread(selectors.thread_for)
 
 
 @desk.register("comments.pending", template="comments/desk/pending.html", order=20)

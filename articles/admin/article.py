@@ -20,6 +20,7 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
     JsonResponse,
+    QueryDict,
 )
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
@@ -45,6 +46,9 @@ from .forms import (
     zone_label,
 )
 from .preview import preview_view
+
+# Where changeform_view leaves a refusal of the services for the form's second pass.
+_REFUSAL = "_article_save_refused"
 
 # Sorts a byline row given no position after every numbered one.
 _UNNUMBERED = 1 << 16
@@ -163,6 +167,9 @@ class ArticleAdmin(ArticleListAdmin):
     ) -> Any:
         form: Any = super().get_form(request, obj, change, **kwargs)
         form.sees_all_unpublished = selectors.sees_all_unpublished(self.actor(request))
+        refusal = getattr(request, _REFUSAL, None)
+        if not isinstance(refusal, VersionConflict):
+            form.refusal = refusal
         return form
 
     @admin.display(description="Current cover")
@@ -235,14 +242,11 @@ class ArticleAdmin(ArticleListAdmin):
         except DomainError as error:
             # The form was valid but the service refused the write (someone saved or changed
             # the article in the moment between): everything was rolled back. Show the form
-            # again with what was typed; its own checks now explain the refusal (a version
-            # conflict fully, on the page: no second message for it).
-            if not isinstance(error, VersionConflict):
-                self.message_user(request, f"Not saved: {error.message}", messages.ERROR)
-            try:
-                return super().changeform_view(request, object_id, form_url, extra_context)
-            except DomainError:
-                return HttpResponseRedirect(request.get_full_path())
+            # again with what was typed, the refusal as its error (a version conflict is
+            # found by the form's own check, with its full account), and save nothing: the
+            # form is invalid this time, so the write is not attempted twice.
+            setattr(request, _REFUSAL, error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """Deleting an article takes its bylines and comments with it; whether that is allowed
@@ -324,9 +328,7 @@ class ArticleAdmin(ArticleListAdmin):
         # A new article is shown the buttons of a draft (it becomes one when saved).
         target = obj if obj is not None else Article(created_by=actor.user)
         for name, transition in LIFECYCLE_BUTTONS.items():
-            if transition.allowed_from(target.status, target.published_at) and can(
-                actor, transition.action, target
-            ):
+            if self._may_take(actor, transition.action, target):
                 buttons.append((name, transition.label))
         context["lifecycle_buttons"] = buttons
         if obj is not None and can(actor, Action.PREVIEW, obj):
@@ -398,11 +400,18 @@ class ArticleAdmin(ArticleListAdmin):
         labels[conflicts.BYLINE] = "Byline"
         context["conflict"] = conflicts.describe(
             article=current,
-            before=conflicts.unsign(form.cleaned_data.get("base_snapshot")),
+            before=conflicts.unsign(form.cleaned_data.get("base_snapshot"), current),
             yours=conflicts.snapshot(typed, self._byline_from(formsets)),
             labels=labels,
             viewer=request.user,
         )
+        # The editor has now seen the newer version: a later conflict is told against it.
+        data = QueryDict(mutable=True)  # a request's QueryDict is immutable: copy it
+        data.update(form.data)
+        data[form.add_prefix("base_snapshot")] = conflicts.sign(
+            current, conflicts.snapshot_of(current)
+        )
+        form.data = data
 
     def get_formset_kwargs(
         self, request: HttpRequest, obj: Any, inline: Any, prefix: str

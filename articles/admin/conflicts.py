@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from cms import audit
 from cms.sanitize import html_to_text
 
+from .. import services
 from ..fields import admin_form_fields
 from ..models import Article, Author
 
@@ -76,19 +77,26 @@ def snapshot_of(article: Article) -> Snapshot:
     return snapshot(values, authors)
 
 
-def sign(taken: Snapshot) -> str:
-    return signing.dumps(taken, salt=_SALT, compress=True)
+def sign(article: Article, taken: Snapshot) -> str:
+    """``taken`` signed for one article at its current version: a snapshot cannot be moved to
+    another article's form."""
+    signed = {"a": article.pk, "v": article.version, "f": taken}
+    return signing.dumps(signed, salt=_SALT, compress=True)
 
 
-def unsign(value: str | None) -> Snapshot | None:
-    """The snapshot a form carried, or None when it is missing or was altered."""
+def unsign(value: str | None, article: Article) -> Snapshot | None:
+    """The snapshot a form carried for ``article``, or None when it is missing, was altered
+    or was signed for another article."""
     if not value:
         return None
     try:
         loaded = signing.loads(value, salt=_SALT)
     except signing.BadSignature:
         return None
-    return loaded if isinstance(loaded, dict) else None
+    if not isinstance(loaded, dict) or loaded.get("a") != article.pk:
+        return None
+    taken = loaded.get("f")
+    return taken if isinstance(taken, dict) else None
 
 
 @dataclass
@@ -122,10 +130,12 @@ class Conflict:
 
 def last_writer(article: Article, viewer: Any) -> tuple[str, datetime]:
     """Who last saved ``article`` and when, from the audit log (``updated_at`` when nothing
-    is logged, e.g. a scheduled article going live on its own)."""
+    is logged, e.g. a change made before the log existed)."""
     entry = audit.last_entry(article)
     if entry is None:
         return "someone", article.updated_at
+    if entry.action == services.PUBLISH_DUE_ACTION:
+        return "the scheduler (publishing it at its time)", entry.created_at
     user = entry.user
     if user is not None and viewer is not None and user.pk == viewer.pk:
         return "you (in another window)", entry.created_at

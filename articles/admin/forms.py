@@ -16,7 +16,7 @@ from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from cms.admin import PolicyInlineMixin
-from cms.errors import ValidationFailed
+from cms.errors import DomainError, ValidationFailed
 from cms.sanitize import sanitize_article_html
 
 from .. import services
@@ -241,7 +241,7 @@ class ArticleAdminForm(forms.ModelForm[Article]):
         if self.instance.pk is not None and not self.is_bound:
             self.fields["expected_version"].initial = self.instance.version
             self.fields["base_snapshot"].initial = conflicts.sign(
-                conflicts.snapshot_of(self.instance)
+                self.instance, conflicts.snapshot_of(self.instance)
             )
         if not self.sees_all_unpublished and "slug" in self.fields:
             self.fields["slug"].help_text = (
@@ -281,9 +281,23 @@ class ArticleAdminForm(forms.ModelForm[Article]):
         chosen = data.get("overwrite_version")
         return chosen if chosen is not None else data.get("expected_version")
 
+    # Set by ArticleAdmin.changeform_view when the services refused a save this form had
+    # passed (someone changed the article in the moment between): shown as the form's error,
+    # so the page keeps what was typed and nothing is saved twice.
+    refusal: DomainError | None = None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         expected = self.saving_over()
+        if self.instance.pk is not None and expected is None and not self.errors:
+            # Without the version the page was opened at, the save could overwrite someone's
+            # work unseen: the change page always sends it, so this is a stale or altered page.
+            raise forms.ValidationError(
+                "This page did not say which version of the article it was opened at, so "
+                "saving it could overwrite someone's work. Copy your changes, reload the "
+                "article and make them again.",
+                code=VERSION_MISSING,
+            )
         if self.instance.pk is not None and expected is not None:
             current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
             if current and current[0] != expected:
@@ -294,7 +308,10 @@ class ArticleAdminForm(forms.ModelForm[Article]):
                     "still in the form below and were not saved.",
                     code=VERSION_CONFLICT,
                 )
+        if self.refusal is not None:
+            raise forms.ValidationError(f"Not saved: {self.refusal.message}", code="refused")
         return cleaned
 
 
 VERSION_CONFLICT = "version_conflict"
+VERSION_MISSING = "version_missing"

@@ -4,9 +4,27 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def backfill_submitted_at(apps, schema_editor):
+    """Articles already in review get when they were submitted: the audit log's last
+    submission of each, else when it was last saved (the latest it can have been)."""
+    Article = apps.get_model("articles", "Article")
+    AuditEntry = apps.get_model("cms", "AuditEntry")
+    for article in Article.objects.filter(status="in_review").only("id", "updated_at"):
+        entry = (
+            AuditEntry.objects.filter(
+                object_type="article", object_id=str(article.pk), action="article.submit"
+            )
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        Article.objects.filter(pk=article.pk).update(submitted_at=entry or article.updated_at)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0008_cover_columns_dropped"),
+        ("cms", "0004_periodic_runs_and_workers"),
         ("media", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -19,6 +37,7 @@ class Migration(migrations.Migration):
                 blank=True, editable=False, help_text="When it last entered review.", null=True
             ),
         ),
+        migrations.RunPython(backfill_submitted_at, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
             model_name="article",
             index=models.Index(

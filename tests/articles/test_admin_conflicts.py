@@ -9,14 +9,16 @@ keep their ids.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django import forms
+from django.utils import timezone
 
 from articles import services
 from articles.admin import ArticleAdminForm, conflicts
 from articles.models import Article, ArticleAuthor, ArticleStatus
-from cms.errors import VersionConflict
+from cms.errors import ValidationFailed, VersionConflict
 from tests.articles.test_admin import ADD, change_url, form_data
 from tests.conftest import actor, profile
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
@@ -91,7 +93,7 @@ def test_the_change_form_renders_the_version_and_what_was_opened(client, editor)
     client.force_login(editor)
     page = client.get(change_url(article)).content.decode()
     assert hidden(page, "expected_version") == "4"
-    snapshot = conflicts.unsign(hidden(page, "base_snapshot").replace("&#x27;", "'"))
+    snapshot = conflicts.unsign(hidden(page, "base_snapshot"), article)
     assert snapshot is not None
     assert snapshot["title"] == "Opened"
 
@@ -212,6 +214,29 @@ def test_a_save_racing_the_check_is_refused_by_the_service(client, editor, monke
     assert Article.objects.get(pk=article.pk).title == "Racer"
 
 
+def test_another_refusal_of_the_service_is_one_error_and_the_write_is_not_tried_twice(
+    client, editor, monkeypatch
+):
+    article = ArticleFactory(status=ArticleStatus.DRAFT, title="Before")
+    client.force_login(editor)
+    data = opened(client, article, title="Typed")
+    attempts = []
+
+    def refuse_once(**kwargs):
+        attempts.append(kwargs)
+        raise ValidationFailed({"slug": ["That address was taken a moment ago."]})
+
+    monkeypatch.setattr(services, "article_update", refuse_once)
+    response = client.post(change_url(article), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert len(attempts) == 1  # the second pass shows the refusal; it does not save again
+    assert page.count("That address was taken a moment ago.") == 1
+    assert "changed successfully" not in page
+    assert 'value="Typed"' in page  # what was typed is still in the form
+    assert Article.objects.get(pk=article.pk).title == "Before"
+
+
 def test_an_error_in_a_hidden_field_of_the_byline_is_shown(client, editor):
     article = ArticleFactory(status=ArticleStatus.DRAFT, authors=[AuthorFactory()])
     other = ArticleFactory()
@@ -273,10 +298,55 @@ def test_a_row_without_a_position_goes_last(client, editor):
 
 
 def test_an_altered_snapshot_is_ignored():
-    signed = conflicts.sign({"title": "x"})
-    assert conflicts.unsign(signed) == {"title": "x"}
-    assert conflicts.unsign(signed[:-2] + "zz") is None
-    assert conflicts.unsign("") is None
+    article = ArticleFactory()
+    signed = conflicts.sign(article, {"title": "x"})
+    assert conflicts.unsign(signed, article) == {"title": "x"}
+    assert conflicts.unsign(signed[:-2] + "zz", article) is None
+    assert conflicts.unsign("", article) is None
+
+
+def test_a_snapshot_signed_for_another_article_is_ignored():
+    article, other = ArticleFactory(), ArticleFactory()
+    assert conflicts.unsign(conflicts.sign(other, {"title": "x"}), article) is None
+
+
+def test_a_change_post_without_the_version_is_refused_and_saves_nothing(client, editor):
+    article = ArticleFactory(status=ArticleStatus.DRAFT, title="Kept")
+    client.force_login(editor)
+    data = opened(client, article, title="Overwritten unseen")
+    del data["expected_version"]
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "did not say which version of the article it was opened at" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Kept"
+
+
+def test_after_a_conflict_the_page_carries_the_newer_version_as_seen(client, editor, author):
+    """A later conflict is told against what the editor has already been shown."""
+    article = ArticleFactory(status=ArticleStatus.DRAFT, title="One", authors=[profile(author)])
+    client.force_login(editor)
+    stale = opened(client, article, title="Mine")
+    services.article_update(
+        article=Article.objects.get(pk=article.pk), actor=actor(author), title="Two",
+        expected_version=article.version,
+    )  # fmt: skip
+    page = client.post(change_url(article), stale).content.decode()
+    carried = conflicts.unsign(hidden(page, "base_snapshot"), article)
+    assert carried is not None
+    assert carried["title"] == "Two"
+
+
+def test_a_scheduled_article_gone_live_names_the_scheduler(client, editor):
+    when = timezone.now() - timedelta(minutes=1)
+    article = ArticleFactory(status=ArticleStatus.SCHEDULED, published_at=when, title="Due")
+    client.force_login(editor)
+    stale = opened(client, article, title="Edited")
+    assert services.publish_due_articles() == 1
+    page = client.post(change_url(article), stale).content.decode()
+    assert "Not saved: the scheduler (publishing it at its time) saved this article" in page
+    article.refresh_from_db()
+    assert article.title == "Due"
 
 
 def test_a_body_reformatted_without_new_words_says_so(editor):

@@ -152,6 +152,15 @@ def test_the_apis_already_serve_a_due_scheduled_article_as_live(client):
     assert body["data"]["article"]["title"] == "Embargo lifted"
 
 
+def test_writers_read_a_due_scheduled_article_as_published_in_both_apis(client, editor):
+    """The status people are shown is the same in the admin, REST and GraphQL."""
+    due = due_scheduled(title="Embargo lifted")
+    client.force_login(editor)
+    assert get(client, f"/api/v1/articles/{due.slug}/").json()["status"] == "published"
+    _response, body = gql(client, '{ article(slug: "%s") { status } }' % due.slug)  # noqa: UP031
+    assert body["data"]["article"]["status"] == "PUBLISHED"
+
+
 def test_the_list_filter_links_still_work_for_contributors(client, contributor):
     client.force_login(contributor)
     assert client.get(CHANGELIST + "?status__exact=draft").status_code == 200

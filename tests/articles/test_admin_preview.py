@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import ArticleStatus
+from cms.sanitize import sanitize_article_html
 from comments.models import CommentStatus
 from tests.conftest import profile
 from tests.factories import (
@@ -24,7 +25,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-BODY = (
+# As the services store it: sanitised (links get rel="noopener noreferrer").
+BODY = sanitize_article_html(
     "<h2>What happened</h2><p>The <strong>harbour</strong> opened at "
     '<a href="https://port.example/news">dawn</a>.</p><blockquote><p>It was time.</p></blockquote>'
 )
@@ -198,3 +200,24 @@ def test_the_front_end_preview_is_off_by_default():
     from config.settings import base
 
     assert base.FRONTEND_PREVIEW_URL == ""
+
+
+def test_a_stored_body_or_comment_that_escaped_the_sanitiser_runs_no_script(client, editor):
+    """The page is on the admin's origin, beside the editors' session: rows written past the
+    services (an import, a bulk update) are sanitised again as they are shown."""
+    from articles.models import Article
+    from comments.models import Comment
+
+    article = draft(comment_count=1)
+    Article.objects.filter(pk=article.pk).update(
+        body_html='<p>Text</p><script>steal()</script><img src="x" onerror="steal()">'
+    )
+    comment = CommentFactory(article=article, status=CommentStatus.APPROVED, author_name="R")
+    Comment.objects.filter(pk=comment.pk).update(
+        body_html='<p onclick="steal()">Hi</p><script>steal()</script>'
+    )
+    client.force_login(editor)
+    page = client.get(preview_path(article)).content.decode()
+    assert "Text" in page
+    assert "Hi" in page
+    assert "steal()" not in page
