@@ -82,7 +82,8 @@ class PickerUploadForm(ImageAdminForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Going straight into an article: it needs its description for readers now.
+        # Going straight into an article: it needs its description for readers now (the
+        # service's rule, ``for_article``; required here too so the browser says so first).
         self.fields["alt"].required = True
 
 
@@ -204,6 +205,7 @@ class ImageAdmin(AllOrNothingDelete):
                     new = services.image_create(
                         actor=self.actor(request),
                         file=upload_form.cleaned_data["file"],
+                        for_article=True,
                         **{f: upload_form.cleaned_data.get(f, "") for f in PICKER_UPLOAD_FIELDS},
                     )
                 except DomainError as error:

@@ -21,15 +21,26 @@ DESCRIPTIVE_FIELDS = ("alt", "caption", "credit")
 
 
 def image_create(
-    *, actor: Actor, file: File[Any], image: Image | None = None, **fields: str
+    *,
+    actor: Actor,
+    file: File[Any],
+    image: Image | None = None,
+    for_article: bool = False,
+    **fields: str,
 ) -> Image:
     """Check and store an upload, then have its renditions made (after the commit).
-    ``image`` may be an unsaved instance to fill in (the admin's).
+    ``image`` may be an unsaved instance to fill in (the admin's). ``for_article``: it goes
+    into an article straight away (the body editor's picker), so readers need its alt text
+    now, not after someone fills it in on the library's page.
 
     The same bytes uploaded again are refused, naming the image already in the library, so
     editors reuse it instead of filling the library with copies.
     """
     require(actor, Action.ADD, Image)
+    if for_article and not fields.get("alt", "").strip():
+        raise ValidationFailed(
+            {"alt": ["Describe the image for readers who cannot see it: it goes into an article."]}
+        )
     checked = _checked(file)
     duplicate = find_duplicate(checked.content_hash)
     if duplicate is not None:

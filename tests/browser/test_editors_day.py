@@ -390,4 +390,4 @@ def test_an_author_cannot_change_or_preview_another_authors_article(
         response = visit(page, f"/admin/articles/article/{article.pk}/preview/")
         assert response is not None
         assert response.status == 404
-        expect(page.locator("body")).not_to_contain_text("Their secret draft")
+        expect(page.locator("body")).not_to_contain_text(article.title)

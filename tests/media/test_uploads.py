@@ -307,3 +307,17 @@ def test_the_image_page_lists_the_articles_that_use_it(client, editor):
     page = client.get(f"/admin/media/image/{image.pk}/change/").content.decode()
     assert "Cover story</a> (cover)" in page
     assert "Inline story</a> (body)" in page
+
+
+def test_an_image_for_an_article_needs_alt_text_whichever_way_it_comes(contributor):
+    """The body editor's picker asks the service with ``for_article``: the rule is the
+    service's, so no other path into an article can skip it."""
+    upload = ContentFile(image_bytes(), name="harbour.png")
+    with pytest.raises(ValidationFailed) as refused:
+        services.image_create(actor=actor(contributor), file=upload, for_article=True, alt="  ")
+    assert "alt" in refused.value.errors
+    assert not Image.objects.exists()
+    image = services.image_create(
+        actor=actor(contributor), file=upload, for_article=True, alt="Cranes at dawn"
+    )
+    assert image.alt == "Cranes at dawn"
