@@ -10,9 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.db.models import QuerySet
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -20,7 +18,6 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
     JsonResponse,
-    QueryDict,
 )
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
@@ -37,8 +34,8 @@ from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
 from . import conflicts, presence
 from .article_list import ArticleListAdmin
+from .bulk import BULK_ACTIONS, bulk_action
 from .forms import (
-    VERSION_CONFLICT,
     ArticleAdminForm,
     BylineFormSet,
     BylineInline,
@@ -379,39 +376,20 @@ class ArticleAdmin(ArticleListAdmin):
     def _explain_conflict(
         self, request: HttpRequest, obj: Article, context: dict[str, Any]
     ) -> None:
-        """A save refused for naming an older version gets one account on the page (who
-        saved, when, what they changed; conflicts.Conflict) instead of the admin's generic
-        "Please correct the error below." over a short form error."""
-        adminform = context.get("adminform")
-        form = getattr(adminform, "form", None)
+        """A save refused for naming an older version gets one account on the page
+        (``conflicts.explain``) instead of the admin's "Please correct the error below."."""
+        form = getattr(context.get("adminform"), "form", None)
         if not isinstance(form, ArticleAdminForm) or form.conflicting_version is None:
             return
         formsets = [f.formset for f in context.get("inline_admin_formsets", ())]
-        refusals = form.errors.get(NON_FIELD_ERRORS)
-        if refusals is not None:
-            kept = [e for e in refusals.as_data() if e.code != VERSION_CONFLICT]
-            form.errors[NON_FIELD_ERRORS] = form.error_class(kept, error_class="nonfield")
-            if not kept:
-                del form.errors[NON_FIELD_ERRORS]
-        context["errors"] = helpers.AdminErrorList(form, formsets)
-        current = Article.objects.select_related("section", "cover_image").get(pk=obj.pk)
-        typed = {name: form.cleaned_data[name] for name in form.cleaned_data}
-        labels = {name: str(field.label or name) for name, field in form.fields.items()}
-        labels[conflicts.BYLINE] = "Byline"
-        context["conflict"] = conflicts.describe(
-            article=current,
-            before=conflicts.unsign(form.cleaned_data.get("base_snapshot"), current),
-            yours=conflicts.snapshot(typed, self._byline_from(formsets)),
-            labels=labels,
+        conflicts.explain(
+            form=form,
+            formsets=formsets,
+            byline=self._byline_from(formsets),
+            article_pk=obj.pk,
             viewer=request.user,
+            context=context,
         )
-        # The editor has now seen the newer version: a later conflict is told against it.
-        data = QueryDict(mutable=True)  # a request's QueryDict is immutable: copy it
-        data.update(form.data)
-        data[form.add_prefix("base_snapshot")] = conflicts.sign(
-            current, conflicts.snapshot_of(current)
-        )
-        form.data = data
 
     def get_formset_kwargs(
         self, request: HttpRequest, obj: Any, inline: Any, prefix: str
@@ -431,45 +409,4 @@ class ArticleAdmin(ArticleListAdmin):
         return actions
 
 
-# Bulk actions on the article list: name -> (policy action, service call, past tense, label).
-# Each calls the same service as the API; run_bulk reports what was refused and why. The
-# lifecycle's come from its table; featuring is not a change of status.
-BULK_ACTIONS: dict[str, tuple[Action, Any, str, str]] = {
-    **{
-        t.bulk_action: (
-            t.action,
-            # Bind this transition's action now, not the loop variable's last value.
-            lambda a, actor, action=t.action: services.article_take_transition(
-                article=a, actor=actor, action=action
-            ),
-            t.past_tense,
-            t.bulk_label,
-        )
-        for t in TRANSITIONS.values()
-    },
-    "feature_selected": (
-        Action.FEATURE,
-        lambda a, actor: services.article_set_featured(article=a, actor=actor, featured=True),
-        "featured",
-        "Feature selected articles",
-    ),
-    "unfeature_selected": (
-        Action.FEATURE,
-        lambda a, actor: services.article_set_featured(article=a, actor=actor, featured=False),
-        "no longer featured",
-        "Stop featuring selected articles",
-    ),
-}
-
-
-def _bulk_action(name: str) -> Any:
-    action, operation, done, label = BULK_ACTIONS[name]
-
-    def run(modeladmin: ArticleAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        modeladmin.run_bulk(request, queryset, action, operation, done)
-
-    run.__name__ = name
-    return admin.action(description=label)(run)
-
-
-ArticleAdmin.actions = tuple(_bulk_action(name) for name in BULK_ACTIONS)  # type: ignore[misc]
+ArticleAdmin.actions = tuple(bulk_action(name) for name in BULK_ACTIONS)  # type: ignore[misc]

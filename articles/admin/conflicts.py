@@ -15,8 +15,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.contrib.admin import helpers
 from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Model
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -35,6 +38,12 @@ _SALT = "articles.admin.conflicts.snapshot"
 BYLINE = "authors"
 # The body is compared as text, line by line; other fields are shown whole.
 BODY = "body_html"
+
+
+# The form errors' codes: a save naming an older version than the stored one, and a change
+# post naming none.
+VERSION_CONFLICT = "version_conflict"
+VERSION_MISSING = "version_missing"
 
 
 def snapshot_fields() -> tuple[str, ...]:
@@ -209,3 +218,40 @@ def _body_row(label: str, before: str, theirs: str, yours: Shown | None) -> Row:
     else:
         typed = "changed by you: your text is in the editor below"
     return Row(label, "", "", typed, lines)
+
+
+def explain(
+    *,
+    form: Any,
+    formsets: list[Any],
+    byline: list[Author],
+    article_pk: int,
+    viewer: Any,
+    context: dict[str, Any],
+) -> None:
+    """Put the account of a refused save on the change page's ``context``: the form's short
+    version error gives way to the :class:`Conflict` (who saved, when, what they changed,
+    what this editor typed), and the page carries the newer version as the one now seen."""
+    refusals = form.errors.get(NON_FIELD_ERRORS)
+    if refusals is not None:
+        kept = [e for e in refusals.as_data() if e.code != VERSION_CONFLICT]
+        form.errors[NON_FIELD_ERRORS] = form.error_class(kept, error_class="nonfield")
+        if not kept:
+            del form.errors[NON_FIELD_ERRORS]
+    context["errors"] = helpers.AdminErrorList(form, formsets)
+    current = Article.objects.select_related("section", "cover_image").get(pk=article_pk)
+    typed = {name: form.cleaned_data[name] for name in form.cleaned_data}
+    labels = {name: str(field.label or name) for name, field in form.fields.items()}
+    labels[BYLINE] = "Byline"
+    context["conflict"] = describe(
+        article=current,
+        before=unsign(form.cleaned_data.get("base_snapshot"), current),
+        yours=snapshot(typed, byline),
+        labels=labels,
+        viewer=viewer,
+    )
+    # The editor has now seen the newer version: a later conflict is told against it.
+    data = QueryDict(mutable=True)  # a request's QueryDict is immutable: copy it
+    data.update(form.data)
+    data[form.add_prefix("base_snapshot")] = sign(current, snapshot_of(current))
+    form.data = data

@@ -296,7 +296,7 @@ class ArticleAdminForm(forms.ModelForm[Article]):
                 "This page did not say which version of the article it was opened at, so "
                 "saving it could overwrite someone's work. Copy your changes, reload the "
                 "article and make them again.",
-                code=VERSION_MISSING,
+                code=conflicts.VERSION_MISSING,
             )
         if self.instance.pk is not None and expected is not None:
             current = Article.objects.filter(pk=self.instance.pk).values_list("version", flat=True)
@@ -306,12 +306,8 @@ class ArticleAdminForm(forms.ModelForm[Article]):
                 raise forms.ValidationError(
                     "Someone saved this article while you were editing it. Your changes are "
                     "still in the form below and were not saved.",
-                    code=VERSION_CONFLICT,
+                    code=conflicts.VERSION_CONFLICT,
                 )
         if self.refusal is not None:
             raise forms.ValidationError(f"Not saved: {self.refusal.message}", code="refused")
         return cleaned
-
-
-VERSION_CONFLICT = "version_conflict"
-VERSION_MISSING = "version_missing"
