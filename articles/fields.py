@@ -108,6 +108,12 @@ READ_FIELDS: Final = (
         "preview it; else null.",
     ),
     ReadField(
+        "returned_at",
+        privileged=True,
+        description="When it was returned from review to its writer, as a draft (null unless "
+        "it is a draft that came back). For those who may edit or preview it; else null.",
+    ),
+    ReadField(
         "version",
         privileged=True,
         description="For those who may edit or preview it; else null.",

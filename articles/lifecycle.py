@@ -170,6 +170,16 @@ TRANSITIONS: Final[Mapping[Action, Transition]] = {
             bulk_label="Submit selected drafts for review",
         ),
         Transition(
+            action=Action.RETURN,
+            from_statuses=frozenset({_S.IN_REVIEW}),
+            to_status=_S.DRAFT,
+            past_tense="returned to the writer",
+            admin_button="_return",
+            label="Return to writer",
+            bulk_action="return_selected",
+            bulk_label="Return selected articles to their writers",
+        ),
+        Transition(
             action=Action.PUBLISH,
             from_statuses=frozenset({_S.DRAFT, _S.IN_REVIEW, _S.SCHEDULED, _S.ARCHIVED}),
             to_status=_S.PUBLISHED,

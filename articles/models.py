@@ -139,6 +139,15 @@ class Article(models.Model):
     submitted_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When it last entered review."
     )
+    # Set by the lifecycle service when the article is returned from review to its writer
+    # (a draft again), cleared by its next transition: the writer's desk lists what came back.
+    returned_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it was returned to its writer from review (null unless it is a draft "
+        "that came back).",
+    )
     featured = models.BooleanField(default=False)
     comments_enabled = models.BooleanField(default=True)
 

@@ -3,10 +3,12 @@
 Roles (``cms.roles``):
 
 * Contributor: writes articles; edits and deletes their own drafts; submits them for review.
-  Cannot publish.
+  Cannot publish, nor take back what they submitted (an editor returns it to them).
 * Author: everything a contributor may, on their own articles in any status, and publishes,
-  schedules, unpublishes and archives their own articles.
-* Editor: everything, on every article, including featuring.
+  schedules, unpublishes and archives their own articles, and withdraws their own from
+  review (returns it to draft).
+* Editor: everything, on every article, including featuring and returning work in review to
+  its writer.
 
 An article is "own" when the user created it or is credited in its byline through their
 author profile. Anyone may read live articles. Unpublished work is previewed by every role on
@@ -30,6 +32,8 @@ _SCOPE_FOR = {
     Action.CHANGE: scopes.CONTENT_WRITE,
     Action.DELETE: scopes.CONTENT_WRITE,
     Action.SUBMIT: scopes.CONTENT_WRITE,
+    # The reverse of submitting: nothing goes live or comes down.
+    Action.RETURN: scopes.CONTENT_WRITE,
     Action.PUBLISH: scopes.CONTENT_PUBLISH,
     Action.UNPUBLISH: scopes.CONTENT_PUBLISH,
     Action.ARCHIVE: scopes.CONTENT_PUBLISH,
@@ -48,6 +52,8 @@ _OWN = {
         Action.CHANGE: set(ArticleStatus),
         Action.DELETE: {ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED},
         Action.SUBMIT: {ArticleStatus.DRAFT},
+        # Withdraw their own submission: they could publish it themselves anyway.
+        Action.RETURN: {ArticleStatus.IN_REVIEW},
         Action.PUBLISH: set(ArticleStatus),
         Action.UNPUBLISH: set(ArticleStatus),
         Action.ARCHIVE: set(ArticleStatus),

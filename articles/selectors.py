@@ -576,3 +576,13 @@ def own_work(actor: Actor, status: ArticleStatus) -> DeskList:
         return DeskList(count=0, rows=[])
     mine = Article.objects.visible_to(actor).owned_by(actor.user).filter(status=status)
     return _desk_list(mine, "-updated_at", "-id")
+
+
+def returned_to(actor: Actor) -> DeskList:
+    """``actor``'s own drafts that came back from review (``returned_at`` set), latest
+    returned first."""
+    if actor.user is None:
+        return DeskList(count=0, rows=[])
+    mine = Article.objects.visible_to(actor).owned_by(actor.user)
+    back = mine.filter(status=ArticleStatus.DRAFT, returned_at__isnull=False)
+    return _desk_list(back, "-returned_at", "-id")

@@ -160,6 +160,13 @@ def article_submit_for_review(*, article: Article, actor: Actor) -> Article:
     return _transition(article, actor, Action.SUBMIT)
 
 
+def article_return_to_writer(*, article: Article, actor: Actor) -> Article:
+    """Send an article in review back to its writer as a draft (an editor's "not yet"; an
+    author withdrawing their own). Records when, in ``returned_at``, until its next
+    transition."""
+    return _transition(article, actor, Action.RETURN)
+
+
 def article_publish(
     *, article: Article, actor: Actor, published_at: datetime | None = None
 ) -> Article:
@@ -223,6 +230,7 @@ def article_take_transition(
 # date, above). tests/articles/test_lifecycle.py holds these keys to lifecycle.TRANSITIONS.
 _TRANSITION_SERVICES = {
     Action.SUBMIT: article_submit_for_review,
+    Action.RETURN: article_return_to_writer,
     Action.UNPUBLISH: article_unpublish,
     Action.ARCHIVE: article_archive,
 }
@@ -586,6 +594,12 @@ def _transition(
         if status == ArticleStatus.IN_REVIEW:
             current.submitted_at = timezone.now()
             fields.append("submitted_at")
+        # "Returned to you" lasts until the writer acts on it: submitting it again (or any
+        # other transition) clears it.
+        returned_at = timezone.now() if action == Action.RETURN else None
+        if current.returned_at != returned_at:
+            current.returned_at = returned_at
+            fields.append("returned_at")
         current.version += 1
         current.save(update_fields=fields)
         audit.record(actor, f"article.{action}", current)
@@ -595,5 +609,13 @@ def _transition(
 
 def _copy_state(source: Article, target: Article) -> None:
     """Keep the caller's instance in step with what was saved."""
-    for name in ("status", "published_at", "submitted_at", "featured", "version", "updated_at"):
+    for name in (
+        "status",
+        "published_at",
+        "submitted_at",
+        "returned_at",
+        "featured",
+        "version",
+        "updated_at",
+    ):
         setattr(target, name, getattr(source, name))

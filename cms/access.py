@@ -31,6 +31,7 @@ class Action(StrEnum):
     CHANGE = "change"
     DELETE = "delete"
     SUBMIT = "submit"  # hand a draft to the editors for review
+    RETURN = "return"  # send work in review back to its writer, as a draft
     PUBLISH = "publish"  # publish now, or schedule with a future date
     UNPUBLISH = "unpublish"
     ARCHIVE = "archive"

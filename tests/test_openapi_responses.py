@@ -186,6 +186,7 @@ def test_editors_answers_validate(document, world, editor):
         "title",
         "status",
         "submitted_at",
+        "returned_at",
         "version",
     }
 

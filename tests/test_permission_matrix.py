@@ -29,9 +29,12 @@ from graphql_relay import to_global_id
 from articles import previews
 from articles.models import Article, ArticleStatus
 from cms import scopes, tokens
+from cms.access import Action, can
+from cms.actors import Actor
 from comments.models import Comment, CommentStatus
 from comments.services import recount_comments
 from tests.api import gql
+from tests.articles.test_admin import edit_data
 from tests.conftest import profile
 from tests.factories import ArticleFactory, CommentFactory
 
@@ -509,3 +512,81 @@ def test_a_closed_api_refuses_previews_to_a_token_without_content_read(world, se
     assert previewer.get("/api/v1/articles/draft/").status_code == 403
     response, _ = gql(previewer, '{ article(slug: "draft") { title } }')
     assert response.status_code == 403
+
+
+# --- Admin-only transitions ------------------------------------------------------------------
+#
+# Submitting, returning to the writer and archiving are taken in the admin only (the APIs
+# publish and unpublish), so they have no REST or GraphQL cell. Returning an article in review
+# to its writer, by every role: pressing the change form's button as a signed-in person, and
+# the policy's answer for a token holding exactly content:write or everything but it (a token
+# cannot reach the admin; the policy is what would answer it anywhere else).
+
+ADMIN_CASES = {
+    "return_in_review": (
+        (WRITE,),
+        # Editors on any article; an author withdraws their own; a contributor may not take
+        # back what they submitted; another author cannot see it; staff without a role are
+        # refused the admin's article pages outright.
+        table(
+            anonymous=UNAUTHENTICATED, no_role=FORBIDDEN, contributor=FORBIDDEN, author=OK,
+            other_author=NOT_FOUND, editor=OK,
+        ),
+    ),
+}  # fmt: skip
+
+
+def admin_cells() -> list[tuple[str, str, str]]:
+    return [
+        (name, role, credential)
+        for name in ADMIN_CASES
+        for role in ROLES
+        for credential in (("none",) if role == "anonymous" else CREDENTIALS)
+    ]
+
+
+@pytest.mark.parametrize(("name", "role", "credential"), admin_cells())
+def test_admin_only_transitions(world, request, name, role, credential):
+    _, make = world
+    needs, outcomes = ADMIN_CASES[name]
+    want = outcomes[role]
+    review = Article.objects.get(slug="review")
+    before = snapshot()
+    if credential != "session" and role != "anonymous":
+        fixture = "staff_without_role" if role == "no_role" else role
+        held = frozenset(held_scopes(Case(needs, outcomes), credential))
+        token_actor = Actor(user=request.getfixturevalue(fixture), scopes=held)
+        allowed = can(token_actor, Action.RETURN, review)
+        expect_allowed = want == OK and credential == "exact_scopes"
+        assert allowed == expect_allowed, f"{name} by {role} ({credential}): policy {allowed}"
+        return
+    client = make(role, credential, Case(needs, outcomes))
+    page = f"/admin/articles/article/{review.pk}/change/"
+    shown = client.get(page)
+    offered = shown.status_code == 200 and b'name="_return"' in shown.content
+    assert offered == (want == OK), f"{name} by {role}: button offered {offered}"
+    # The form as the page holds it (its byline kept), with the button pressed.
+    data = edit_data(review, _return="Return to writer")
+    response = client.post(page, data)
+    got = admin_outcome(response)
+    assert got == want, f"{name} by {role}: {got}, expected {want}"
+    returned = Article.objects.get(slug="review")
+    if want == OK:
+        assert returned.status == ArticleStatus.DRAFT, f"{name} by {role}: not returned"
+        assert returned.returned_at is not None
+    else:
+        assert snapshot() == before, f"{name} by {role} was refused but wrote"
+
+
+def admin_outcome(response: Any) -> str:
+    if response.status_code == 302 and "/admin/login/" in response["Location"]:
+        return UNAUTHENTICATED
+    if response.status_code == 403:
+        return FORBIDDEN
+    if response.status_code == 404 or (
+        response.status_code == 302 and response["Location"].rstrip("/") == "/admin"
+    ):
+        return NOT_FOUND  # the admin's "doesn't exist. Perhaps it was deleted?"
+    if response.status_code == 302:
+        return OK
+    return f"unexpected {response.status_code}"

@@ -273,10 +273,11 @@ class ArticleAdmin(ArticleListAdmin):
                 messages.WARNING,
             )
         else:
-            outcome = (
-                f"“{article}” is now {article.get_status_display().lower()}.",
-                messages.SUCCESS,
-            )
+            status = article.get_status_display().lower()
+            # Where the new status alone does not say what happened ("draft" after returning
+            # or unpublishing), the transition says it first.
+            done = "" if status == transition.past_tense else f"was {transition.past_tense}: it "
+            outcome = (f"“{article}” {done}is now {status}.", messages.SUCCESS)
         setattr(request, _OUTCOME, outcome)
 
     def message_user(

@@ -55,6 +55,22 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset.filter(effective_status_q(value))
 
 
+class ReturnedFilter(admin.SimpleListFilter):
+    """Drafts returned to their writer from review and not yet submitted again (the desk's
+    "Returned to you" links here)."""
+
+    title = "returned to the writer"
+    parameter_name = "returned"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "Returned, not yet resubmitted")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() != "yes":
+            return queryset
+        return queryset.filter(status=ArticleStatus.DRAFT, returned_at__isnull=False)
+
+
 class ArticleListAdmin(AllOrNothingDelete):
     """The list parts of the article admin (the form parts are ``article.ArticleAdmin``)."""
 
@@ -72,6 +88,7 @@ class ArticleListAdmin(AllOrNothingDelete):
     )
     list_filter = (
         StatusFilter,
+        ReturnedFilter,
         "section",
         ("tags", admin.RelatedOnlyFieldListFilter),
         ("authors", admin.RelatedOnlyFieldListFilter),

@@ -1,6 +1,7 @@
 """The articles' panels on the editors' desk (the admin index, ``cms.desk``): what waits for
-review, what goes live today, and a writer's own drafts and submissions. Every figure comes
-from ``articles.selectors``, which start from the visibility queryset."""
+review, what goes live today, and a writer's own drafts, what came back to them from review
+and what they submitted. Every figure comes from ``articles.selectors``, which start from the
+visibility queryset."""
 
 from __future__ import annotations
 
@@ -74,13 +75,16 @@ def today_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
 
 @desk.register("articles.own", template="articles/desk/own.html", order=10)
 def own_work_panel(request: HttpRequest, actor: Actor) -> dict[str, Any] | None:
-    """A writer's (contributor's or author's) drafts and what they sent for review."""
+    """A writer's (contributor's or author's) drafts, those returned to them from review, and
+    what they sent for review."""
     if role_of(actor.user) is None or _editor(actor) or not can(actor, Action.ADD, Article):
         return None
     return {
         "drafts": selectors.own_work(actor, ArticleStatus.DRAFT),
+        "returned": selectors.returned_to(actor),
         "in_review": selectors.own_work(actor, ArticleStatus.IN_REVIEW),
         "drafts_url": _changelist(ArticleStatus.DRAFT),
+        "returned_url": f"{reverse('admin:articles_article_changelist')}?returned=yes",
         "in_review_url": _changelist(ArticleStatus.IN_REVIEW),
         "add_url": reverse("admin:articles_article_add"),
     }

@@ -12,10 +12,11 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 
+from articles import services
 from articles.models import ArticleStatus
 from comments.models import CommentStatus
 from tests.api import assert_queries
-from tests.conftest import profile
+from tests.conftest import actor, profile
 from tests.factories import ArticleFactory, AuthorFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,6 +126,40 @@ def test_author_desk_lists_only_their_own_drafts_and_submissions(client, author,
     assert "desk-comments" not in page  # nor the moderation figure
 
 
+def test_a_writer_sees_what_was_returned_to_them_newest_first_with_when(
+    client, editor, contributor, other_author
+):
+    mine = [profile(contributor)]
+    earlier = ArticleFactory(title="Back first", status=ArticleStatus.IN_REVIEW, authors=mine)
+    later = ArticleFactory(title="Back second", status=ArticleStatus.IN_REVIEW, authors=mine)
+    theirs = ArticleFactory(title="Their return", status=ArticleStatus.IN_REVIEW,
+                            authors=[profile(other_author)])  # fmt: skip
+    ArticleFactory(title="Plain draft", status=ArticleStatus.DRAFT, authors=mine)
+    client.force_login(contributor)
+    assert "desk-own-returned" not in client.get(INDEX).content.decode()  # nothing came back
+    for article in (earlier, later, theirs):
+        services.article_return_to_writer(article=article, actor=actor(editor))
+    client.force_login(contributor)
+    page = client.get(INDEX).content.decode()
+    returned = panel(page, "desk-own-returned")
+    assert count_in(page, "desk-own-returned") == 2
+    assert returned.index("Back second") < returned.index("Back first")
+    when = timezone.localtime(later.returned_at).strftime("%-d %b, %H:%M")
+    assert f"returned {when}" in returned
+    assert "Plain draft" not in returned
+    assert "Their return" not in page
+    assert count_in(page, "desk-own") == 3  # still among their drafts
+    link = re.search(r'href="([^"]+)" class="section">Returned to you', page)
+    assert link
+    listed = client.get(link.group(1).replace("&amp;", "&"))
+    assert {a.title for a in listed.context["cl"].result_list} == {"Back first", "Back second"}
+    # Submitted again, it has been dealt with: no longer "returned".
+    services.article_submit_for_review(article=later, actor=actor(contributor))
+    page = client.get(INDEX).content.decode()
+    assert count_in(page, "desk-own-returned") == 1
+    assert "Back second" in panel(page, "desk-own-review")
+
+
 def test_contributor_desk_shows_their_drafts_and_no_moderation(client, contributor):
     ArticleFactory(title="Notes", status=ArticleStatus.DRAFT, authors=[profile(contributor)])
     CommentFactory(status=CommentStatus.PENDING)
@@ -155,6 +190,7 @@ def test_the_desk_costs_the_same_queries_for_1_and_50_rows(client, request, who)
         writer = AuthorFactory()
         ArticleFactory(status=ArticleStatus.IN_REVIEW, authors=[writer, *mine], submitted_at=now)
         ArticleFactory(status=ArticleStatus.DRAFT, authors=[writer, *mine])
+        ArticleFactory(status=ArticleStatus.DRAFT, authors=[writer, *mine], returned_at=now)
         ArticleFactory(status=ArticleStatus.SCHEDULED, published_at=now + timedelta(seconds=30))
         CommentFactory(status=CommentStatus.PENDING)
 
@@ -172,8 +208,9 @@ def test_the_desk_costs_the_same_queries_for_1_and_50_rows(client, request, who)
 
 # The page: the user, their permissions (2), role groups, recent actions, and for editors the
 # worker panel (2). The panels: editor: review rows, bylines, their authors; today's rows;
-# the pending count. Author: (rows, bylines, authors) for drafts and for those in review.
-QUERIES = {"editor": 12, "author": 11}
+# the pending count. Author: (rows, bylines, authors) for drafts, for those returned to them
+# and for those in review.
+QUERIES = {"editor": 12, "author": 14}
 
 
 def test_a_busy_day_lists_the_first_twenty_and_links_to_the_rest(client, editor):

@@ -187,7 +187,13 @@ def test_every_role_grant_of_a_transition_can_be_used():
 
 
 def test_every_lifecycle_action_of_the_policy_is_a_transition():
-    lifecycle_actions = {Action.SUBMIT, Action.PUBLISH, Action.UNPUBLISH, Action.ARCHIVE}
+    lifecycle_actions = {
+        Action.SUBMIT,
+        Action.RETURN,
+        Action.PUBLISH,
+        Action.UNPUBLISH,
+        Action.ARCHIVE,
+    }
     granted = {action for grants in policies._OWN.values() for action in grants}
     missing = (granted | set(policies._SCOPE_FOR)) & lifecycle_actions - set(TRANSITIONS)
     assert not missing, f"policy actions without a lifecycle transition: {missing}"

@@ -7,6 +7,7 @@ from articles import services
 from articles.models import Article, ArticleStatus
 from cms.actors import Actor
 from cms.errors import InvalidTransition, PermissionDenied, ValidationFailed, VersionConflict
+from cms.models import AuditEntry
 from tests.conftest import actor, profile
 from tests.factories import ArticleFactory, AuthorFactory, TagFactory
 
@@ -91,6 +92,55 @@ def test_contributor_submits_for_review_and_then_cannot_edit(contributor):
     assert article.status == ArticleStatus.IN_REVIEW
     with pytest.raises(PermissionDenied):
         services.article_update(article=article, actor=actor(contributor), title="Changed")
+
+
+def test_an_editor_returns_work_in_review_to_its_writer(editor, contributor):
+    article = services.article_create(actor=actor(contributor), title="Mine")
+    services.article_submit_for_review(article=article, actor=actor(contributor))
+    version = article.version
+    services.article_return_to_writer(article=article, actor=actor(editor))
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.status, stored.version) == (ArticleStatus.DRAFT, version + 1)
+    assert stored.returned_at is not None
+    assert stored.returned_at == article.returned_at  # the caller's copy is kept in step
+    entry = AuditEntry.objects.filter(object_id=str(article.pk)).latest("id")
+    assert (entry.action, entry.user) == ("article.return", editor)
+    # Theirs to edit again, and once submitted again it is no longer "returned".
+    services.article_update(article=article, actor=actor(contributor), title="Better")
+    services.article_submit_for_review(article=article, actor=actor(contributor))
+    assert Article.objects.get(pk=article.pk).returned_at is None
+    with pytest.raises(InvalidTransition) as refused:
+        services.article_return_to_writer(article=ArticleFactory(), actor=actor(editor))
+    assert refused.value.message == "A published article cannot be returned to the writer."
+
+
+def test_contributor_cannot_take_back_what_they_submitted(contributor):
+    article = services.article_create(actor=actor(contributor), title="Mine")
+    services.article_submit_for_review(article=article, actor=actor(contributor))
+    with pytest.raises(PermissionDenied):
+        services.article_return_to_writer(article=article, actor=actor(contributor))
+    assert Article.objects.get(pk=article.pk).status == ArticleStatus.IN_REVIEW
+
+
+def test_author_withdraws_own_submission_but_not_anothers(author, other_author):
+    mine = services.article_create(actor=actor(author), title="Mine")
+    theirs = services.article_create(actor=actor(other_author), title="Theirs")
+    for article, writer in ((mine, author), (theirs, other_author)):
+        services.article_submit_for_review(article=article, actor=actor(writer))
+    services.article_return_to_writer(article=mine, actor=actor(author))
+    assert mine.status == ArticleStatus.DRAFT
+    with pytest.raises(PermissionDenied):
+        services.article_return_to_writer(article=theirs, actor=actor(author))
+    assert Article.objects.get(pk=theirs.pk).status == ArticleStatus.IN_REVIEW
+
+
+def test_other_transitions_clear_returned_at(editor, author):
+    article = ArticleFactory(status=ArticleStatus.IN_REVIEW, authors=[profile(author)])
+    services.article_return_to_writer(article=article, actor=actor(editor))
+    services.article_publish(article=article, actor=actor(author))
+    services.article_unpublish(article=article, actor=actor(author))
+    # A draft again, but by its own writer's hand: not "returned to you".
+    assert Article.objects.get(pk=article.pk).returned_at is None
 
 
 def test_author_publishes_own_article_but_not_anothers(author, other_author):
