@@ -21,9 +21,10 @@ function holds<T extends true>(): T | undefined {
 }
 
 // An article without `fields`: every field, only the editorial state (for editors) optional.
-holds<Equal<OptionalKeys<Schemas["Article"]>, "status" | "version">>();
+type EditorialState = "status" | "version" | "submitted_at" | "returned_at";
+holds<Equal<OptionalKeys<Schemas["Article"]>, EditorialState>>();
 // A list item without `fields`: the same, less the bodies.
-holds<Equal<OptionalKeys<Schemas["ArticleSummary"]>, "status" | "version">>();
+holds<Equal<OptionalKeys<Schemas["ArticleSummary"]>, EditorialState>>();
 // With `fields`, any field may be missing.
 holds<Equal<RequiredKeys<Schemas["ArticleFieldset"]>, never>>();
 
