@@ -7,7 +7,7 @@ PYTEST_ARGS ?= -n 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run serve test test-postgres browser-test browser-deps deploy-check scale-test clients lint format migrate demo lock bench bench-procfile clean
+.PHONY: help install run serve test test-postgres browser-test browser-deps deploy-check scale-test clients lint format migrate demo lock bench bench-procfile backup restore backup-check clean
 
 help:
 	@echo "make run            set up (venv, pinned install, migrate, demo content), then serve on 127.0.0.1:8000 with the task worker beside it"
@@ -18,6 +18,9 @@ help:
 	@echo "make scale-test     two web processes and two workers on one machine: limits, views, ETags and tasks hold across them"
 	@echo "make clients        typed clients (OpenAPI, GraphQL, Relay) generated, compiled and run against a server"
 	@echo "make lint           ruff, mypy and the migrations check"
+	@echo "make backup         the database and media files into var/backups/byline-<time>.tar.gz"
+	@echo "make restore FILE=… put a backup back (a non-empty database only with YES=1); stop Byline first"
+	@echo "make backup-check   back up a populated database, restore it into a fresh one, compare (SQLite and PostgreSQL)"
 	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
 	@echo "make bench          load the API with wrk (SQLite; PostgreSQL + Redis with DATABASE_URL/REDIS_URL)"
 	@echo "make bench-procfile the same through the Procfile's web line under production settings (needs DATABASE_URL, REDIS_URL)"
@@ -100,6 +103,20 @@ $(CLIENTS_STAMP): clients/package.json clients/package-lock.json
 # before the check can stop its server.
 clients: install $(CLIENTS_STAMP)
 	cd clients && node --import tsx check/main.ts
+
+# The database of DATABASE_URL (default: var/db.sqlite3) and MEDIA_ROOT; see README "Backups".
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || (echo "make restore FILE=var/backups/byline-....tar.gz [YES=1]" >&2; exit 1)
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(YES),--yes)
+
+# Creates and drops its own databases on that server (and a SQLite file in a temporary folder).
+BACKUP_CHECK_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+backup-check: install
+	BACKUP_CHECK_POSTGRES_URL=$(BACKUP_CHECK_POSTGRES_URL) $(BIN)/python .ci/backup_check.py
 
 lint: install
 	$(BIN)/ruff check .
