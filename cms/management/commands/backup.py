@@ -46,5 +46,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Backed up {manifest.vendor} ({len(manifest.tables)} tables, "
             f"{sum(manifest.tables.values())} rows) and {media} to {output} "
-            f"({output.stat().st_size / 1e6:.1f} MB, {time.monotonic() - started:.1f} s)."
+            f"({_size(output.stat().st_size)}, {time.monotonic() - started:.1f} s)."
         )
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"
