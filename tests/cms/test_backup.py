@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import shutil
+import sqlite3
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -202,3 +203,28 @@ def test_missing_client_tools_are_named(monkeypatch: pytest.MonkeyPatch) -> None
 
     with pytest.raises(backup.BackupError, match=r"pg_restore is not installed.*client-16"):
         backup.pg_tool("pg_restore", "16.2")
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's write-ahead log")
+def test_a_stale_write_ahead_log_is_not_replayed_into_the_restored_file(
+    populated: None, tmp_path: Path
+) -> None:
+    """A server killed mid-write leaves its -wal file beside the database; replayed into the
+    restored file it would bring back old pages over the new ones."""
+    before = backup.table_fingerprints(connection)
+    archive = back_up(tmp_path)
+    target = tmp_path / "crashed.sqlite3"
+    old = sqlite3.connect(target)
+    old.execute("PRAGMA journal_mode=WAL")
+    old.execute("PRAGMA wal_autocheckpoint=0")
+    old.execute("CREATE TABLE comments_comment (id INTEGER PRIMARY KEY, body TEXT)")
+    old.executemany("INSERT INTO comments_comment VALUES (?, ?)", [(i, "old") for i in range(99)])
+    old.commit()
+    stale = Path(f"{target}-wal").read_bytes()
+    old.close()  # checkpoints and removes the log; the crash leaves it behind:
+    Path(f"{target}-wal").write_bytes(stale)
+
+    backup.restore_backup(archive, {**connection.settings_dict, "NAME": str(target)}, None)
+
+    with backup.connect({**connection.settings_dict, "NAME": str(target)}) as restored:
+        assert backup.table_fingerprints(restored) == before
