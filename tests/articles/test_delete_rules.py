@@ -16,6 +16,7 @@ from articles.models import Article, ArticleStatus
 from articles.policies import EVER_LIVE_REFUSAL
 from cms.access import Action, can
 from cms.errors import PermissionDenied
+from tests.api import gql
 from tests.conftest import actor, profile
 from tests.factories import ArticleFactory
 
@@ -112,3 +113,20 @@ def test_the_reason_is_for_the_writer_of_the_article_only(author, other_author):
     with pytest.raises(PermissionDenied) as refused:
         services.article_delete(article=article, actor=actor(author))
     assert refused.value.message != EVER_LIVE_REFUSAL
+
+
+def test_the_apis_tell_the_writer_why(client, author):
+    went_out = timezone.now() - timedelta(days=3)
+    ArticleFactory(slug="was-live", status=ArticleStatus.DRAFT, published_at=went_out,
+                   first_published_at=went_out, authors=[profile(author)])  # fmt: skip
+    client.force_login(author)
+    response = client.delete("/api/v1/articles/was-live/")
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert EVER_LIVE_REFUSAL in response.content.decode()
+    _, body = gql(client, 'mutation { deleteArticle(slug: "was-live") { deletedId '
+                          "errors { code message } } }")  # fmt: skip
+    payload = body["data"]["deleteArticle"]
+    assert payload["deletedId"] is None
+    assert payload["errors"] == [{"code": "PERMISSION_DENIED", "message": EVER_LIVE_REFUSAL}]
+    assert Article.objects.filter(slug="was-live").exists()
