@@ -616,3 +616,27 @@ def admin_outcome(response: Any) -> str:
     if response.status_code == 302:
         return OK
     return f"unexpected {response.status_code}"
+
+
+# Deleting in the admin, by every role signed in: the delete page of an article that was
+# published and then unpublished. Tokens cannot reach the admin; the REST and GraphQL cells
+# above hold the same rule for them.
+ADMIN_DELETE_WAS_LIVE = table(
+    anonymous=UNAUTHENTICATED, no_role=FORBIDDEN, contributor=FORBIDDEN, author=FORBIDDEN,
+    other_author=NOT_FOUND, editor=OK,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_delete_of_work_that_was_ever_live(world, role):
+    _, make = world
+    was_live = Article.objects.get(slug="was-live")
+    before = snapshot()
+    client = make(role, "session", CASES["delete_unpublished_after_live"])
+    response = client.post(f"/admin/articles/article/{was_live.pk}/delete/", {"post": "yes"})
+    got, want = admin_outcome(response), ADMIN_DELETE_WAS_LIVE[role]
+    assert got == want, f"admin delete by {role}: {got}, expected {want}"
+    if want == OK:
+        assert not Article.objects.filter(slug="was-live").exists()
+    else:
+        assert snapshot() == before, f"admin delete by {role} was refused but wrote"
