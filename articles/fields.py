@@ -118,6 +118,9 @@ READ_FIELDS: Final = (
         privileged=True,
         description="For those who may edit or preview it; else null.",
     ),
+    # Not ``first_published_at``: it answers one question, who may delete the article, and
+    # the policy asks it on every path (a refusal names the reason). Readers have
+    # ``published_at``; a client would only use it to guess at that policy.
 )
 
 AdminGroup = Literal["main", "placement", "cover", "seo"]

@@ -90,6 +90,10 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         credited = ArticleAuthor.objects.filter(article=OuterRef("pk"), author__user=user)
         return self.filter(Q(created_by=user) | Q(Exists(credited)))
 
+    def never_live(self, *, now: datetime | None = None) -> ArticleQuerySet:
+        """Articles that have never been live: :attr:`Article.was_ever_live` in SQL."""
+        return self.filter(first_published_at__isnull=True).exclude(live_q(now))
+
     def visible_to(self, actor: Actor) -> ArticleQuerySet:
         """What ``actor`` may read: live articles, plus the drafts the policy lets it see."""
         return restrict(actor, Action.VIEW, self)  # type: ignore[return-value]
@@ -147,6 +151,15 @@ class Article(models.Model):
         editable=False,
         help_text="When it was returned to its writer from review (null unless it is a draft "
         "that came back).",
+    )
+    # Set once, by the lifecycle services, when the article first goes live (publishing it
+    # now, or a scheduled one whose time has come), and never cleared: whether it was ever
+    # public decides who may delete it (``articles.policies``).
+    first_published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When it first went live (null if it never has).",
     )
     featured = models.BooleanField(default=False)
     comments_enabled = models.BooleanField(default=True)
@@ -217,6 +230,12 @@ class Article(models.Model):
     @property
     def is_live(self) -> bool:
         return lifecycle.is_live(self.status, self.published_at)
+
+    @property
+    def was_ever_live(self) -> bool:
+        """Public at some time: recorded in ``first_published_at``, or live now (a scheduled
+        article whose time has come before any service has recorded it)."""
+        return self.first_published_at is not None or self.is_live
 
     @property
     def effective_status(self) -> ArticleStatus:

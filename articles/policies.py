@@ -10,6 +10,10 @@ Roles (``cms.roles``):
 * Editor: everything, on every article, including featuring and returning work in review to
   its writer.
 
+Deleting: contributors and authors delete only their own work that was never live
+(``Article.was_ever_live``); anything that was ever public needs an editor, in whatever
+status it is now (an author could otherwise unpublish it and delete the draft).
+
 An article is "own" when the user created it or is credited in its byline through their
 author profile. Anyone may read live articles. Unpublished work is previewed by every role on
 its own articles, and by editors on all; a token needs ``content:preview`` for that. A token
@@ -39,6 +43,8 @@ _SCOPE_FOR = {
     Action.ARCHIVE: scopes.CONTENT_PUBLISH,
     Action.FEATURE: scopes.CONTENT_PUBLISH,
 }
+
+EVER_LIVE_REFUSAL = "Only an editor can delete an article that was ever published."
 
 # For each role: the actions it may take on its own articles, by the article's status.
 # Editors are not listed: they may take every action on every article.
@@ -87,6 +93,8 @@ class ArticlePolicy(ModelPolicy[Article]):
             return False
         if obj is None:
             return True  # the role may do this to some of its own articles
+        if action == Action.DELETE and obj.was_ever_live:
+            return False
         return obj.status in allowed and self._owns(actor, obj)
 
     def restrict(
@@ -110,7 +118,22 @@ class ArticlePolicy(ModelPolicy[Article]):
         allowed = _OWN.get(role, {}).get(action)
         if not allowed:
             return qs.none()
+        if action == Action.DELETE:
+            qs = qs.never_live()
         return qs.owned_by(user).filter(status__in=allowed)
+
+    def reason(self, actor: Actor, action: Action, obj: Article) -> str | None:
+        # Told to writers about their own work (whatever its status now: that it was public
+        # is reason enough); the rest are refused for their role or scope, as for any action.
+        if action != Action.DELETE or not obj.was_ever_live:
+            return None
+        if (
+            role_of(actor.user) in _OWN
+            and actor.has_scope(scopes.CONTENT_WRITE)
+            and self._owns(actor, obj)
+        ):
+            return EVER_LIVE_REFUSAL
+        return None
 
     @staticmethod
     def _owns(actor: Actor, article: Article) -> bool:

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
@@ -327,7 +328,11 @@ def publish_due_articles(*, now: datetime | None = None) -> int:
         if not due:
             return 0
         Article.objects.filter(pk__in=[a.pk for a in due]).update(
-            status=ArticleStatus.PUBLISHED, version=F("version") + 1, updated_at=now
+            status=ArticleStatus.PUBLISHED,
+            # Those a service has not already recorded went live at their time.
+            first_published_at=Coalesce("first_published_at", "published_at"),
+            version=F("version") + 1,
+            updated_at=now,
         )
         # Every write is recorded: "who saved this last?" must not name the person who
         # scheduled it when the scheduler was the last to change the article.
@@ -586,11 +591,18 @@ def _transition(
                 f"{transition.past_tense}.",
                 field="status",
             )
-        current.status = status
         fields = ["status", "version", "updated_at"]
+        # Live already (a scheduled article whose time came, which the job has not tidied
+        # yet): record that before the transition can take it down.
+        if _record_if_live(current):
+            fields.append("first_published_at")
+        current.status = status
         if published_at is not None:
             current.published_at = published_at
             fields.append("published_at")
+        # Published now (not scheduled for later): it goes live with this transition.
+        if _record_if_live(current):
+            fields.append("first_published_at")
         if status == ArticleStatus.IN_REVIEW:
             current.submitted_at = timezone.now()
             fields.append("submitted_at")
@@ -607,11 +619,21 @@ def _transition(
     return article
 
 
+def _record_if_live(article: Article) -> bool:
+    """Set ``first_published_at`` (once: never moved, never cleared) if the article is live;
+    True if it was set now."""
+    if article.first_published_at is not None or not article.is_live:
+        return False
+    article.first_published_at = article.published_at
+    return True
+
+
 def _copy_state(source: Article, target: Article) -> None:
     """Keep the caller's instance in step with what was saved."""
     for name in (
         "status",
         "published_at",
+        "first_published_at",
         "submitted_at",
         "returned_at",
         "featured",

@@ -55,6 +55,11 @@ class ModelPolicy(Generic[M]):
         # Correct for rules that do not depend on the object; object-level rules override.
         return queryset if self.allows(actor, action, None) else queryset.none()
 
+    def reason(self, actor: Actor, action: Action, obj: M) -> str | None:
+        """Why ``allows`` refuses ``action`` on ``obj``, where a rule has a reason worth
+        telling (None: the generic refusal). Asked only after ``allows`` said no."""
+        return None
+
 
 _registry: dict[type[Model], ModelPolicy[Any]] = {}
 
@@ -83,9 +88,19 @@ def require(actor: Actor, action: Action, target: Model | type[Model]) -> None:
     """Raise :class:`PermissionDenied` unless :func:`can` allows it."""
     if not can(actor, action, target):
         require_signed_in(actor)
-        name = target.__name__ if isinstance(target, type) else type(target).__name__
-        hint = " (or the token lacks the scope for it)" if actor.scopes is not None else ""
-        raise PermissionDenied(f"You may not {action} this {name.lower()}{hint}.")
+        raise PermissionDenied(refusal(actor, action, target))
+
+
+def refusal(actor: Actor, action: Action, target: Model | type[Model]) -> str:
+    """What :func:`require` tells ``actor`` when it refuses: the policy's reason, if it has
+    one for this object, else that the action is not permitted."""
+    if not isinstance(target, type):
+        reason = policy_for(type(target)).reason(actor, action, target)
+        if reason is not None:
+            return reason
+    name = target.__name__ if isinstance(target, type) else type(target).__name__
+    hint = " (or the token lacks the scope for it)" if actor.scopes is not None else ""
+    return f"You may not {action} this {name.lower()}{hint}."
 
 
 def require_signed_in(actor: Actor) -> None:

@@ -91,6 +91,14 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             else None
         )
     )
+    # A published or archived article went live once (a scheduled one is live by its date).
+    first_published_at = factory.LazyAttribute(
+        lambda a: (
+            a.published_at
+            if a.status in (ArticleStatus.PUBLISHED, ArticleStatus.ARCHIVED)
+            else None
+        )
+    )
 
     @factory.post_generation
     def authors(self, create: bool, extracted: list[Author] | None, **kwargs: object) -> None:

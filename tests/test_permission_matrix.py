@@ -95,6 +95,14 @@ LIVE_EDITORS = table(
     anonymous=UNAUTHENTICATED, no_role=FORBIDDEN, contributor=FORBIDDEN, author=OK,
     other_author=FORBIDDEN, editor=OK,
 )  # fmt: skip
+# Deleting work that was ever live, whatever its status now: editors only. Its writers are
+# refused (with the reason), and others cannot see it, as for any draft.
+WAS_LIVE_DELETERS = table(
+    anonymous=UNAUTHENTICATED, no_role=NOT_FOUND, contributor=FORBIDDEN, author=FORBIDDEN,
+    other_author=NOT_FOUND, editor=OK,
+)  # fmt: skip
+# A write-only token cannot read unpublished work, and may not delete this: not found.
+BLIND_WRITERS = (("contributor", "exact_scopes", NOT_FOUND), ("author", "exact_scopes", NOT_FOUND))
 # Publishing a draft: authors on their own, editors on any; contributors never.
 PUBLISHERS = table(
     anonymous=UNAUTHENTICATED, no_role=NOT_FOUND, contributor=FORBIDDEN, author=OK,
@@ -147,6 +155,9 @@ CASES = {
     "update_draft": Case((WRITE,), DRAFT_EDITORS),
     "update_live": Case((WRITE,), LIVE_EDITORS),
     "delete_draft": Case((WRITE,), DRAFT_EDITORS),
+    # Published, then unpublished (a draft again), or archived after it went out.
+    "delete_unpublished_after_live": Case((WRITE,), WAS_LIVE_DELETERS, overrides=BLIND_WRITERS),
+    "delete_archived": Case((WRITE,), WAS_LIVE_DELETERS, overrides=BLIND_WRITERS),
     "publish_draft": Case((PUBLISH,), PUBLISHERS, overrides=BLIND_CONTRIBUTOR),
     "schedule_draft": Case((PUBLISH,), PUBLISHERS, overrides=BLIND_CONTRIBUTOR),
     "unpublish_live": Case((PUBLISH,), LIVE_EDITORS),
@@ -209,6 +220,9 @@ def world(editor, author, other_author, contributor, staff_without_role) -> Any:
     ArticleFactory(slug="draft", status=ArticleStatus.DRAFT, authors=owners)
     ArticleFactory(slug="review", status=ArticleStatus.IN_REVIEW, authors=owners)
     ArticleFactory(slug="archived", status=ArticleStatus.ARCHIVED, authors=owners)
+    went_out = timezone.now() - timedelta(days=3)
+    ArticleFactory(slug="was-live", status=ArticleStatus.DRAFT, published_at=went_out,
+                   first_published_at=went_out, authors=owners)  # fmt: skip
     ArticleFactory(slug="soon", status=ArticleStatus.SCHEDULED, authors=owners,
                    published_at=timezone.now() + timedelta(days=1))  # fmt: skip
     comment = CommentFactory(article=live, status=CommentStatus.PENDING)
@@ -268,6 +282,10 @@ def effect_happened(name: str, world: World, before: tuple[Any, ...]) -> bool:
         return articles[slug].title == "Edited" and articles[slug].version == 2
     if name == "delete_draft":
         return "draft" not in articles
+    if name == "delete_unpublished_after_live":
+        return "was-live" not in articles
+    if name == "delete_archived":
+        return "archived" not in articles
     if name == "publish_draft":
         return articles["draft"].is_live
     if name == "schedule_draft":
@@ -313,6 +331,10 @@ def rest_call(name: str, client: Client, world: World) -> Any:
             )
         case "delete_draft":
             return send("delete", "/api/v1/articles/draft/")
+        case "delete_unpublished_after_live":
+            return send("delete", "/api/v1/articles/was-live/")
+        case "delete_archived":
+            return send("delete", "/api/v1/articles/archived/")
         case "publish_draft":
             return send("post", "/api/v1/articles/draft/publish/", {})
         case "schedule_draft":
@@ -380,6 +402,10 @@ def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
         "update_live": 'mutation { updateArticle(slug: "live", input: {title: "Edited"}, '
         "expectedVersion: 1) " + PAYLOAD + " }",
         "delete_draft": 'mutation { deleteArticle(slug: "draft") '
+        "{ deletedId errors { field code message } } }",
+        "delete_unpublished_after_live": 'mutation { deleteArticle(slug: "was-live") '
+        "{ deletedId errors { field code message } } }",
+        "delete_archived": 'mutation { deleteArticle(slug: "archived") '
         "{ deletedId errors { field code message } } }",
         "publish_draft": 'mutation { publishArticle(slug: "draft") ' + PAYLOAD + " }",
         "schedule_draft": 'mutation { publishArticle(slug: "draft", '
@@ -590,3 +616,27 @@ def admin_outcome(response: Any) -> str:
     if response.status_code == 302:
         return OK
     return f"unexpected {response.status_code}"
+
+
+# Deleting in the admin, by every role signed in: the delete page of an article that was
+# published and then unpublished. Tokens cannot reach the admin; the REST and GraphQL cells
+# above hold the same rule for them.
+ADMIN_DELETE_WAS_LIVE = table(
+    anonymous=UNAUTHENTICATED, no_role=FORBIDDEN, contributor=FORBIDDEN, author=FORBIDDEN,
+    other_author=NOT_FOUND, editor=OK,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_delete_of_work_that_was_ever_live(world, role):
+    _, make = world
+    was_live = Article.objects.get(slug="was-live")
+    before = snapshot()
+    client = make(role, "session", CASES["delete_unpublished_after_live"])
+    response = client.post(f"/admin/articles/article/{was_live.pk}/delete/", {"post": "yes"})
+    got, want = admin_outcome(response), ADMIN_DELETE_WAS_LIVE[role]
+    assert got == want, f"admin delete by {role}: {got}, expected {want}"
+    if want == OK:
+        assert not Article.objects.filter(slug="was-live").exists()
+    else:
+        assert snapshot() == before, f"admin delete by {role} was refused but wrote"

@@ -23,7 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from cms.access import Action, can
+from cms.access import Action, can, refusal
 from cms.errors import DomainError, VersionConflict
 from cms.sanitize import sanitize_article_html
 from media.admin import thumbnail
@@ -249,9 +249,14 @@ class ArticleAdmin(ArticleListAdmin):
         """Deleting an article takes its bylines and comments with it; whether that is allowed
         is the article policy's call alone (not the comment queue's permissions). Any selected
         article the policy refuses is named as lacking permission, which makes the admin
-        refuse the whole deletion and list nothing inside the articles."""
+        refuse the whole deletion and list nothing inside the articles; with the policy's
+        reason where it has one (an author's own article that was ever published)."""
         actor = self.actor(request)
-        refused = {f"article “{obj}”" for obj in objs if not can(actor, Action.DELETE, obj)}
+        refused = {
+            f"article “{obj}”: {refusal(actor, Action.DELETE, obj)}"
+            for obj in objs
+            if not can(actor, Action.DELETE, obj)
+        }
         if refused:
             return [], {}, refused, []
         deleted, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)

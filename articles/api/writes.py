@@ -216,7 +216,11 @@ class ArticleWriteViewSet(ApiViewSet):
 
     @extend_schema(
         summary="Delete an article",
-        description="The token owner's role decides what may be deleted; nothing is returned.",
+        description=(
+            "The token owner's role decides what may be deleted: writers only their own work "
+            "that was never published, editors anything (a 403 says why when an article was "
+            "ever live). Nothing is returned."
+        ),
         request=None,
         responses={204: None},
     )

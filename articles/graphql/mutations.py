@@ -226,7 +226,8 @@ class UnpublishArticle(graphene.Mutation):
 class DeleteArticle(graphene.Mutation):
     """Delete an article for good, with its comments. Answers its ID, for
     clients to drop it from their caches (Relay's @deleteRecord): there is no article left
-    to return."""
+    to return. Writers delete only their own work that was never published; anything that
+    was ever live needs an editor (PERMISSION_DENIED, saying so)."""
 
     class Meta:
         name = "DeleteArticlePayload"

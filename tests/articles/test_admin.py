@@ -241,7 +241,13 @@ def test_a_live_article_offers_no_publish_button(client, editor):
 
 
 def test_author_deletes_own_archived_article_with_its_comments(client, author):
-    article = ArticleFactory(status=ArticleStatus.ARCHIVED, authors=[profile(author)])
+    # Scheduled, then archived before its time: never live, so still its author's to delete.
+    article = ArticleFactory(
+        status=ArticleStatus.ARCHIVED,
+        published_at=timezone.now() + timedelta(days=1),
+        first_published_at=None,
+        authors=[profile(author)],
+    )
     CommentFactory(article=article, status=CommentStatus.APPROVED)
     client.force_login(author)
     response = client.post(f"/admin/articles/article/{article.pk}/delete/", {"post": "yes"})
@@ -425,3 +431,29 @@ def test_bulk_delete_of_a_mixed_selection_deletes_nothing(client, contributor):
     )
     assert alone.status_code == 302
     assert list(Article.objects.all()) == [theirs]
+
+
+@pytest.mark.parametrize("status", [ArticleStatus.DRAFT, ArticleStatus.ARCHIVED])
+def test_an_author_cannot_delete_own_work_that_was_ever_live(client, author, editor, status):
+    # Unpublished (back to draft) or archived after it went out: for an editor to delete.
+    once_live = ArticleFactory(
+        title="Was out",
+        status=status,
+        published_at=timezone.now() - timedelta(days=2),
+        first_published_at=timezone.now() - timedelta(days=2),
+        authors=[profile(author)],
+    )
+    client.force_login(author)
+    change = client.get(f"/admin/articles/article/{once_live.pk}/change/").content.decode()
+    assert f"/admin/articles/article/{once_live.pk}/delete/" not in change  # no Delete link
+    page = f"/admin/articles/article/{once_live.pk}/delete/"
+    assert client.get(page).status_code == 403
+    assert client.post(page, {"post": "yes"}).status_code == 403
+    selection = {"action": "delete_selected", "_selected_action": [once_live.pk]}
+    confirm = client.post("/admin/articles/article/", selection).content.decode()
+    assert "Only an editor can delete an article that was ever published." in confirm
+    assert client.post("/admin/articles/article/", {**selection, "post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=once_live.pk).exists()
+    client.force_login(editor)
+    assert client.post(page, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=once_live.pk).exists()

@@ -24,7 +24,8 @@ from config.schema import schema
 # Columns that are not content a writer sets: lifecycle, counters, derived and bookkeeping
 # fields, each changed only by its own service.
 NOT_CONTENT = {
-    "id", "body_text", "status", "published_at", "submitted_at", "returned_at", "featured",
+    "id", "body_text", "status", "published_at", "first_published_at", "submitted_at",
+    "returned_at", "featured",
     "word_count", "reading_time_minutes", "version", "view_count", "comment_count",
     "created_at", "updated_at", "created_by",
 }  # fmt: skip

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
 from cms import scopes
@@ -54,8 +56,8 @@ def expected(role: str, action: Action, own: bool, status: ArticleStatus) -> boo
         Action.VIEW: True,
         Action.PREVIEW: True,
         Action.CHANGE: True,
-        Action.DELETE: status
-        in (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED),
+        # Archived as well, had the factory's archived article never been live.
+        Action.DELETE: status in (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW),
         Action.SUBMIT: status == ArticleStatus.DRAFT,
         Action.PUBLISH: True,
         Action.UNPUBLISH: True,
@@ -100,6 +102,22 @@ def test_restrict_agrees_with_allows_for_every_actor_and_action(people):
     for owner, status in itertools.product(owners.values(), ALL_STATUSES):
         own_article(owner, status)
     ArticleFactory(status=ArticleStatus.SCHEDULED, published_at="2999-01-01T00:00Z")
+    # Whether each was ever live, whatever its status now (deleting depends on it).
+    past, future = timezone.now() - timedelta(days=1), timezone.now() + timedelta(days=1)
+    for owner in owners.values():
+        for status in (ArticleStatus.DRAFT, ArticleStatus.IN_REVIEW, ArticleStatus.ARCHIVED):
+            ArticleFactory(
+                status=status, published_at=past, first_published_at=past, authors=[profile(owner)]
+            )
+            ArticleFactory(
+                status=status,
+                published_at=future,
+                first_published_at=None,
+                authors=[profile(owner)],
+            )
+        # Live by its date, before anything recorded it.
+        ArticleFactory(status=ArticleStatus.SCHEDULED, published_at=past, first_published_at=None,
+                       authors=[profile(owner)])  # fmt: skip
     everything = list(Article.objects.all())
     for role in ("editor", "author", "contributor", "staff_without_role", "anonymous"):
         who = people[role]

@@ -94,6 +94,12 @@ class Command(BaseCommand):
                         section=rng.choice(sections),
                         status=status,
                         published_at=now - timedelta(minutes=n * 37),
+                        # Written directly, not through the services: record what they would.
+                        first_published_at=(
+                            now - timedelta(minutes=n * 37)
+                            if status == ArticleStatus.PUBLISHED
+                            else None
+                        ),
                         featured=n % 25 == 0,
                         view_count=rng.randint(0, 5000),
                     )
