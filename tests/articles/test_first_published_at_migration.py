@@ -6,21 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrating import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("articles", "0010_article_returned_at"), ("cms", "0004_periodic_runs_and_workers")]
 AFTER = [("articles", "0011_article_first_published_at")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_articles_ever_live_get_when_they_first_went_live():
@@ -69,4 +62,4 @@ def test_articles_ever_live_get_when_they_first_went_live():
             "review": None,
         }
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

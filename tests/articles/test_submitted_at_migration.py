@@ -6,21 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrating import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("articles", "0008_cover_columns_dropped"), ("cms", "0004_periodic_runs_and_workers")]
 AFTER = [("articles", "0009_article_submitted_at")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_articles_in_review_get_their_submission_time():
@@ -43,4 +36,4 @@ def test_articles_in_review_get_their_submission_time():
         assert found["unlogged"] == Article.objects.get(slug="unlogged").updated_at
         assert found["draft"] is None
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

@@ -4,20 +4,13 @@ library, and back when reversed: nothing is lost either way."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrating import migrate, migrate_to_latest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("articles", "0005_section_protected"), ("media", "0001_initial")]
 AFTER = [("articles", "0008_cover_columns_dropped")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_covers_move_into_the_library_and_back(settings, tmp_path):
@@ -63,4 +56,4 @@ def test_covers_move_into_the_library_and_back(settings, tmp_path):
         assert back[other_alt].cover_image_alt == "Another description"
         assert back[bare].cover_image.name == ""
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
