@@ -94,6 +94,10 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """Articles that have never been live: :attr:`Article.was_ever_live` in SQL."""
         return self.filter(first_published_at__isnull=True).exclude(live_q(now))
 
+    def returned(self) -> ArticleQuerySet:
+        """Drafts that came back from review to their writer and were not resubmitted."""
+        return self.filter(status=ArticleStatus.DRAFT, returned_at__isnull=False)
+
     def visible_to(self, actor: Actor) -> ArticleQuerySet:
         """What ``actor`` may read: live articles, plus the drafts the policy lets it see."""
         return restrict(actor, Action.VIEW, self)  # type: ignore[return-value]

@@ -584,5 +584,5 @@ def returned_to(actor: Actor) -> DeskList:
     if actor.user is None:
         return DeskList(count=0, rows=[])
     mine = Article.objects.visible_to(actor).owned_by(actor.user)
-    back = mine.filter(status=ArticleStatus.DRAFT, returned_at__isnull=False)
+    back = mine.returned()
     return _desk_list(back, "-returned_at", "-id")

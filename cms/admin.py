@@ -50,6 +50,14 @@ def _filtered_field(entry: Any) -> str:
     return str(entry[0])
 
 
+def badge(value: str, label: str) -> SafeString:
+    """A status as a coloured badge that says its name (the colour is never the only cue):
+    ``status-<value>`` picks the colour in cms/desk.css, for articles and comments alike."""
+    return format_html(
+        '<span class="status-badge status-{}" title="Status: {}">{}</span>', value, label, label
+    )
+
+
 def when(moment: datetime | None) -> SafeString:
     """A moment in the newsroom's time, short enough for a list column ("1 Dec 14:05"; the
     year only when it is not this one), the full date and time on hover."""

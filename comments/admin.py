@@ -23,7 +23,7 @@ from articles.admin import preview
 from cms import desk
 from cms.access import Action, can
 from cms.actors import Actor
-from cms.admin import PolicyModelAdmin, when
+from cms.admin import PolicyModelAdmin, badge, when
 from cms.errors import DomainError
 
 from . import selectors, services
@@ -93,9 +93,7 @@ class CommentAdmin(PolicyModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj: Comment) -> SafeString:
-        return format_html(
-            '<span class="status-badge status-{}">{}</span>', obj.status, obj.get_status_display()
-        )
+        return badge(obj.status, obj.get_status_display())
 
     @admin.display(description="Received", ordering="created_at")
     def created(self, obj: Comment) -> SafeString:

@@ -15,15 +15,13 @@ from django.contrib import admin
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cms.admin import AllOrNothingDelete, when
+from cms.admin import AllOrNothingDelete, badge, when
 
 from ..lifecycle import (
     ArticleStatus,
     attention_rank,
-    effective_status,
     effective_status_expression,
     effective_status_q,
 )
@@ -32,10 +30,7 @@ from ..models import Article
 
 def status_badge(status: str) -> SafeString:
     """A status as a coloured badge that says its name (the colour is never the only cue)."""
-    label = ArticleStatus(status).label
-    return format_html(
-        '<span class="status-badge status-{}" title="Status: {}">{}</span>', status, label, label
-    )
+    return badge(status, ArticleStatus(status).label)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -68,7 +63,7 @@ class ReturnedFilter(admin.SimpleListFilter):
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() != "yes":
             return queryset
-        return queryset.filter(status=ArticleStatus.DRAFT, returned_at__isnull=False)
+        return queryset.returned()  # type: ignore[attr-defined] # the admin's is an ArticleQuerySet
 
 
 class ArticleListAdmin(AllOrNothingDelete):
@@ -152,7 +147,7 @@ class ArticleListAdmin(AllOrNothingDelete):
     @admin.display(description="Status")
     def current_status(self, obj: Article) -> SafeString:
         """The change form's status: Published once a scheduled article's time has come."""
-        return status_badge(effective_status(obj.status, obj.published_at))
+        return status_badge(obj.effective_status)
 
     @admin.display(description="Authors")
     def byline(self, obj: Article) -> str:

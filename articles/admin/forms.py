@@ -91,7 +91,10 @@ class BylineFormSet(BaseInlineFormSet[ArticleAuthor, Article, Any]):
             # not an error about a hidden id.
             key = f"{self.add_prefix(i)}-id"
             posted = self.data.get(key)
-            if posted and not (posted.isdigit() and self.get_queryset().filter(pk=posted).exists()):
+            # _existing_object reads the byline's rows once for all of them (Django's cache).
+            existing = self._existing_object  # type: ignore[attr-defined] # not in django-stubs
+            gone = not (posted and posted.isdigit() and existing(int(posted)))
+            if posted and gone:
                 data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
                 data[key] = ""
                 self.data = data
