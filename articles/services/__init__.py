@@ -1,0 +1,66 @@
+"""Writes to articles. REST, GraphQL, the admin and management commands all call these.
+
+Every function takes keyword arguments, checks the policy, validates, and saves inside a
+transaction. Lifecycle changes lock the article's row so two editors cannot interleave.
+Each successful write bumps ``version`` (optimistic locking for API clients).
+"""
+
+from .content import (
+    CONTENT_FIELDS,
+    article_create,
+    article_default_byline,
+    article_update,
+    check_list_lengths,
+    locked,
+    private_slug,
+    resolve_references,
+    set_byline,
+    unique_slug,
+)
+from .readers import register_view
+from .taxonomy import refuse_if_in_use, taxonomy_delete, taxonomy_save
+from .transitions import (
+    _TRANSITION_SERVICES,
+    EARLIEST_PUBLICATION,
+    MAX_SCHEDULE_AHEAD,
+    PUBLISH_DUE_ACTION,
+    article_archive,
+    article_delete,
+    article_publish,
+    article_return_to_writer,
+    article_set_featured,
+    article_submit_for_review,
+    article_take_transition,
+    article_unpublish,
+    publish_due_articles,
+)
+
+__all__ = [
+    "CONTENT_FIELDS",
+    "EARLIEST_PUBLICATION",
+    "MAX_SCHEDULE_AHEAD",
+    "PUBLISH_DUE_ACTION",
+    "_TRANSITION_SERVICES",
+    "article_archive",
+    "article_create",
+    "article_default_byline",
+    "article_delete",
+    "article_publish",
+    "article_return_to_writer",
+    "article_set_featured",
+    "article_submit_for_review",
+    "article_take_transition",
+    "article_unpublish",
+    "article_update",
+    "check_list_lengths",
+    "locked",
+    "private_slug",
+    "publish_due_articles",
+    "refuse_if_in_use",
+    "register_view",
+    "resolve_references",
+    "set_byline",
+    "taxonomy_delete",
+    "taxonomy_save",
+    "unique_slug",
+]

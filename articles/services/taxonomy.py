@@ -1,0 +1,89 @@
+"""Author profiles, sections and tags."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cms import audit
+from cms.access import Action, require
+from cms.actors import Actor
+from cms.errors import (
+    InUse,
+)
+
+from .. import selectors
+from ..lifecycle import live_status_q
+from ..models import (
+    Article,
+    Author,
+    Section,
+    Tag,
+)
+from .history import articles_saved
+
+
+def taxonomy_save(*, obj: Author | Section | Tag, actor: Actor) -> None:
+    """Save an author profile, section or tag (validated already by the caller's form)."""
+    require(actor, Action.CHANGE if obj.pk else Action.ADD, obj if obj.pk else type(obj))
+    with transaction.atomic():
+        previous_slug = None
+        if isinstance(obj, Section) and obj.pk is not None:
+            previous_slug = (
+                Section.objects.select_for_update().filter(pk=obj.pk).values_list("slug", flat=True)
+            ).first()
+        obj.save()
+        audit.record(actor, f"{obj._meta.model_name}.save", obj)
+        if isinstance(obj, Section) and previous_slug not in (None, obj.slug):
+            _record_section_move(obj, str(previous_slug), actor)
+
+
+def _record_section_move(section: Section, previous_slug: str, actor: Actor) -> None:
+    """A section's slug is part of its live articles' addresses (``FRONTEND_ARTICLE_URL``'s
+    ``{section}``): renaming it moves them, so each is recorded as edited (a new version,
+    ``updated_at``, an audit entry) rather than changing behind its readers' caches."""
+    # Live or scheduled to be: the addresses readers have, or will have.
+    moved = Article.objects.select_for_update().filter(live_status_q(), section=section)
+    articles = list(moved.only("id", "title"))
+    if not articles:
+        return
+    Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    note = f"moved with its section from {previous_slug} to {section.slug}"
+    articles_saved(
+        actor=actor,
+        action="article.update",
+        entries=((a, f"{a.title} ({note})") for a in articles),
+    )
+
+
+def taxonomy_delete(*, obj: Author | Section | Tag, actor: Actor) -> None:
+    """Delete an author profile, section or tag that no article uses.
+
+    One in use is refused (``InUse``, naming the articles): deleting it would change those
+    articles (a byline, an address, a tag list) without an edit, a version or an audit entry
+    of any of them. Editors move the articles first, each change recorded.
+    """
+    require(actor, Action.DELETE, obj)
+    with transaction.atomic():
+        # The row lock conflicts with the key-share lock that saving a reference to it takes
+        # (PostgreSQL), so no article can take it up between the check and the delete.
+        list(type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values("pk"))
+        refuse_if_in_use(obj)
+        audit.record(actor, f"{obj._meta.model_name}.delete", obj)
+        obj.delete()
+
+
+def refuse_if_in_use(obj: Author | Section | Tag) -> None:
+    count, titles = selectors.usage_summary(obj)
+    if not count:
+        return
+    named = ", ".join(f"“{title}”" for title in titles)
+    more = f" and {count - len(titles)} more" if count > len(titles) else ""
+    noun = "article uses" if count == 1 else "articles use"
+    raise InUse(
+        f"{count} {noun} this {obj._meta.verbose_name} ({named}{more}); "
+        "move them off it before deleting it."
+    )
