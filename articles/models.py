@@ -7,10 +7,12 @@ time) and counters are maintained by the services, never by ``save()`` or signal
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -102,6 +104,25 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         """What ``actor`` may read: live articles, plus the drafts the policy lets it see."""
         return restrict(actor, Action.VIEW, self)  # type: ignore[return-value]
 
+    def trashed(self) -> ArticleQuerySet:
+        """Articles in the trash (only ``Article.with_trashed`` holds any)."""
+        return self.filter(deleted_at__isnull=False)
+
+    def purge_due(self, *, now: datetime | None = None) -> ArticleQuerySet:
+        """Trashed articles whose ``TRASH_RETENTION_DAYS`` are over."""
+        cutoff = (now or timezone.now()) - timedelta(days=settings.TRASH_RETENTION_DAYS)
+        return self.filter(deleted_at__lte=cutoff)
+
+
+class ArticleManager(models.Manager["Article"]):
+    """Articles not in the trash: the default manager, so every read (the APIs, the admin,
+    related managers such as ``author.articles``, form validation) leaves trashed articles
+    out without having to remember to. Only the trash and the purge read
+    ``Article.with_trashed``."""
+
+    def get_queryset(self) -> ArticleQuerySet:
+        return ArticleQuerySet(self.model, using=self._db).filter(deleted_at__isnull=True)
+
 
 class Article(models.Model):
     title = models.CharField(max_length=200)
@@ -191,7 +212,23 @@ class Article(models.Model):
         editable=False,
     )
 
-    objects = ArticleQuerySet.as_manager()
+    # In the trash since (null: not deleted). A trashed article keeps its row, slug, comments
+    # and counters, so restoring it brings it back exactly as it was; the purge (or "delete
+    # forever") removes it for good.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    # The first manager is the default: trashed articles are left out of every ordinary read.
+    objects = ArticleManager.from_queryset(ArticleQuerySet)()
+    # Every article, the trashed ones too: for the trash, restoring, purging and slug checks.
+    with_trashed = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ("-published_at", "-id")
@@ -216,6 +253,12 @@ class Article(models.Model):
                 condition=Q(featured=True),
                 name="article_featured_idx",
             ),
+            # The trash, oldest first (what the purge takes).
+            models.Index(
+                fields=["deleted_at"],
+                condition=Q(deleted_at__isnull=False),
+                name="article_trash_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -231,9 +274,43 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def validate_unique(self, exclude: Collection[str] | None = None) -> None:
+        """Django checks uniqueness through the default manager, which does not see the
+        trash; a trashed article keeps its slug (restoring it needs it), so that is checked
+        here as well."""
+        errors: dict[str, list[ValidationError]] = {}
+        try:
+            super().validate_unique(exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if (
+            "slug" not in errors
+            and (exclude is None or "slug" not in exclude)
+            and Article.with_trashed.trashed().filter(slug=self.slug).exclude(pk=self.pk).exists()
+        ):
+            errors["slug"] = [
+                ValidationError(
+                    "An article in the trash has this address: restore it, or choose another.",
+                    code="unique",
+                )
+            ]
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_live(self) -> bool:
-        return lifecycle.is_live(self.status, self.published_at)
+        return self.deleted_at is None and lifecycle.is_live(self.status, self.published_at)
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def purge_after(self) -> datetime | None:
+        """When the purge removes it for good (None: not in the trash)."""
+        if self.deleted_at is None:
+            return None
+        return self.deleted_at + timedelta(days=settings.TRASH_RETENTION_DAYS)
 
     @property
     def was_ever_live(self) -> bool:

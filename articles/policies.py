@@ -8,11 +8,13 @@ Roles (``cms.roles``):
   schedules, unpublishes and archives their own articles, and withdraws their own from
   review (returns it to draft).
 * Editor: everything, on every article, including featuring and returning work in review to
-  its writer.
+  its writer, and the trash: restoring deleted articles, and deleting them forever.
 
 Deleting: contributors and authors delete only their own work that was never live
 (``Article.was_ever_live``); anything that was ever public needs an editor, in whatever
-status it is now (an author could otherwise unpublish it and delete the draft).
+status it is now (an author could otherwise unpublish it and delete the draft). Deleting
+moves the article to the trash (``articles.services.trash``); only editors see the trash,
+restore from it, and delete forever.
 
 An article is "own" when the user created it or is credited in its byline through their
 author profile. Anyone may read live articles. Unpublished work is previewed by every role on
@@ -42,6 +44,9 @@ _SCOPE_FOR = {
     Action.UNPUBLISH: scopes.CONTENT_PUBLISH,
     Action.ARCHIVE: scopes.CONTENT_PUBLISH,
     Action.FEATURE: scopes.CONTENT_PUBLISH,
+    # The trash: editors only (no role lists them in _OWN).
+    Action.RESTORE: scopes.CONTENT_WRITE,
+    Action.PURGE: scopes.CONTENT_WRITE,
 }
 
 EVER_LIVE_REFUSAL = "Only an editor can delete an article that was ever published."

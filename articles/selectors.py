@@ -493,18 +493,25 @@ def authors_with_published_work() -> QuerySet[Author]:
 
 
 def articles_using(obj: Author | Section | Tag) -> QuerySet[Article]:
-    """Every article (in any status) that names ``obj`` in its byline, section or tags."""
+    """Every article (in any status, the trash included: restoring one must find its byline,
+    section and tags) that names ``obj`` in its byline, section or tags."""
+    articles = Article.with_trashed
     if isinstance(obj, Section):
-        return Article.objects.filter(section=obj)
+        return articles.filter(section=obj)
     if isinstance(obj, Tag):
-        return Article.objects.filter(tags=obj)
-    return Article.objects.filter(bylines__author=obj)
+        return articles.filter(tags=obj)
+    return articles.filter(bylines__author=obj)
+
+
+TRASHED_NOTE: Final = " (in the trash)"
 
 
 def usage_summary(obj: Author | Section | Tag, *, named: int = 5) -> tuple[int, list[str]]:
-    """How many articles use ``obj``, and the titles of the ``named`` latest edited."""
+    """How many articles use ``obj``, and the titles of the ``named`` latest edited (a
+    trashed one's title says it is in the trash)."""
     using = articles_using(obj)
-    titles = list(using.order_by("-updated_at", "-id").values_list("title", flat=True)[:named])
+    latest = using.order_by("-updated_at", "-id").values_list("title", "deleted_at")[:named]
+    titles = [title + (TRASHED_NOTE if deleted else "") for title, deleted in latest]
     return (using.count() if len(titles) == named else len(titles)), titles
 
 

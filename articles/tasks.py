@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from articles.services import publish_due_articles
+from articles.services import publish_due_articles, purge_trash
 from cms.queue import task
 
 
@@ -11,3 +11,10 @@ def publish_due() -> str:
     """Mark scheduled articles whose time has come as published (one conditional UPDATE, so
     running it twice for a period publishes nothing twice)."""
     return f"{publish_due_articles()} scheduled article(s) published"
+
+
+@task()
+def purge_trash_job() -> str:
+    """Delete for good the articles trashed more than TRASH_RETENTION_DAYS ago (rows locked
+    and skipped when another worker holds them, so each is purged and audited once)."""
+    return f"{purge_trash()} trashed article(s) purged"

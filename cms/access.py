@@ -37,6 +37,8 @@ class Action(StrEnum):
     ARCHIVE = "archive"
     FEATURE = "feature"
     MODERATE = "moderate"
+    RESTORE = "restore"  # bring something back from the trash
+    PURGE = "purge"  # delete forever what is in the trash
 
 
 class ModelPolicy(Generic[M]):

@@ -68,6 +68,18 @@ class CommentQuerySet(models.QuerySet["Comment"]):
         return restrict(actor, Action.VIEW, self)  # type: ignore[return-value]
 
 
+class CommentManager(models.Manager["Comment"]):
+    """Comments on articles not in the trash: the default manager, so the moderation queue,
+    threads, counts and the admin never show a trashed article's comments. They go to the
+    trash with their article, untouched (statuses, threads), and come back with it;
+    ``Comment.with_trashed`` holds them all, for the trash and the purge."""
+
+    def get_queryset(self) -> CommentQuerySet:
+        return CommentQuerySet(self.model, using=self._db).filter(
+            article__deleted_at__isnull=True
+        )
+
+
 class Comment(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -105,7 +117,8 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = CommentQuerySet.as_manager()
+    objects = CommentManager.from_queryset(CommentQuerySet)()
+    with_trashed = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ("created_at", "id")

@@ -161,9 +161,12 @@ class ImageAdmin(AllOrNothingDelete):
             '<a href="{}">{}</a> ({})',
             (
                 (
-                    reverse("admin:articles_article_change", args=[article.pk]),
+                    # A trashed article is found on the Trash page, not at its change page.
+                    reverse("admin:articles_trashedarticle_changelist")
+                    if article.deleted_at
+                    else reverse("admin:articles_article_change", args=[article.pk]),
                     article.title,
-                    ", ".join(uses),
+                    ", ".join([*uses, "in the trash"] if article.deleted_at else uses),
                 )
                 for article, uses in using
             ),
@@ -247,7 +250,7 @@ class ImageAdmin(AllOrNothingDelete):
         """An image an article uses (as its cover or in its body) cannot be deleted: the page
         lists those articles as what protects it."""
         in_use = [
-            f"“{article.title}” ({', '.join(uses)})"
+            f"“{article.title}” ({', '.join([*uses, 'in the trash'] if article.deleted_at else uses)})"
             for obj in objs
             for article, uses in services.articles_using(obj)
         ]

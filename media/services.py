@@ -78,11 +78,12 @@ def articles_using(image: Image) -> list[tuple[Any, list[str]]]:
     in the storage); a scan of the bodies is fine for a delete, which is rare."""
     # The articles app builds on this one (a cover is a library image), so it is looked up
     # by name rather than imported.
-    article_model = apps.get_model("articles", "Article")
+    # Articles in the trash count too: restoring one must find its images.
+    articles = apps.get_model("articles", "Article").with_trashed
     uses: dict[Any, list[str]] = {}
-    for article in image.cover_of.order_by("pk"):
+    for article in articles.filter(cover_image=image).order_by("pk"):
         uses.setdefault(article, []).append("cover")
-    in_bodies = article_model.objects.filter(body_html__contains=image.file.name)
+    in_bodies = articles.filter(body_html__contains=image.file.name)
     for article in in_bodies.order_by("pk"):
         uses.setdefault(article, []).append("body")
     return list(uses.items())
@@ -94,7 +95,10 @@ def image_delete(*, image: Image, actor: Actor) -> None:
     require(actor, Action.DELETE, image)
     using = articles_using(image)
     if using:
-        titles = "; ".join(f"“{article.title}” ({', '.join(how)})" for article, how in using)
+        titles = "; ".join(
+            f"“{article.title}” ({', '.join(how)}{', in the trash' if article.deleted_at else ''})"
+            for article, how in using
+        )
         raise InUse(f"This image is used by {titles}: take it out of them first.")
     names = [image.file.name, *(r["name"] for r in image.renditions)]
     storage = image.file.storage

@@ -19,13 +19,18 @@ from .content import (
 )
 from .readers import register_view
 from .taxonomy import refuse_if_in_use, taxonomy_delete, taxonomy_save
+from .trash import (
+    article_delete,
+    article_delete_forever,
+    article_restore_from_trash,
+    purge_trash,
+)
 from .transitions import (
     _TRANSITION_SERVICES,
     EARLIEST_PUBLICATION,
     MAX_SCHEDULE_AHEAD,
     PUBLISH_DUE_ACTION,
     article_archive,
-    article_delete,
     article_publish,
     article_return_to_writer,
     article_set_featured,
@@ -45,7 +50,9 @@ __all__ = [
     "article_create",
     "article_default_byline",
     "article_delete",
+    "article_delete_forever",
     "article_publish",
+    "article_restore_from_trash",
     "article_return_to_writer",
     "article_set_featured",
     "article_submit_for_review",
@@ -56,6 +63,7 @@ __all__ = [
     "locked",
     "private_slug",
     "publish_due_articles",
+    "purge_trash",
     "refuse_if_in_use",
     "register_view",
     "resolve_references",

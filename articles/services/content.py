@@ -80,7 +80,7 @@ def article_create(
             # Another article took the slug between the check and the insert.
             article.pk = None
             article._state.adding = True
-            taken = Article.objects.filter(slug=article.slug).exists()
+            taken = Article.with_trashed.filter(slug=article.slug).exists()
             if not taken:
                 raise
             if not generated_slug or attempt == _SLUG_ATTEMPTS - 1:
@@ -245,7 +245,7 @@ def private_slug(base: str) -> str:
     while True:
         ending = get_random_string(_PRIVATE_ENDING_LENGTH, _PRIVATE_ENDING_CHARS)
         candidate = f"{base}-{ending}"
-        if not Article.objects.filter(slug=candidate).exists():
+        if not Article.with_trashed.filter(slug=candidate).exists():
             return candidate
 
 
@@ -253,7 +253,7 @@ def unique_slug(title: str) -> str:
     """A slug from the title, suffixed -2, -3, ... until no other article has it."""
     max_length = Article._meta.get_field("slug").max_length or 200
     base = slugify(title)[: max_length - 8].strip("-") or "article"
-    taken = set(Article.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken = set(Article.with_trashed.filter(slug__startswith=base).values_list("slug", flat=True))
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1

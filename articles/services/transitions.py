@@ -1,5 +1,5 @@
 """Lifecycle changes (submit, return, publish, schedule, unpublish, archive), featuring,
-deleting, and the scheduler's publishing of due articles. Each locks the article's row."""
+and the scheduler's publishing of due articles. Each locks the article's row."""
 
 from __future__ import annotations
 
@@ -123,14 +123,6 @@ def article_set_featured(*, article: Article, actor: Actor, featured: bool) -> A
         )
     _copy_state(current, article)
     return article
-
-
-def article_delete(*, article: Article, actor: Actor) -> None:
-    with transaction.atomic():
-        current = locked(article)
-        require(actor, Action.DELETE, current)
-        article_saved(actor=actor, action="article.delete", article=current)
-        current.delete()
 
 
 # The audit log's action for a scheduled article put live by the job (no person acted).

@@ -256,7 +256,14 @@ PERIODIC_JOBS: dict[str, dict[str, Any]] = {
         "task": "cms.tasks.purge_expired",
         "every": env.int("PURGE_EXPIRED_EVERY", default=3600),
     },
+    "purge-trash": {
+        "task": "articles.tasks.purge_trash_job",
+        "every": env.int("PURGE_TRASH_EVERY", default=3600),
+    },
 }
+# How long a deleted article (with its comments) stays in the trash, restorable, before the
+# purge removes it for good (days).
+TRASH_RETENTION_DAYS: int = env.int("TRASH_RETENTION_DAYS", default=30)
 # How long finished task results, and periodic run records, are kept (days).
 TASKS_RESULT_RETENTION_DAYS: int = env.int("TASKS_RESULT_RETENTION_DAYS", default=7)
 PERIODIC_RUN_RETENTION_DAYS: int = env.int("PERIODIC_RUN_RETENTION_DAYS", default=30)

@@ -27,7 +27,7 @@ NOT_CONTENT = {
     "id", "body_text", "status", "published_at", "first_published_at", "submitted_at",
     "returned_at", "featured",
     "word_count", "reading_time_minutes", "version", "view_count", "comment_count",
-    "created_at", "updated_at", "created_by",
+    "created_at", "updated_at", "created_by", "deleted_at", "deleted_by",
 }  # fmt: skip
 # Fields other apps hang on GraphQL's Article (comments/graphql).
 GRAPHQL_EXTENSIONS = {"comments", "commentFormToken"}
