@@ -10,6 +10,7 @@ from articles.api.views import (
     SectionViewSet,
     TagViewSet,
 )
+from articles.api.trash import TrashViewSet
 from comments.api.views import ArticleCommentViewSet, ModerationViewSet
 
 # Every path answers with and without its trailing slash (the same view, no redirect): the
@@ -24,6 +25,7 @@ router.register("authors", AuthorViewSet, basename="author")
 router.register("sections", SectionViewSet, basename="section")
 router.register("tags", TagViewSet, basename="tag")
 router.register("comments", ModerationViewSet, basename="comment")
+router.register("trash", TrashViewSet, basename="trash")
 
 urlpatterns = [
     re_path(

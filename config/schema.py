@@ -5,6 +5,7 @@ from django.conf import settings
 
 from articles.graphql.mutations import ArticleMutations, ArticleWriteMutations
 from articles.graphql.queries import ArticleQueries
+from articles.graphql.trash import TrashMutations, TrashQueries
 from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.node import Node
 from cms.graphql.scalars import specify_scalars
@@ -12,11 +13,13 @@ from comments.graphql.mutations import CommentMutations
 from comments.graphql.types import CommentNode, CommentQueries
 
 
-class Query(ArticleQueries, CommentQueries, graphene.ObjectType):
+class Query(ArticleQueries, CommentQueries, TrashQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by its global ID.")
 
 
-class Mutation(ArticleMutations, ArticleWriteMutations, CommentMutations, graphene.ObjectType):
+class Mutation(
+    ArticleMutations, ArticleWriteMutations, CommentMutations, TrashMutations, graphene.ObjectType
+):
     pass
 
 
@@ -31,6 +34,9 @@ SCOPED_FIELDS = frozenset(
         "deleteArticle",
         "moderateComment",
         "moderationQueue",
+        "trash",
+        "restoreArticle",
+        "deleteArticleForever",
     }
 )
 

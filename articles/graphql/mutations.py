@@ -224,9 +224,9 @@ class UnpublishArticle(graphene.Mutation):
 
 
 class DeleteArticle(graphene.Mutation):
-    """Delete an article for good, with its comments. Answers its ID, for
-    clients to drop it from their caches (Relay's @deleteRecord): there is no article left
-    to return. Writers delete only their own work that was never published; anything that
+    """Move an article, with its comments, to the trash (editors restore it whole, with
+    restoreArticle, for TRASH_RETENTION_DAYS). Answers its ID, for clients to drop it from
+    their caches (Relay's @deleteRecord): no reader can see it any more. Writers delete only their own work that was never published; anything that
     was ever live needs an editor (PERMISSION_DENIED, saying so)."""
 
     class Meta:
@@ -236,7 +236,8 @@ class DeleteArticle(graphene.Mutation):
         slug = graphene.String(required=True)
 
     deleted_id = graphene.ID(
-        description="The deleted Article's global ID (null with errors); node() no longer finds it."
+        description="The deleted Article's global ID (null with errors); node() no longer finds "
+        "it (the trash lists it as a TrashedArticle with the same number)."
     )
     errors = graphene.List(graphene.NonNull(FieldError), required=True)
 
