@@ -334,6 +334,24 @@ class Article(models.Model):
         )
 
 
+class TrashManager(models.Manager["TrashedArticle"]):
+    def get_queryset(self) -> ArticleQuerySet:
+        return ArticleQuerySet(self.model, using=self._db).filter(deleted_at__isnull=False)
+
+
+class TrashedArticle(Article):
+    """Articles in the trash, as their own admin page ("Trash", under Articles). The same
+    rows as ``Article``; the default manager holds only the trashed ones."""
+
+    objects = TrashManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "article in the trash"
+        verbose_name_plural = "trash"
+        ordering = ("-deleted_at", "-id")
+
+
 def frontend_url(
     *, slug: str, pk: int | None, section_slug: str | None, published_at: datetime | None
 ) -> str:

@@ -31,7 +31,7 @@ from cms.access import Action, ModelPolicy, register
 from cms.actors import Actor
 from cms.roles import Role, role_of
 
-from .models import Article, ArticleQuerySet, ArticleStatus, Author, Section, Tag
+from .models import Article, ArticleQuerySet, ArticleStatus, Author, Section, Tag, TrashedArticle
 
 _SCOPE_FOR = {
     Action.ADD: scopes.CONTENT_WRITE,
@@ -196,6 +196,7 @@ class AuthorProfilePolicy(ModelPolicy[Author]):
 
 def register_all() -> None:
     register(Article, ArticlePolicy())
+    register(TrashedArticle, ArticlePolicy())  # the trash's admin page: the same rules
     register(Author, AuthorProfilePolicy())
     register(Section, TaxonomyPolicy())
     register(Tag, TaxonomyPolicy(authors_may_add=True))

@@ -12,14 +12,15 @@ from cms.errors import NotFound
 from .models import Article
 
 
-def trash_list(actor: Actor) -> QuerySet[Article]:
+def trash_list(actor: Actor, *, queryset: QuerySet[Article] | None = None) -> QuerySet[Article]:
     """Trashed articles, most recently deleted first, for those who may restore them
     (editors; a token needs ``content:write``). Anyone else is refused (401 without
-    credentials, 403 otherwise). Each row carries ``comments_in_trash`` (every comment that
+    credentials, 403 otherwise). ``queryset`` (default: every trashed article) is for the
+    admin's proxy model. Each row carries ``comments_in_trash`` (every comment that
     went with it, in any status) and its ``deleted_by`` user, in one query however many."""
     require(actor, Action.RESTORE, Article)
     return (
-        restrict(actor, Action.RESTORE, Article.with_trashed.trashed())
+        restrict(actor, Action.RESTORE, Article.with_trashed.trashed() if queryset is None else queryset)
         .select_related("deleted_by")
         .annotate(comments_in_trash=Count("comments", distinct=True))
         .order_by("-deleted_at", "-id")

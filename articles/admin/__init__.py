@@ -5,6 +5,7 @@ from . import desk  # noqa: F401 - registers the articles' panels on the admin i
 from .article import BULK_ACTIONS, LIFECYCLE_BUTTONS, ArticleAdmin
 from .forms import BODY_EDITOR_EXTENSIONS, ArticleAdminForm, BylineFormSet, BylineInline
 from .taxonomy import AuthorAdmin, SectionAdmin, TagAdmin, TaxonomyAdmin
+from .trash import TrashAdmin
 
 __all__ = [
     "BODY_EDITOR_EXTENSIONS",
@@ -18,4 +19,5 @@ __all__ = [
     "SectionAdmin",
     "TagAdmin",
     "TaxonomyAdmin",
+    "TrashAdmin",
 ]

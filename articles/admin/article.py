@@ -43,6 +43,7 @@ from .forms import (
     zone_label,
 )
 from .preview import preview_view
+from .trash import MovesToTrash
 
 # Where changeform_view leaves a refusal of the services for the form's second pass.
 _REFUSAL = "_article_save_refused"
@@ -63,7 +64,7 @@ _OUTCOME = "_article_lifecycle_outcome"
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleListAdmin):
+class ArticleAdmin(MovesToTrash, ArticleListAdmin):
     form = ArticleAdminForm
     inlines = (BylineInline,)
     prepopulated_fields = {"slug": ("title",)}

@@ -25,6 +25,7 @@ from .trash import (
     article_restore_from_trash,
     purge_trash,
 )
+from .trash import summary as trash_summary
 from .transitions import (
     _TRANSITION_SERVICES,
     EARLIEST_PUBLICATION,
@@ -70,5 +71,6 @@ __all__ = [
     "set_byline",
     "taxonomy_delete",
     "taxonomy_save",
+    "trash_summary",
     "unique_slug",
 ]
