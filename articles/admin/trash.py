@@ -98,6 +98,10 @@ class TrashAdmin(admin.ModelAdmin[TrashedArticle]):
     def actor(self, request: HttpRequest) -> Actor:
         return actor_from_request(request)
 
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        title = f"Trash: deleted articles, kept for {_kept_for()}"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return trash.trash_list(self.actor(request), queryset=TrashedArticle.objects.all())
 
