@@ -51,9 +51,15 @@ def live_status_q(prefix: str = "") -> Q:
 def live_q(now: datetime | None = None, *, prefix: str = "") -> Q:
     """Live at ``now`` (default: now): a live status, and the publication date has come.
 
-    ``prefix`` reaches articles through a relation (``"bylines__article__"``).
+    ``prefix`` reaches articles through a relation (``"bylines__article__"``). An article
+    in the trash is never live: the default manager leaves it out of queries on articles,
+    but a join from another model (an author's bylines) reaches it, so this says so too.
     """
-    return live_status_q(prefix) & Q(**{f"{prefix}published_at__lte": now or timezone.now()})
+    return (
+        live_status_q(prefix)
+        & Q(**{f"{prefix}published_at__lte": now or timezone.now()})
+        & Q(**{f"{prefix}deleted_at__isnull": True})
+    )
 
 
 def is_live(status: str, published_at: datetime | None, now: datetime | None = None) -> bool:
