@@ -43,6 +43,10 @@ POPULATE = (
     "buffer = io.BytesIO(); Image.new('RGB', (64, 48), 'teal').save(buffer, 'PNG'); "
     "services.image_create(actor=Actor.system(), file=ContentFile(buffer.getvalue(), "
     "name='backup-check.png'), alt='A teal square'); "
+    # An article with its comments in the trash: the backup keeps it, restorable.
+    "from articles.models import Article; from articles import services as content; "
+    "content.article_delete(article=Article.objects.filter(comment_count__gt=0).first(), "
+    "actor=Actor.system()); "
 ) + FINGERPRINTS
 
 
