@@ -7,8 +7,8 @@ time) and counters are maintained by the services, never by ``save()`` or signal
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from collections.abc import Collection
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -334,16 +334,9 @@ class Article(models.Model):
         )
 
 
-class TrashManager(models.Manager["TrashedArticle"]):
-    def get_queryset(self) -> ArticleQuerySet:
-        return ArticleQuerySet(self.model, using=self._db).filter(deleted_at__isnull=False)
-
-
 class TrashedArticle(Article):
-    """Articles in the trash, as their own admin page ("Trash", under Articles). The same
-    rows as ``Article``; the default manager holds only the trashed ones."""
-
-    objects = TrashManager()
+    """Articles in the trash, as their own admin page ("Trash", under Articles): the same
+    rows as ``Article``, read through ``TrashedArticle.with_trashed.trashed()``."""
 
     class Meta:
         proxy = True

@@ -20,7 +20,9 @@ def trash_list(actor: Actor, *, queryset: QuerySet[Article] | None = None) -> Qu
     went with it, in any status) and its ``deleted_by`` user, in one query however many."""
     require(actor, Action.RESTORE, Article)
     return (
-        restrict(actor, Action.RESTORE, Article.with_trashed.trashed() if queryset is None else queryset)
+        restrict(
+            actor, Action.RESTORE, Article.with_trashed.trashed() if queryset is None else queryset
+        )
         .select_related("deleted_by")
         .annotate(comments_in_trash=Count("comments", distinct=True))
         .order_by("-deleted_at", "-id")

@@ -75,9 +75,7 @@ class CommentManager(models.Manager["Comment"]):
     ``Comment.with_trashed`` holds them all, for the trash and the purge."""
 
     def get_queryset(self) -> CommentQuerySet:
-        return CommentQuerySet(self.model, using=self._db).filter(
-            article__deleted_at__isnull=True
-        )
+        return CommentQuerySet(self.model, using=self._db).filter(article__deleted_at__isnull=True)
 
 
 class Comment(models.Model):

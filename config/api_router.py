@@ -3,6 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from articles.api.trash import TrashViewSet
 from articles.api.views import (
     SLUG_PATTERN,
     ArticleViewSet,
@@ -10,7 +11,6 @@ from articles.api.views import (
     SectionViewSet,
     TagViewSet,
 )
-from articles.api.trash import TrashViewSet
 from comments.api.views import ArticleCommentViewSet, ModerationViewSet
 
 # Every path answers with and without its trailing slash (the same view, no redirect): the

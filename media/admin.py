@@ -250,7 +250,7 @@ class ImageAdmin(AllOrNothingDelete):
         """An image an article uses (as its cover or in its body) cannot be deleted: the page
         lists those articles as what protects it."""
         in_use = [
-            f"“{article.title}” ({', '.join([*uses, 'in the trash'] if article.deleted_at else uses)})"
+            f"“{article.title}” ({', '.join(uses)}{', in the trash' if article.deleted_at else ''})"
             for obj in objs
             for article, uses in services.articles_using(obj)
         ]

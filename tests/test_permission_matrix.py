@@ -697,7 +697,8 @@ def test_admin_trash(world, role, action):
     assert got == want, f"admin {action} by {role}: {got}, expected {want}"
     if want == OK:
         assert shown.status_code == 200
-        assert listing.status_code == 200 and page.encode() in listing.content
+        assert listing.status_code == 200
+        assert page.encode() in listing.content
         restored = Article.objects.filter(slug="binned").exists()
         assert restored == (action == "restore")
         assert Article.with_trashed.filter(slug="binned").exists() == (action == "restore")

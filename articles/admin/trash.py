@@ -34,7 +34,7 @@ def _kept_for() -> str:
     return trash_kept_for()
 
 
-class MovesToTrash:
+class MovesToTrash(admin.ModelAdmin[Article]):
     """For the article admin: "delete" moves articles to the trash, and the confirmation
     pages and messages say so (nothing is deleted for good there)."""
 
@@ -47,25 +47,26 @@ class MovesToTrash:
         """What goes to the trash with the articles (their comments, bylines, ...) as Django
         lists it; nothing is deleted yet, so no permission on those rows is needed and
         nothing that protects them stands in the way."""
-        deleted, model_count, _perms_needed, _protected = super().get_deleted_objects(  # type: ignore[misc]
-            objs, request
-        )
+        deleted, model_count, _perms, _protected = super().get_deleted_objects(objs, request)
         return deleted, model_count, set(), []
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> Any:
-        self.message_user(  # type: ignore[attr-defined]
+        self.message_user(
             request,
             f"“{obj_display}” was moved to the trash with its comments. Editors can restore it "
             f"from the Trash for {_kept_for()}; after that it is deleted for good.",
             messages.SUCCESS,
         )
         url = reverse("admin:articles_article_changelist")
-        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": Article._meta}  # type: ignore[attr-defined]
+        preserved: dict[str, Any] = {
+            "preserved_filters": self.get_preserved_filters(request),
+            "opts": Article._meta,
+        }
         return HttpResponseRedirect(add_preserved_filters(preserved, url))
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
         before = Article.objects.filter(pk__in=[obj.pk for obj in queryset]).count()
-        super().delete_queryset(request, queryset)  # type: ignore[misc]
+        super().delete_queryset(request, queryset)
         moved = before - Article.objects.filter(pk__in=[obj.pk for obj in queryset]).count()
         if moved:
             setattr(request, _TRASHED, moved)
@@ -82,7 +83,7 @@ class MovesToTrash:
                 f"{moved} {noun} moved to the trash with their comments. Editors can restore "
                 f"them from the Trash for {_kept_for()}; after that they are deleted for good."
             )
-        super().message_user(request, message, level, *args)  # type: ignore[misc]
+        super().message_user(request, message, level, *args)
 
 
 @admin.register(TrashedArticle)
@@ -90,7 +91,15 @@ class TrashAdmin(admin.ModelAdmin[TrashedArticle]):
     """Deleted articles, most recently deleted first: who deleted them and when, their
     comments, and when the purge takes them; Restore and Delete forever (editors only)."""
 
-    list_display = ("title", "deleted", "deleted_by_name", "comments", "views", "purged", "actions_")
+    list_display = (
+        "title",
+        "deleted",
+        "deleted_by_name",
+        "comments",
+        "views",
+        "purged",
+        "actions_",
+    )
     list_display_links = None
     search_fields = ("title", "slug")
     actions = None
@@ -103,7 +112,7 @@ class TrashAdmin(admin.ModelAdmin[TrashedArticle]):
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return trash.trash_list(self.actor(request), queryset=TrashedArticle.objects.all())
+        return trash.trash_list(self.actor(request), queryset=TrashedArticle.with_trashed.trashed())
 
     # Editors only (the policy's RESTORE), and only through the buttons below.
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -153,7 +162,9 @@ class TrashAdmin(admin.ModelAdmin[TrashedArticle]):
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
-            path("<int:pk>/restore/", wrap(self.restore_view), name="articles_trashedarticle_restore"),
+            path(
+                "<int:pk>/restore/", wrap(self.restore_view), name="articles_trashedarticle_restore"
+            ),
             path(
                 "<int:pk>/delete-forever/",
                 wrap(self.delete_forever_view),
@@ -187,7 +198,7 @@ class TrashAdmin(admin.ModelAdmin[TrashedArticle]):
                     self.message_user(
                         request,
                         format_html(
-                            "<a href=\"{}\">“{}”</a> was restored with its comments, as it was.",
+                            '<a href="{}">“{}”</a> was restored with its comments, as it was.',
                             link,
                             restored.title,
                         ),
@@ -196,7 +207,9 @@ class TrashAdmin(admin.ModelAdmin[TrashedArticle]):
                 else:
                     gone = services.article_delete_forever(article=article, actor=actor)
                     self.message_user(
-                        request, f"“{article.title}” was deleted forever ({gone}).", messages.SUCCESS
+                        request,
+                        f"“{article.title}” was deleted forever ({gone}).",
+                        messages.SUCCESS,
                     )
             except DomainError as error:
                 self.message_user(request, error.message, messages.ERROR)

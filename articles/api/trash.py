@@ -124,4 +124,3 @@ class TrashViewSet(ApiViewSet):
         article = trash.trashed_article(self.actor, pk, Action.PURGE)
         services.article_delete_forever(article=article, actor=self.actor)
         return Response(status=204)
-

@@ -226,8 +226,9 @@ class UnpublishArticle(graphene.Mutation):
 class DeleteArticle(graphene.Mutation):
     """Move an article, with its comments, to the trash (editors restore it whole, with
     restoreArticle, for TRASH_RETENTION_DAYS). Answers its ID, for clients to drop it from
-    their caches (Relay's @deleteRecord): no reader can see it any more. Writers delete only their own work that was never published; anything that
-    was ever live needs an editor (PERMISSION_DENIED, saying so)."""
+    their caches (Relay's @deleteRecord): no reader can see it any more. Writers delete only
+    their own work that was never published; anything that was ever live needs an editor
+    (PERMISSION_DENIED, saying so)."""
 
     class Meta:
         name = "DeleteArticlePayload"

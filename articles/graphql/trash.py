@@ -33,7 +33,9 @@ class TrashedArticle(graphene.ObjectType):
 
     slug = graphene.String(required=True, description="Kept reserved while in the trash.")
     title = graphene.String(required=True)
-    status = graphene.Field(ArticleStatusEnum, required=True, description="What a restore brings back.")
+    status = graphene.Field(
+        ArticleStatusEnum, required=True, description="What a restore brings back."
+    )
     published_at = DateTime()
     deleted_at = DateTime(required=True)
     deleted_by = graphene.String(description="Who deleted it (null: unknown).")

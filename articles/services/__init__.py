@@ -19,13 +19,6 @@ from .content import (
 )
 from .readers import register_view
 from .taxonomy import refuse_if_in_use, taxonomy_delete, taxonomy_save
-from .trash import (
-    article_delete,
-    article_delete_forever,
-    article_restore_from_trash,
-    purge_trash,
-)
-from .trash import summary as trash_summary
 from .transitions import (
     _TRANSITION_SERVICES,
     EARLIEST_PUBLICATION,
@@ -40,6 +33,13 @@ from .transitions import (
     article_unpublish,
     publish_due_articles,
 )
+from .trash import (
+    article_delete,
+    article_delete_forever,
+    article_restore_from_trash,
+    purge_trash,
+)
+from .trash import summary as trash_summary
 
 __all__ = [
     "CONTENT_FIELDS",

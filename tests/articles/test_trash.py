@@ -14,7 +14,7 @@ from django.utils import timezone
 from graphql_relay import to_global_id
 
 from articles import services
-from articles.models import Article, ArticleStatus, ArticleViewDay, Section, Tag
+from articles.models import Article, ArticleStatus, ArticleViewDay, Author, Section, Tag
 from articles.services.trash import (
     DELETE_FOREVER_ACTION,
     PURGE_ACTION,
@@ -91,12 +91,15 @@ def test_deleting_moves_the_article_and_its_comments_to_the_trash(editor):
     assert not Article.objects.filter(pk=article.pk).exists()
     assert not Comment.objects.filter(article_id=article.pk).exists()
     trashed = Article.with_trashed.get(pk=article.pk)
-    assert trashed.deleted_by == editor and trashed.deleted_at is not None
+    assert trashed.deleted_by == editor
+    assert trashed.deleted_at is not None
     assert Comment.with_trashed.filter(article_id=article.pk).count() == 4  # nothing removed
     assert state(article)[1:] == before[1:]
     ((text, who),) = audit(TRASH_ACTION)
-    assert f"article {article.pk} and 4 comments" in text and "moved to the trash" in text
-    assert "2 article view days" in text and "1 byline" in text
+    assert f"article {article.pk} and 4 comments" in text
+    assert "moved to the trash" in text
+    assert "2 article view days" in text
+    assert "1 byline" in text
     assert who == "editor"
 
 
@@ -149,7 +152,8 @@ def test_delete_forever_takes_only_trashed_articles_and_says_what_went(editor):
     assert not Comment.with_trashed.filter(article_id=article.pk).exists()
     assert not ArticleViewDay.objects.filter(article_id=article.pk).exists()
     ((text, who),) = audit(DELETE_FOREVER_ACTION)
-    assert gone in text and who == "editor"
+    assert gone in text
+    assert who == "editor"
 
 
 def test_restoring_what_is_not_in_the_trash_is_not_found(editor):
@@ -175,12 +179,14 @@ def test_taxonomy_in_use_by_a_trashed_article_cannot_be_deleted(editor, kind):
     section, tag, author = SectionFactory(), TagFactory(), AuthorFactory()
     article = ArticleFactory(title="Binned", section=section, tags=[tag], authors=[author])
     services.article_delete(article=article, actor=actor(editor))
-    obj = {"section": section, "tag": tag, "author": author}[kind]
+    named: dict[str, Section | Tag | Author] = {"section": section, "tag": tag, "author": author}
+    obj = named[kind]
     with pytest.raises(InUse) as refused:
         services.taxonomy_delete(obj=obj, actor=actor(editor))
     assert "“Binned (in the trash)”" in refused.value.message
     restored = services.article_restore_from_trash(article=article, actor=actor(editor))
-    assert restored.section == section and list(restored.tags.all()) == [tag]
+    assert restored.section == section
+    assert list(restored.tags.all()) == [tag]
 
 
 # --- the purge ------------------------------------------------------------------------------
@@ -199,7 +205,8 @@ def test_the_purge_deletes_what_stayed_past_the_retention(editor, settings):
     assert not Comment.with_trashed.filter(article_id=old.pk).exists()
     assert Article.with_trashed.filter(pk=recent.pk).exists()
     ((text, who),) = audit(PURGE_ACTION)
-    assert f"article {old.pk} and 4 comments" in text and who == "system"
+    assert f"article {old.pk} and 4 comments" in text
+    assert who == "system"
     assert services.purge_trash(now=start) == 0  # nothing twice
     assert services.purge_trash(now=start + timedelta(days=2)) == 1
 
@@ -222,7 +229,8 @@ def test_the_purge_runs_once_per_period_as_a_periodic_job(editor, settings):
     assert schedule_due() == []  # the period is claimed once
     assert run_periodic.call(run.pk) == "1 trashed article(s) purged"
     assert run_periodic.call(run.pk) == "1 trashed article(s) purged"  # redelivered: recorded
-    assert audit(PURGE_ACTION) and len(audit(PURGE_ACTION)) == 1  # purged once
+    assert audit(PURGE_ACTION)
+    assert len(audit(PURGE_ACTION)) == 1
     assert not Article.with_trashed.filter(pk=article.pk).exists()
 
 
@@ -300,15 +308,18 @@ def test_rest_trash_list_runs_the_same_queries_for_1_and_50(editor):
 def test_graphql_delete_trash_restore_and_delete_forever(client, editor, author):
     article = live_with_comments(slug="harbour-fire")
     client.force_login(editor)
-    _, body = gql(client, 'mutation { deleteArticle(slug: "harbour-fire") { deletedId errors { code } } }')
+    _, body = gql(
+        client, 'mutation { deleteArticle(slug: "harbour-fire") { deletedId errors { code } } }'
+    )
     assert body["data"]["deleteArticle"]["errors"] == []
     _, body = gql(client, "{ trash { totalCount edges { node { id slug deletedBy commentCount "
                           "commentsInTrash viewCount purgeAfter status } } } }")  # fmt: skip
     (edge,) = body["data"]["trash"]["edges"]
     node = edge["node"]
     assert node["id"] == to_global_id("TrashedArticle", article.pk)
-    assert (node["slug"], node["deletedBy"], node["commentCount"], node["commentsInTrash"],
-            node["viewCount"], node["status"]) == ("harbour-fire", "editor", 2, 4, 9, "PUBLISHED")  # fmt: skip
+    shown = [node[name] for name in ("slug", "deletedBy", "commentCount", "commentsInTrash",
+                                     "viewCount", "status")]  # fmt: skip
+    assert shown == ["harbour-fire", "editor", 2, 4, 9, "PUBLISHED"]
     _, body = gql(client, f'{{ node(id: "{node["id"]}") {{ ... on TrashedArticle {{ slug }} }} }}')
     assert body["data"]["node"] == {"slug": "harbour-fire"}
 
@@ -332,7 +343,8 @@ def test_graphql_delete_trash_restore_and_delete_forever(client, editor, author)
     assert body["data"]["deleteArticleForever"]["errors"][0]["code"] == "NOT_FOUND"
     _, body = gql(client, forever, {"id": node["id"]})
     payload = body["data"]["deleteArticleForever"]
-    assert payload["errors"] == [] and payload["deleted"].startswith(f"article {article.pk} and 4")
+    assert payload["errors"] == []
+    assert payload["deleted"].startswith(f"article {article.pk} and 4")
     assert not Article.with_trashed.filter(pk=article.pk).exists()
 
 

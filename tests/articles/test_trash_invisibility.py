@@ -129,7 +129,9 @@ def read_everything(editor, article_pk: int, comment_pk: int) -> dict[str, str]:
             _, body = gql(client, query)
             text = json.dumps(body)
             ids = (to_global_id("Article", article_pk), to_global_id("Comment", comment_pk))
-            seen[f"{who} GraphQL {query[:60]}"] = text + (MARK if any(i in text for i in ids) else "")
+            seen[f"{who} GraphQL {query[:60]}"] = text + (
+                MARK if any(i in text for i in ids) else ""
+            )
     return seen
 
 
@@ -150,7 +152,9 @@ def test_a_trashed_article_and_its_comments_are_on_no_reader_path(editor, plante
                              content_type="application/json")  # fmt: skip
         assert posted.status_code == 404, who
         assert client.post("/api/v1/articles/zanzibar-ferry/views/").status_code == 404, who
-        _, body = gql(client, 'mutation { registerView(slug: "zanzibar-ferry") { errors { code } } }')
+        _, body = gql(
+            client, 'mutation { registerView(slug: "zanzibar-ferry") { errors { code } } }'
+        )
         assert body["data"]["registerView"]["errors"][0]["code"] == "NOT_FOUND", who
         _, body = gql(client, 'mutation { submitComment(input: {articleSlug: "zanzibar-ferry", '
                               'authorName: "A", authorEmail: "a@example.com", body: "Hi"}) '

@@ -15,8 +15,8 @@ from tests.factories import ArticleFactory, CommentFactory
 
 
 def test_delete_to_trash_restore_and_delete_forever(page: Page, editor: User) -> None:
-    article = ArticleFactory(title="Harbour fire", slug="harbour-fire",
-                             status=ArticleStatus.PUBLISHED, view_count=42, comment_count=2)  # fmt: skip
+    article = ArticleFactory(title="Harbour fire", slug="harbour-fire", view_count=42,
+                             status=ArticleStatus.PUBLISHED, comment_count=2)  # fmt: skip
     first = CommentFactory(article=article, author_name="Kari", status=CommentStatus.APPROVED)
     CommentFactory(article=article, author_name="Ola", status=CommentStatus.APPROVED, parent=first,
                    depth=1)  # fmt: skip
@@ -28,7 +28,9 @@ def test_delete_to_trash_restore_and_delete_forever(page: Page, editor: User) ->
 
     sign_in(page, editor)
     visit(page, f"/admin/articles/article/{article.pk}/delete/")
-    expect(page.locator("#content")).to_contain_text("Move the article “Harbour fire” to the trash?")
+    expect(page.locator("#content")).to_contain_text(
+        "Move the article “Harbour fire” to the trash?"
+    )
     expect(page.locator("#content")).to_contain_text("restore it whole from the Trash for 30 days")
     page.screenshot(path=str(ARTEFACTS / "trash-delete-confirmation.png"), full_page=True)
     page.get_by_role("button", name="Yes, move it to the trash").click()
