@@ -22,7 +22,10 @@ type Key =
   | "/api/v1/tags"
   | "/api/v1/tags/{slug}"
   | "/api/v1/comments"
-  | "/api/v1/comments/{id}";
+  | "/api/v1/comments/{id}"
+  | "/api/v1/trash"
+  | "/api/v1/trash/{id}"
+  | "/api/v1/trash/{id}/restore";
 
 interface Call {
   method?: string;
@@ -276,6 +279,24 @@ export async function crawl(crawler: Crawl, tokens: Tokens): Promise<void> {
   await crawler.send({ method: "DELETE", path: "/api/v1/articles/{slug}", params: [own], expect: 401 });
   await crawler.send({ method: "DELETE", path: "/api/v1/articles/{slug}", params: [own], token: editor, expect: 204 });
   await crawler.send({ method: "DELETE", path: "/api/v1/articles/{slug}", params: [own], token: editor, expect: 404 });
+
+  // The trash (editors, content:write): the deleted draft is there, restored, deleted again
+  // and then forever.
+  const ownId = field(created, "id");
+  await crawler.read({ path: "/api/v1/trash", token: editor, expect: 200 });
+  await crawler.read({ path: "/api/v1/trash", query: { page_size: "1" }, token: editor, expect: 200 });
+  await crawler.send({ path: "/api/v1/trash", expect: 401 });
+  await crawler.send({ path: "/api/v1/trash", token: reader, expect: 403 });
+  await crawler.send({ path: "/api/v1/trash", query: { bogus: "1" }, token: editor, expect: 400 });
+  await crawler.send({ method: "POST", path: "/api/v1/trash/{id}/restore", params: [ownId], expect: 401 });
+  await crawler.send({ method: "POST", path: "/api/v1/trash/{id}/restore", params: [ownId], token: reader, expect: 403 });
+  await crawler.send({ method: "POST", path: "/api/v1/trash/{id}/restore", params: [ownId], token: editor, expect: 200 });
+  await crawler.send({ method: "POST", path: "/api/v1/trash/{id}/restore", params: [ownId], token: editor, expect: 404 });
+  await crawler.send({ method: "DELETE", path: "/api/v1/articles/{slug}", params: [own], token: editor, expect: 204 });
+  await crawler.send({ method: "DELETE", path: "/api/v1/trash/{id}", params: [ownId], expect: 401 });
+  await crawler.send({ method: "DELETE", path: "/api/v1/trash/{id}", params: [ownId], token: reader, expect: 403 });
+  await crawler.send({ method: "DELETE", path: "/api/v1/trash/{id}", params: [ownId], token: editor, expect: 204 });
+  await crawler.send({ method: "DELETE", path: "/api/v1/trash/{id}", params: [ownId], token: editor, expect: 404 });
 
   // A token without content:write or content:publish, on an article it can read: 403 (a
   // draft it cannot see is a 404, which tells it nothing).
