@@ -43,6 +43,14 @@ class MovesToTrash(admin.ModelAdmin[Article]):
         "admin/articles/article/delete_selected_confirmation.html"
     )
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _ = actions["delete_selected"]
+            label = "Move selected %(verbose_name_plural)s to the trash"
+            actions["delete_selected"] = (function, name, label)
+        return actions
+
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """What goes to the trash with the articles (their comments, bylines, ...) as Django
         lists it; nothing is deleted yet, so no permission on those rows is needed and

@@ -85,3 +85,30 @@ def test_an_author_sees_no_trash(page: Page, author: User) -> None:
     expect(page.locator("#content")).not_to_contain_text("Trash")
     response = visit(page, "/admin/articles/trashedarticle/")
     assert response.status == 403
+
+
+def test_the_bulk_delete_moves_the_selected_articles_to_the_trash(page: Page, editor: User) -> None:
+    ArticleFactory(title="Tide tables", slug="tide-tables", status=ArticleStatus.PUBLISHED)
+    ArticleFactory(title="Gull census", slug="gull-census", status=ArticleStatus.DRAFT)
+    kept = ArticleFactory(title="Lighthouse", slug="lighthouse", status=ArticleStatus.PUBLISHED)
+    sign_in(page, editor)
+    visit(page, "/admin/articles/article/")
+    for title in ("Tide tables", "Gull census"):
+        page.locator("#result_list tbody tr", has_text=title).locator("input.action-select").check()
+    page.locator("select[name=action]").select_option(label="Move selected articles to the trash")
+    with page.expect_navigation():
+        page.locator("#changelist-form button[name=index]").click()
+    expect(page.locator("#content")).to_contain_text("Move the selected articles to the trash?")
+    expect(page.locator("#content")).to_contain_text("for 30 days")
+    page.screenshot(path=str(ARTEFACTS / "trash-bulk-confirmation.png"), full_page=True)
+    page.get_by_role("button", name="Yes, move them to the trash").click()
+    record_load(page, "article list after the bulk move to the trash")
+    expect(page.locator(".messagelist")).to_contain_text("2 articles were moved to the trash")
+    expect(page.locator("#result_list")).not_to_contain_text("Tide tables")
+    expect(page.locator("#result_list")).to_contain_text("Lighthouse")
+    assert page.request.get("/api/v1/articles/tide-tables/").status == 404
+    assert sorted(Article.with_trashed.trashed().values_list("slug", flat=True)) == [
+        "gull-census",
+        "tide-tables",
+    ]
+    assert Article.objects.filter(pk=kept.pk).exists()
