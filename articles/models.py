@@ -334,12 +334,20 @@ class Article(models.Model):
         )
 
 
+class TrashManager(models.Manager["TrashedArticle"]):
+    def get_queryset(self) -> models.QuerySet[TrashedArticle]:
+        return super().get_queryset().filter(deleted_at__isnull=False)
+
+
 class TrashedArticle(Article):
     """Articles in the trash, as their own admin page ("Trash", under Articles): the same
-    rows as ``Article``, read through ``TrashedArticle.with_trashed.trashed()``."""
+    rows as ``Article``; its default manager (``trash_only``) holds only the trashed ones."""
+
+    trash_only = TrashManager()
 
     class Meta:
         proxy = True
+        default_manager_name = "trash_only"
         verbose_name = "article in the trash"
         verbose_name_plural = "trash"
         ordering = ("-deleted_at", "-id")

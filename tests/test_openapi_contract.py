@@ -112,6 +112,7 @@ def test_paths_have_no_trailing_slash_and_one_name_for_the_slug(document):
         "/api/v1/articles/{slug}/publish",
         "/api/v1/articles/{slug}/unpublish",
         "/api/v1/articles/{slug}/views",
+        "/api/v1/trash/{id}/restore",
     ]
 
 

@@ -44,9 +44,10 @@ class MovesToTrash(admin.ModelAdmin[Article]):
     )
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            function, name, _ = actions["delete_selected"]
+        actions: dict[str, Any] = super().get_actions(request)
+        entry = actions.get("delete_selected")
+        if entry is not None:
+            function, name, _ = entry
             label = "Move selected %(verbose_name_plural)s to the trash"
             actions["delete_selected"] = (function, name, label)
         return actions
@@ -120,7 +121,7 @@ class TrashAdmin(admin.ModelAdmin[TrashedArticle]):
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return trash.trash_list(self.actor(request), queryset=TrashedArticle.with_trashed.trashed())
+        return trash.trash_list(self.actor(request), queryset=TrashedArticle.trash_only.all())
 
     # Editors only (the policy's RESTORE), and only through the buttons below.
     def has_module_permission(self, request: HttpRequest) -> bool:

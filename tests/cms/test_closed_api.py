@@ -55,6 +55,9 @@ SCOPED_ENDPOINTS = [
     ("post", "/api/v1/articles/{slug}/unpublish"),
     ("get", "/api/v1/comments"),
     ("patch", "/api/v1/comments/{id}"),
+    ("get", "/api/v1/trash"),
+    ("post", "/api/v1/trash/{id}/restore"),
+    ("delete", "/api/v1/trash/{id}"),
 ]
 COMMENT = {"author_name": "Ann", "author_email": "ann@example.com", "body": "Well said."}
 
@@ -85,6 +88,9 @@ GRAPHQL_SCOPED_FIELDS = {
     "unpublishArticle",
     "deleteArticle",
     "moderateComment",
+    "trash",
+    "restoreArticle",
+    "deleteArticleForever",
 }
 
 
