@@ -37,6 +37,7 @@ class Action(StrEnum):
     ARCHIVE = "archive"
     FEATURE = "feature"
     MODERATE = "moderate"
+    CORRECT = "correct"  # attach or remove a correction or update note (live articles)
 
 
 class ModelPolicy(Generic[M]):

@@ -3,6 +3,7 @@
 import graphene
 from django.conf import settings
 
+from articles.graphql.corrections import CorrectionMutations
 from articles.graphql.mutations import ArticleMutations, ArticleWriteMutations
 from articles.graphql.queries import ArticleQueries
 from cms.graphql.cost import LIST_BOUNDS, Setting
@@ -16,7 +17,13 @@ class Query(ArticleQueries, CommentQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by its global ID.")
 
 
-class Mutation(ArticleMutations, ArticleWriteMutations, CommentMutations, graphene.ObjectType):
+class Mutation(
+    ArticleMutations,
+    ArticleWriteMutations,
+    CorrectionMutations,
+    CommentMutations,
+    graphene.ObjectType,
+):
     pass
 
 
@@ -29,6 +36,8 @@ SCOPED_FIELDS = frozenset(
         "publishArticle",
         "unpublishArticle",
         "deleteArticle",
+        "addCorrection",
+        "removeCorrection",
         "moderateComment",
         "moderationQueue",
     }

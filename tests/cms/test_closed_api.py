@@ -53,6 +53,8 @@ SCOPED_ENDPOINTS = [
     ("delete", "/api/v1/articles/{slug}"),
     ("post", "/api/v1/articles/{slug}/publish"),
     ("post", "/api/v1/articles/{slug}/unpublish"),
+    ("post", "/api/v1/articles/{slug}/corrections"),
+    ("delete", "/api/v1/articles/{slug}/corrections/{id}"),
     ("get", "/api/v1/comments"),
     ("patch", "/api/v1/comments/{id}"),
 ]
@@ -84,6 +86,8 @@ GRAPHQL_SCOPED_FIELDS = {
     "publishArticle",
     "unpublishArticle",
     "deleteArticle",
+    "addCorrection",
+    "removeCorrection",
     "moderateComment",
 }
 
