@@ -27,7 +27,7 @@ from django.utils import timezone
 from graphql_relay import to_global_id
 
 from articles import previews
-from articles.models import Article, ArticleStatus
+from articles.models import Article, ArticleStatus, Correction, CorrectionKind
 from cms import scopes, tokens
 from cms.access import Action, can
 from cms.actors import Actor
@@ -164,6 +164,9 @@ CASES = {
     # Moderation.
     "moderate_comment": Case((MODERATE,), EDITORS_ONLY),
     "moderation_queue": Case((MODERATE,), EDITORS_ONLY),
+    # Correction and update notes on a live article (which everyone can see): editors only.
+    "add_correction": Case((WRITE,), EDITORS_ONLY),
+    "remove_correction": Case((WRITE,), EDITORS_ONLY),
     # Writes and moderation answer to their own scopes whether or not the API is public: the
     # exact-scope tokens here hold no content:read.
     "create_closed_api": Case((WRITE,), CONTRIBUTORS, closed_api=True),
@@ -173,6 +176,7 @@ CASES = {
     ),
     "moderate_comment_closed_api": Case((MODERATE,), EDITORS_ONLY, closed_api=True),
     "moderation_queue_closed_api": Case((MODERATE,), EDITORS_ONLY, closed_api=True),
+    "add_correction_closed_api": Case((WRITE,), EDITORS_ONLY, closed_api=True),
 }
 READS = {name for name in CASES if name.startswith(("read_", "list_", "comment_thread"))}
 UNPUBLISHED = {
@@ -211,6 +215,7 @@ def sees_editorial_state(case: Case, role: str, credential: str) -> bool:
 class World:
     live: Article
     comment: Comment
+    correction: Correction
 
 
 @pytest.fixture
@@ -228,6 +233,7 @@ def world(editor, author, other_author, contributor, staff_without_role) -> Any:
     comment = CommentFactory(article=live, status=CommentStatus.PENDING)
     CommentFactory(article=live, status=CommentStatus.APPROVED)
     recount_comments([live.pk])
+    correction = Correction.objects.create(article=live, kind=CorrectionKind.UPDATE, text="Noted.")
     people = {
         "no_role": staff_without_role,
         "contributor": contributor,
@@ -248,7 +254,7 @@ def world(editor, author, other_author, contributor, staff_without_role) -> Any:
         _, plaintext = tokens.token_create(owner=user, name="matrix", scopes=held)
         return Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}", HTTP_USER_AGENT=BROWSER)
 
-    return World(live, comment), make
+    return World(live, comment, correction), make
 
 
 def snapshot() -> tuple[Any, ...]:
@@ -260,6 +266,7 @@ def snapshot() -> tuple[Any, ...]:
             )
         ),
         sorted(Comment.objects.values_list("pk", "status")),
+        sorted(Correction.objects.values_list("pk", "text", "removed_at")),
     )  # fmt: skip
 
 
@@ -294,6 +301,12 @@ def effect_happened(name: str, world: World, before: tuple[Any, ...]) -> bool:
         return articles["live"].status == ArticleStatus.DRAFT
     if name == "moderate_comment":
         return Comment.objects.get(pk=world.comment.pk).status == CommentStatus.APPROVED
+    if name == "add_correction":
+        added = Correction.objects.exclude(pk=world.correction.pk)
+        return [c.text for c in added] == ["Fixed."] and articles["live"].version == 2
+    if name == "remove_correction":
+        removed = Correction.objects.get(pk=world.correction.pk)
+        return removed.removed_at is not None and articles["live"].version == 2
     raise AssertionError(name)
 
 
@@ -345,6 +358,11 @@ def rest_call(name: str, client: Client, world: World) -> Any:
             return send("patch", f"/api/v1/comments/{world.comment.pk}/", {"status": "approved"})
         case "moderation_queue":
             return send("get", "/api/v1/comments/?status=pending")
+        case "add_correction":
+            note = {"kind": "correction", "text": "Fixed."}
+            return send("post", "/api/v1/articles/live/corrections/", note)
+        case "remove_correction":
+            return send("delete", f"/api/v1/articles/live/corrections/{world.correction.pk}/")
     raise AssertionError(name)
 
 
@@ -414,6 +432,11 @@ def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
         "moderate_comment": f'mutation {{ moderateComment(id: "{comment_id}", '
         "status: APPROVED) { comment { id status } errors { field code message } } }",
         "moderation_queue": "{ moderationQueue(status: PENDING) { edges { node { id } } } }",
+        "add_correction": 'mutation { addCorrection(slug: "live", kind: CORRECTION, '
+        'text: "Fixed.") { correction { id } errors { field code message } } }',
+        "remove_correction": "mutation { removeCorrection(id: "
+        f'"{to_global_id("Correction", world.correction.pk)}") '
+        "{ removedId errors { field code message } } }",
     }
     base = name.removesuffix("_closed_api")
     key = "read" if base.startswith("read_") else base
