@@ -228,8 +228,9 @@ REMOVE = """mutation($id: ID!) {
 def test_graphql_add_read_and_remove(client, editor):
     article = ArticleFactory(slug="ferry")
     client.force_login(editor)
-    _, body = gql(client, ADD, {"slug": "ferry", "kind": "CORRECTION",
-                                "text": "Misnamed the minister.", "date": "2026-03-03"})  # fmt: skip
+    variables = {"slug": "ferry", "kind": "CORRECTION", "text": "Misnamed the minister.",
+                 "date": "2026-03-03"}  # fmt: skip
+    _, body = gql(client, ADD, variables)
     payload = body["data"]["addCorrection"]
     assert payload["errors"] == []
     note = payload["correction"]
