@@ -4,14 +4,14 @@ over REST and GraphQL until it is removed; the admin keeps it, marked removed)."
 
 from __future__ import annotations
 
-from http.client import HTTPConnection
 import json
+from http.client import HTTPConnection
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from playwright.sync_api import Dialog, Page, expect
+from playwright.sync_api import Page, expect
 
 from articles.models import ArticleStatus, Correction
 from tests.browser.conftest import record_load, sign_in, visit
