@@ -38,8 +38,9 @@ def rest_corrections(live_server: Any, slug: str) -> list[dict[str, Any]]:
 
 
 def graphql_corrections(live_server: Any, slug: str) -> list[dict[str, Any]]:
-    query = '{ article(slug: "%s") { corrections { date text kind } } }' % slug
-    response, payload = http(live_server, "POST", "/graphql/", {"query": query})
+    query = "query($slug: String!) { article(slug: $slug) { corrections { date text kind } } }"
+    body = {"query": query, "variables": {"slug": slug}}
+    response, payload = http(live_server, "POST", "/graphql/", body)
     assert response.status == 200, payload
     return json.loads(payload)["data"]["article"]["corrections"]
 
