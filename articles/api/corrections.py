@@ -15,6 +15,7 @@ from cms import scopes
 from cms.access import Action
 from cms.api.caching import NEVER_STORE
 from cms.api.fields import ClosedSerializer, StrictCharField
+from cms.errors import InvalidTransition
 
 from ..models import Correction, CorrectionKind
 from ..services import corrections as correcting
@@ -46,6 +47,12 @@ class CorrectionWriteViewSet(ArticleWriteViewSet):
         **ArticleWriteViewSet.scoped_actions,
         "corrections": scopes.CONTENT_WRITE,
         "remove_correction": scopes.CONTENT_WRITE,
+    }
+    # A note goes on a live article only; a removed one cannot be removed again.
+    action_refusals = {
+        **ArticleWriteViewSet.action_refusals,
+        "corrections": (InvalidTransition,),
+        "remove_correction": (InvalidTransition,),
     }
 
     @extend_schema(

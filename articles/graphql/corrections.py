@@ -11,6 +11,7 @@ from graphql_relay import from_global_id
 from cms.access import Action
 from cms.errors import DomainError, NotFound
 from cms.graphql.errors import FieldError, field_errors
+from cms.graphql.scalars import Date as DateScalar
 from cms.text import is_whole_number
 
 from .. import notes, selectors
@@ -49,7 +50,7 @@ class AddCorrection(graphene.Mutation):
             description=f"Plain text (markup is removed), at most "
             f"{correcting.MAX_TEXT_LENGTH} characters.",
         )
-        date = graphene.Date(description="The date shown; default today in the newsroom's zone.")
+        date = DateScalar(description="The date shown; default today in the newsroom's zone.")
 
     correction = graphene.Field(CorrectionNote, description="The new note (null with errors).")
     article = graphene.Field(ArticleNode, description="The article as it now is.")

@@ -15,7 +15,7 @@ from cms.graphql.connections import CountableConnection
 from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.enums import enum_from_choices
 from cms.graphql.node import Node
-from cms.graphql.scalars import DateTime
+from cms.graphql.scalars import Date, DateTime
 from cms.media import media_url
 from cms.text import is_whole_number
 from media.renditions import MAX_RENDITIONS
@@ -201,7 +201,7 @@ class CorrectionNote(graphene.ObjectType):
         shown = Correction.objects.shown().filter(pk=id, article__in=readable)
         return shown.values(*notes.CORRECTION_COLUMNS).first()
 
-    date = graphene.Date(required=True, description="The date shown with the note.")
+    date = Date(required=True, description="The date shown with the note.")
     text = graphene.String(required=True, description="Plain text.")
     kind = graphene.Field(CorrectionKindEnum, required=True)
 
