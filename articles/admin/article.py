@@ -62,6 +62,11 @@ FIELDS_FOR_ACTION: dict[str, Action] = {"publish_at": Action.PUBLISH, "featured"
 _OUTCOME = "_article_lifecycle_outcome"
 
 
+def _after(name: str, extra: str, fields: tuple[str, ...]) -> tuple[str, ...]:
+    at = fields.index(name) + 1
+    return (*fields[:at], extra, *fields[at:])
+
+
 @admin.register(Article)
 class ArticleAdmin(corrections.NotesAdminMixin, ArticleListAdmin):
     form = ArticleAdminForm
@@ -85,7 +90,8 @@ class ArticleAdmin(corrections.NotesAdminMixin, ArticleListAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": (*admin_fields("main"), "former_slugs")}),
+        # Former slugs right under the slug they were.
+        (None, {"fields": _after("slug", "former_slugs", admin_fields("main"))}),
         ("Placement", {"fields": admin_fields("placement")}),
         ("Cover image", {"fields": (*admin_fields("cover"), "cover_preview")}),
         ("Publishing", {"fields": ("current_status", "published_at", "publish_at", "featured")}),

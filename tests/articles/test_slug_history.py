@@ -51,6 +51,18 @@ def test_old_slug_answers_301_to_the_current_address_keeping_the_query(client, e
     assert followed.json() == {"slug": "ferry-strike-ends", "title": article.title}
 
 
+def test_renaming_through_rest_keeps_the_old_slug(client, editor):
+    article = ArticleFactory(slug="old")
+    response = api(editor).patch(
+        "/api/v1/articles/old/", json.dumps({"slug": "new"}), content_type="application/json",
+        HTTP_IF_MATCH=f'"v{article.version}"',
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    assert response.json()["slug"] == "new"
+    assert former(article) == ["old"]
+    assert client.get("/api/v1/articles/old/")["Location"] == f"{ORIGIN}/api/v1/articles/new/"
+
+
 def test_head_of_an_old_slug_answers_301(client, editor):
     article = ArticleFactory(slug="old")
     rename(article, "new", editor)
