@@ -663,3 +663,32 @@ def test_admin_delete_of_work_that_was_ever_live(world, role):
         assert not Article.objects.filter(slug="was-live").exists()
     else:
         assert snapshot() == before, f"admin delete by {role} was refused but wrote"
+
+
+# Adding a correction note in the admin, by every role signed in: the form's "Add note" posts
+# to its own address. Tokens cannot reach the admin; the REST and GraphQL cells above hold
+# the same rule for them.
+ADMIN_ADD_CORRECTION = table(
+    anonymous=UNAUTHENTICATED, no_role=FORBIDDEN, contributor=FORBIDDEN, author=FORBIDDEN,
+    other_author=FORBIDDEN, editor=OK,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_add_correction(world, role):
+    state, make = world
+    before = snapshot()
+    client = make(role, "session", CASES["add_correction"])
+    page = f"/admin/articles/article/{state.live.pk}/change/"
+    shown = client.get(page)
+    offered = shown.status_code == 200 and b'name="correction_text"' in shown.content
+    want = ADMIN_ADD_CORRECTION[role]
+    assert offered == (want == OK), f"add_correction by {role}: form offered {offered}"
+    note = {"correction_kind": "correction", "correction_text": "Fixed."}
+    response = client.post(f"/admin/articles/article/{state.live.pk}/corrections/add/", note)
+    got = admin_outcome(response)
+    assert got == want, f"add_correction by {role}: {got}, expected {want}"
+    if want == OK:
+        assert effect_happened("add_correction", state, before)
+    else:
+        assert snapshot() == before, f"add_correction by {role} was refused but wrote"

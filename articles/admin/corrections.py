@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -125,13 +126,17 @@ class NotesAdminMixin:
         ]
 
     def correction_add_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        return add(request, self.actor(request), self._viewable(request, object_id))
+        return add(request, self.actor(request), self._correctable(request, object_id))
 
     def correction_remove_view(self, request: HttpRequest, object_id: str, pk: int) -> HttpResponse:
-        return remove(request, self.actor(request), self._viewable(request, object_id), pk)
+        return remove(request, self.actor(request), self._correctable(request, object_id), pk)
 
-    def _viewable(self, request: HttpRequest, object_id: str) -> Article:
+    def _correctable(self, request: HttpRequest, object_id: str) -> Article:
+        """The article, if the actor may see it (else 404) and correct it (else 403: the
+        form offers them no such button)."""
         obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
         if obj is None or not self.has_view_permission(request, obj):  # type: ignore[attr-defined]
             raise Http404
+        if not can(self.actor(request), Action.CORRECT, obj):
+            raise PermissionDenied
         return obj

@@ -274,6 +274,27 @@ def test_graphql_refusals_come_as_field_errors(client, editor, author):
     assert Correction.objects.get().removed_at is None
 
 
+def test_graphql_lists_load_corrections_in_one_query(editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    query = "{ articles(first: 50) { edges { node { slug corrections { text } } } } }"
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            _, body = gql(Client(), query)
+        edges = body["data"]["articles"]["edges"]
+        assert all(len(edge["node"]["corrections"]) == 1 for edge in edges)
+        return len(captured.captured_queries), len(edges)
+
+    add(ArticleFactory(), editor)
+    one, rows = count()
+    assert rows == 1
+    for _ in range(19):
+        add(ArticleFactory(), editor)
+    assert count() == (one, 20)
+
+
 def test_a_removed_notes_id_is_no_longer_found(editor):
     note = add(ArticleFactory(), editor)
     services.correction_remove(correction=note, actor=actor(editor))
