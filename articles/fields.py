@@ -94,6 +94,13 @@ READ_FIELDS: Final = (
         composite=True,
         description="The article's address on the front-end.",
     ),
+    ReadField(
+        "corrections",
+        columns=(),
+        in_lists=False,
+        composite=True,
+        description="Dated correction and update notes, oldest first.",
+    ),
     # Whether a privileged row is live decides how it may be cached: status loads the date.
     ReadField(
         "status",

@@ -8,7 +8,7 @@ time) and counters are maintained by the services, never by ``save()`` or signal
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -402,3 +402,83 @@ class ArticleAuthor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.article}"
+
+
+class ArticleSlug(models.Model):
+    """A former address of an article that was ever live. Links to it keep working (REST
+    answers 301 to the current address, GraphQL resolves it), and no other article may take
+    it. Recorded by the content service when such an article's slug changes."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When it stopped being used.")
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = "former slug"
+
+    def __str__(self) -> str:
+        return self.slug
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    UPDATE = "update", "Update"
+
+
+def newsroom_today() -> date:
+    """Today in the newsroom's time zone (``TIME_ZONE``): the date a note shows by default."""
+    return timezone.localdate()
+
+
+class CorrectionQuerySet(models.QuerySet["Correction"]):
+    def shown(self) -> CorrectionQuerySet:
+        """The notes readers see: those not removed, oldest first."""
+        return self.filter(removed_at__isnull=True).order_by("date", "id")
+
+
+class Correction(models.Model):
+    """A dated correction or update note on a published article ("Corrected on 3 March: an
+    earlier version misnamed the minister"). Written by ``articles.services.corrections``.
+    Never deleted: removing one records who removed it and when, and readers stop seeing it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=16, choices=CorrectionKind.choices)
+    text = models.TextField(
+        max_length=1000,
+        validators=[MaxLengthValidator(1000)],  # TextField's max_length alone is not validated
+        help_text="Plain text, shown to readers with the date.",
+    )
+    date = models.DateField(default=newsroom_today, help_text="The date shown to readers.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("date", "id")
+        indexes = [models.Index(fields=["article", "date"], name="correction_article_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CorrectionKind.values), name="correction_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.date} on article {self.article_id}"

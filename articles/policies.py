@@ -7,8 +7,10 @@ Roles (``cms.roles``):
 * Author: everything a contributor may, on their own articles in any status, and publishes,
   schedules, unpublishes and archives their own articles, and withdraws their own from
   review (returns it to draft).
-* Editor: everything, on every article, including featuring and returning work in review to
-  its writer, and the trash: restoring deleted articles, and deleting them forever.
+* Editor: everything, on every article, including featuring, returning work in review to
+  its writer, attaching correction and update notes to published articles (and removing
+  them, which is recorded), and the trash: restoring deleted articles, and deleting them
+  forever.
 
 Deleting: contributors and authors delete only their own work that was never live
 (``Article.was_ever_live``); anything that was ever public needs an editor, in whatever
@@ -47,6 +49,8 @@ _SCOPE_FOR = {
     # The trash: editors only (no role lists them in _OWN).
     Action.RESTORE: scopes.CONTENT_WRITE,
     Action.PURGE: scopes.CONTENT_WRITE,
+    # Editors only (no role lists it below): a note on what readers were told.
+    Action.CORRECT: scopes.CONTENT_WRITE,
 }
 
 EVER_LIVE_REFUSAL = "Only an editor can delete an article that was ever published."

@@ -76,6 +76,20 @@ def byline(row: Row) -> list[dict[str, Any]]:
     ]
 
 
+def corrections(row: Row) -> list[dict[str, Any]]:
+    """The article's correction and update notes (``notes.attach_corrections``), oldest
+    first: ``id`` (what an editor removes it by), ``date`` (ISO), ``text``, ``kind``."""
+    return [
+        {
+            "id": note["id"],
+            "date": note["date"].isoformat(),
+            "text": note["text"],
+            "kind": note["kind"],
+        }
+        for note in row["corrections"]
+    ]
+
+
 def reference(row: Row) -> dict[str, Any]:
     """The ``REFERENCE_FIELDS`` of an article row (``selectors.article_reference``, or a
     fuller one): its columns, and its URL, the one field among them built here."""

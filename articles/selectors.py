@@ -37,7 +37,7 @@ from cms.access import Action, can, may_read_content
 from cms.actors import Actor
 from cms.errors import ValidationFailed
 
-from . import lifecycle
+from . import lifecycle, notes
 from .fields import COLUMNS, PUBLIC_FIELDS, REFERENCE_FIELDS
 from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
 from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
@@ -155,6 +155,8 @@ def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
     ids = [row["id"] for row in rows]
     if not ids:
         return rows
+    if "corrections" in fields:
+        notes.attach_corrections(rows)
     if "authors" in fields:
         bylines: dict[int, list[Row]] = {pk: [] for pk in ids}
         for article_id, *author in _fetch(_BYLINES_SQL, ids):

@@ -15,7 +15,7 @@ const config: CodegenConfig = {
       config: {
         // Every custom scalar must be mapped: an unmapped one would type as `any`.
         strictScalars: true,
-        scalars: { DateTime: "string" },
+        scalars: { DateTime: "string", Date: "string" },
         enumsAsTypes: true,
         useTypeImports: true,
       },

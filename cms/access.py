@@ -39,6 +39,7 @@ class Action(StrEnum):
     MODERATE = "moderate"
     RESTORE = "restore"  # bring something back from the trash
     PURGE = "purge"  # delete forever what is in the trash
+    CORRECT = "correct"  # attach or remove a correction or update note (live articles)
 
 
 class ModelPolicy(Generic[M]):

@@ -3,6 +3,7 @@
 import graphene
 from django.conf import settings
 
+from articles.graphql.corrections import CorrectionMutations
 from articles.graphql.mutations import ArticleMutations, ArticleWriteMutations
 from articles.graphql.queries import ArticleQueries
 from articles.graphql.trash import TrashMutations, TrashQueries
@@ -18,7 +19,12 @@ class Query(ArticleQueries, CommentQueries, TrashQueries, graphene.ObjectType):
 
 
 class Mutation(
-    ArticleMutations, ArticleWriteMutations, CommentMutations, TrashMutations, graphene.ObjectType
+    ArticleMutations,
+    ArticleWriteMutations,
+    CorrectionMutations,
+    CommentMutations,
+    TrashMutations,
+    graphene.ObjectType,
 ):
     pass
 
@@ -32,6 +38,8 @@ SCOPED_FIELDS = frozenset(
         "publishArticle",
         "unpublishArticle",
         "deleteArticle",
+        "addCorrection",
+        "removeCorrection",
         "moderateComment",
         "moderationQueue",
         "trash",
@@ -58,8 +66,9 @@ schema.graphql_schema.description = (
     "GRAPHQL_MAX_NODES (5,000 by default; QUERY_TOO_COSTLY): every object counts 1, a list its "
     "`first` (or the default) times each item, multiplied down nested lists and added up over "
     "aliases and fragments; `tags` and `sections` count the most they return, "
-    f"{_bound('Query', 'tags')}, an article's `authors` and `tags` the most an article may "
-    f"have, {_bound('Article', 'authors')} and {_bound('Article', 'tags')}. A query may run "
+    f"{_bound('Query', 'tags')}, an article's `authors`, `tags` and `corrections` the most an "
+    f"article may have, {_bound('Article', 'authors')}, {_bound('Article', 'tags')} and "
+    f"{_bound('Article', 'corrections')}. A query may run "
     f"GRAPHQL_MAX_SEARCHES ({settings.GRAPHQL_MAX_SEARCHES}) searches (QUERY_TOO_COSTLY). A "
     "query's response over GRAPHQL_MAX_RESPONSE_BYTES (10 MiB by default) is refused whole "
     "(RESPONSE_TOO_LARGE); a mutation's is not, as its writes are done. Every global ID "

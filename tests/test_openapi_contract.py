@@ -109,6 +109,7 @@ def test_paths_have_no_trailing_slash_and_one_name_for_the_slug(document):
     assert "/api/v1/articles/{slug}/comments" in paths
     assert [p for p in paths if "{" in p and not p.endswith(("{slug}", "{id}"))] == [
         "/api/v1/articles/{slug}/comments",
+        "/api/v1/articles/{slug}/corrections",
         "/api/v1/articles/{slug}/publish",
         "/api/v1/articles/{slug}/unpublish",
         "/api/v1/articles/{slug}/views",

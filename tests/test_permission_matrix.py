@@ -27,7 +27,7 @@ from django.utils import timezone
 from graphql_relay import to_global_id
 
 from articles import previews, services
-from articles.models import Article, ArticleStatus
+from articles.models import Article, ArticleStatus, Correction, CorrectionKind
 from cms import scopes, tokens
 from cms.access import Action, can
 from cms.actors import Actor
@@ -164,6 +164,9 @@ CASES = {
     # Moderation.
     "moderate_comment": Case((MODERATE,), EDITORS_ONLY),
     "moderation_queue": Case((MODERATE,), EDITORS_ONLY),
+    # Correction and update notes on a live article (which everyone can see): editors only.
+    "add_correction": Case((WRITE,), EDITORS_ONLY),
+    "remove_correction": Case((WRITE,), EDITORS_ONLY),
     # Writes and moderation answer to their own scopes whether or not the API is public: the
     # exact-scope tokens here hold no content:read.
     "create_closed_api": Case((WRITE,), CONTRIBUTORS, closed_api=True),
@@ -178,6 +181,7 @@ CASES = {
     "restore_trashed": Case((WRITE,), EDITORS_ONLY),
     "delete_forever": Case((WRITE,), EDITORS_ONLY),
     "trash_list_closed_api": Case((WRITE,), EDITORS_ONLY, closed_api=True),
+    "add_correction_closed_api": Case((WRITE,), EDITORS_ONLY, closed_api=True),
 }
 READS = {name for name in CASES if name.startswith(("read_", "list_", "comment_thread"))}
 UNPUBLISHED = {
@@ -217,6 +221,7 @@ class World:
     live: Article
     comment: Comment
     binned: Article  # in the trash
+    correction: Correction
 
 
 @pytest.fixture
@@ -238,6 +243,7 @@ def world(editor, author, other_author, contributor, staff_without_role) -> Any:
     CommentFactory(article=binned, status=CommentStatus.APPROVED)
     recount_comments([binned.pk])
     services.article_delete(article=binned, actor=actor(editor))
+    correction = Correction.objects.create(article=live, kind=CorrectionKind.UPDATE, text="Noted.")
     people = {
         "no_role": staff_without_role,
         "contributor": contributor,
@@ -258,7 +264,7 @@ def world(editor, author, other_author, contributor, staff_without_role) -> Any:
         _, plaintext = tokens.token_create(owner=user, name="matrix", scopes=held)
         return Client(HTTP_AUTHORIZATION=f"Bearer {plaintext}", HTTP_USER_AGENT=BROWSER)
 
-    return World(live, comment, binned), make
+    return World(live, comment, binned, correction), make
 
 
 def snapshot() -> tuple[Any, ...]:
@@ -270,6 +276,8 @@ def snapshot() -> tuple[Any, ...]:
             )
         ),
         sorted(Comment.with_trashed.values_list("pk", "status")),
+        sorted(Comment.objects.values_list("pk", "status")),
+        sorted(Correction.objects.values_list("pk", "text", "removed_at")),
     )  # fmt: skip
 
 
@@ -309,6 +317,12 @@ def effect_happened(name: str, world: World, before: tuple[Any, ...]) -> bool:
         return articles["live"].status == ArticleStatus.DRAFT
     if name == "moderate_comment":
         return Comment.objects.get(pk=world.comment.pk).status == CommentStatus.APPROVED
+    if name == "add_correction":
+        added = Correction.objects.exclude(pk=world.correction.pk)
+        return [c.text for c in added] == ["Fixed."] and articles["live"].version == 2
+    if name == "remove_correction":
+        removed = Correction.objects.get(pk=world.correction.pk)
+        return removed.removed_at is not None and articles["live"].version == 2
     raise AssertionError(name)
 
 
@@ -366,6 +380,11 @@ def rest_call(name: str, client: Client, world: World) -> Any:
             return send("post", f"/api/v1/trash/{world.binned.pk}/restore/")
         case "delete_forever":
             return send("delete", f"/api/v1/trash/{world.binned.pk}/")
+        case "add_correction":
+            note = {"kind": "correction", "text": "Fixed."}
+            return send("post", "/api/v1/articles/live/corrections/", note)
+        case "remove_correction":
+            return send("delete", f"/api/v1/articles/live/corrections/{world.correction.pk}/")
     raise AssertionError(name)
 
 
@@ -442,6 +461,11 @@ def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
         "restore_trashed": f'mutation {{ restoreArticle(id: "{trashed_id}") ' + PAYLOAD + " }",
         "delete_forever": f'mutation {{ deleteArticleForever(id: "{trashed_id}") '
         "{ deletedId errors { field code message } } }",
+        "add_correction": 'mutation { addCorrection(slug: "live", kind: CORRECTION, '
+        'text: "Fixed.") { correction { id } errors { field code message } } }',
+        "remove_correction": "mutation { removeCorrection(id: "
+        f'"{to_global_id("Correction", world.correction.pk)}") '
+        "{ removedId errors { field code message } } }",
     }
     base = name.removesuffix("_closed_api")
     key = "read" if base.startswith("read_") else base
@@ -682,6 +706,15 @@ ADMIN_TRASH = table(
 )  # fmt: skip
 
 
+# Adding a correction note in the admin, by every role signed in: the form's "Add note" posts
+# to its own address. Tokens cannot reach the admin; the REST and GraphQL cells above hold
+# the same rule for them.
+ADMIN_ADD_CORRECTION = table(
+    anonymous=UNAUTHENTICATED, no_role=FORBIDDEN, contributor=FORBIDDEN, author=FORBIDDEN,
+    other_author=FORBIDDEN, editor=OK,
+)  # fmt: skip
+
+
 @pytest.mark.parametrize("action", ["restore", "delete-forever"])
 @pytest.mark.parametrize("role", ROLES)
 def test_admin_trash(world, role, action):
@@ -705,3 +738,23 @@ def test_admin_trash(world, role, action):
     else:
         assert admin_outcome(shown) == admin_outcome(listing) == want
         assert snapshot() == before, f"admin {action} by {role} was refused but wrote"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_admin_add_correction(world, role):
+    state, make = world
+    before = snapshot()
+    client = make(role, "session", CASES["add_correction"])
+    page = f"/admin/articles/article/{state.live.pk}/change/"
+    shown = client.get(page)
+    offered = shown.status_code == 200 and b'name="correction_text"' in shown.content
+    want = ADMIN_ADD_CORRECTION[role]
+    assert offered == (want == OK), f"add_correction by {role}: form offered {offered}"
+    note = {"correction_kind": "correction", "correction_text": "Fixed."}
+    response = client.post(f"/admin/articles/article/{state.live.pk}/corrections/add/", note)
+    got = admin_outcome(response)
+    assert got == want, f"add_correction by {role}: {got}, expected {want}"
+    if want == OK:
+        assert effect_happened("add_correction", state, before)
+    else:
+        assert snapshot() == before, f"add_correction by {role} was refused but wrote"

@@ -32,7 +32,7 @@ from .. import previews, selectors, services
 from ..fields import admin_fields
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
-from . import conflicts, presence
+from . import conflicts, corrections, presence
 from .article_list import ArticleListAdmin
 from .bulk import BULK_ACTIONS, bulk_action
 from .forms import (
@@ -63,13 +63,19 @@ FIELDS_FOR_ACTION: dict[str, Action] = {"publish_at": Action.PUBLISH, "featured"
 _OUTCOME = "_article_lifecycle_outcome"
 
 
+def _after(name: str, extra: str, fields: tuple[str, ...]) -> tuple[str, ...]:
+    at = fields.index(name) + 1
+    return (*fields[:at], extra, *fields[at:])
+
+
 @admin.register(Article)
-class ArticleAdmin(MovesToTrash, ArticleListAdmin):
+class ArticleAdmin(MovesToTrash, corrections.NotesAdminMixin, ArticleListAdmin):
     form = ArticleAdminForm
     inlines = (BylineInline,)
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("section", "tags", "cover_image")
     readonly_fields = (
+        "former_slugs",
         "cover_preview",
         "body_rendered",
         "current_status",
@@ -85,7 +91,8 @@ class ArticleAdmin(MovesToTrash, ArticleListAdmin):
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": admin_fields("main")}),
+        # Former slugs right under the slug they were.
+        (None, {"fields": _after("slug", "former_slugs", admin_fields("main"))}),
         ("Placement", {"fields": admin_fields("placement")}),
         ("Cover image", {"fields": (*admin_fields("cover"), "cover_preview")}),
         ("Publishing", {"fields": ("current_status", "published_at", "publish_at", "featured")}),
@@ -340,6 +347,7 @@ class ArticleAdmin(MovesToTrash, ArticleListAdmin):
             if settings.FRONTEND_PREVIEW_URL:
                 context["preview_url"] = previews.preview_url(obj, request.user)
         if obj is not None:
+            context.update(corrections.panel_context(actor, obj))
             self._explain_conflict(request, obj, context)
             if self.has_change_permission(request, obj):
                 context["editing_others"] = presence.here(obj.pk, request.user)
@@ -352,6 +360,7 @@ class ArticleAdmin(MovesToTrash, ArticleListAdmin):
         preview = self.admin_site.admin_view(self.preview_view, cacheable=True)
         own = [
             path("<path:object_id>/preview/", preview, name="articles_article_preview"),
+            *self.notes_urls(),
             path(
                 "<path:object_id>/editing/",
                 self.admin_site.admin_view(self.editing_view),

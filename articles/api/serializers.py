@@ -19,7 +19,7 @@ from cms.media import media_url
 from media.renditions import FORMATS
 
 from .. import fields, representation
-from ..models import Author, Section, Tag
+from ..models import Author, CorrectionKind, Section, Tag
 from ..selectors import Row
 
 
@@ -67,6 +67,13 @@ class SeoSerializer(serializers.Serializer):
     canonical_url = serializers.CharField(help_text="Canonical URL, or the front-end URL.")
 
 
+class CorrectionNoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="What an editor removes the note by.")
+    date = serializers.DateField(help_text="The date shown with the note.")
+    text = serializers.CharField(help_text="Plain text.")
+    kind = serializers.ChoiceField(choices=CorrectionKind.choices)
+
+
 def _plain_field(field: fields.ReadField, *, live: bool, always: bool) -> serializers.Field:
     """The typed serializer field of a plain read field, from its model field through DRF's
     own model-to-serializer mapping, so a new column needs no line here. ``live``: the shape
@@ -97,6 +104,11 @@ _COMPOSITE: dict[str, Callable[[], serializers.Field]] = {
     "cover_image": lambda: CoverImageSerializer(allow_null=True),
     "seo": lambda: SeoSerializer(),
     "url": lambda: serializers.URLField(help_text=fields.read_field("url").description),
+    "corrections": lambda: CorrectionNoteSerializer(
+        many=True,
+        help_text=f"{fields.read_field('corrections').description} In lists only when named "
+        "in `fields`.",
+    ),
 }
 
 
@@ -213,6 +225,7 @@ _GETTERS: dict[str, Callable[[Row], Any]] = {
     "cover_image": representation.cover_image,
     "seo": representation.seo,
     "url": representation.url,
+    "corrections": representation.corrections,
 }
 
 

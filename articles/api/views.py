@@ -24,7 +24,9 @@ from .. import previews, selectors, services
 from ..fields import EDITORIAL_FIELDS, LIST_FIELDS
 from ..models import Article
 from . import writes
+from .corrections import CorrectionWriteViewSet
 from .filters import ArticleFilter
+from .moved import LOCATION, MOVED, moved
 from .serializers import (
     ArticleDetail,
     ArticleListItem,
@@ -75,8 +77,9 @@ def bounded_parameter(name: str, bound: selectors.Bound) -> OpenApiParameter:
             "preview articles also get `status`, `submitted_at` and `version`, and an ETag "
             '`"v<version>-…"` that If-Match accepts on a later edit.'
         ),
-        responses=ArticleDetail,
+        responses={200: ArticleDetail, 301: MOVED},
         parameters=[
+            LOCATION,
             OpenApiParameter(
                 "ETag",
                 OpenApiTypes.STR,
@@ -96,7 +99,7 @@ def bounded_parameter(name: str, bound: selectors.Bound) -> OpenApiParameter:
         ],
     ),
 )
-class ArticleViewSet(writes.ArticleWriteViewSet):
+class ArticleViewSet(CorrectionWriteViewSet):
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
     lookup_field = "slug"
@@ -117,7 +120,16 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
             return {"fields", "preview"}
         if self.action == "popular":
             return {"days", "limit", "fields"}
-        if self.action in ("views", "create", "partial_update", "destroy", "publish", "unpublish"):
+        if self.action in (
+            "views",
+            "create",
+            "partial_update",
+            "destroy",
+            "publish",
+            "unpublish",
+            "corrections",
+            "remove_correction",
+        ):
             return set()
         return super().allowed_query_params()
 
@@ -159,7 +171,11 @@ class ArticleViewSet(writes.ArticleWriteViewSet):
         matches = selectors.retrievable_articles(self.actor).filter(slug=kwargs["slug"])
         rows = selectors.attach_related(list(selectors.article_rows(matches, fields)[:1]), fields)
         if not rows:
-            raise Http404
+            readable = selectors.retrievable_articles(self.actor)
+            redirect = moved(request, slug=kwargs["slug"], readable=readable)
+            if redirect is None:
+                raise Http404
+            return redirect
         row = rows[0]
         if "version" in fields:
             # Editors' integrations send this ETag back in If-Match to edit what they read.

@@ -17,7 +17,7 @@ from cms.graphql.cost import LIST_BOUNDS, SEARCHES, Setting
 from cms.graphql.selection import requested_fields
 from cms.graphql.view import never_store
 
-from .. import previews, selectors
+from .. import notes, previews, selectors
 from ..models import Article
 from .types import (
     SHOW_EDITORIAL_STATE,
@@ -98,6 +98,8 @@ def _article_fields(info: Any, path: tuple[str, ...]) -> tuple[str, ...]:
 class ArticleQueries(graphene.ObjectType):
     article = graphene.Field(
         ArticleNode,
+        description="One article by its slug, or by a former slug of a published article "
+        "(its `slug` is then the current one).",
         slug=graphene.String(required=True),
         preview_token=graphene.String(description="From the admin's Preview button."),
     )
@@ -155,6 +157,11 @@ class ArticleQueries(graphene.ObjectType):
                 return None
             visible = Article.objects.filter(pk=draft.pk)
         rows = selectors.attach_related(list(selectors.article_rows(visible, fields)[:1]), fields)
+        if not rows and preview_token is None:
+            # A former slug: the article it led to, with its current slug.
+            moved = notes.former_slug_owner(selectors.retrievable_articles(actor), slug)
+            if moved is not None:
+                rows = selectors.article_rows_by_id([moved.pk], fields)
         remember_articles(info, rows)
         if rows and preview_token is not None:
             # Unpublished work for an anonymous caller (credentialed responses are never

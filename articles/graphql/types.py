@@ -15,13 +15,13 @@ from cms.graphql.connections import CountableConnection
 from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.enums import enum_from_choices
 from cms.graphql.node import Node
-from cms.graphql.scalars import DateTime
+from cms.graphql.scalars import Date, DateTime
 from cms.media import media_url
 from cms.text import is_whole_number
 from media.renditions import MAX_RENDITIONS
 
-from .. import fields, representation, selectors
-from ..models import ArticleStatus, Author
+from .. import fields, notes, representation, selectors
+from ..models import ArticleStatus, Author, Correction, CorrectionKind
 from ..models import Section as SectionModel
 from ..models import Tag as TagModel
 from ..selectors import Row
@@ -30,6 +30,12 @@ ArticleStatusEnum = enum_from_choices(
     ArticleStatus,
     name="ArticleStatus",
     description="Where an article is in its lifecycle (REST shows the lower-case value).",
+)
+
+CorrectionKindEnum = enum_from_choices(
+    CorrectionKind,
+    name="CorrectionKind",
+    description="A correction (something was wrong) or an update (something changed).",
 )
 
 # Fields that apps above this one hang on Article (``comments``, from the comments app):
@@ -179,6 +185,27 @@ class Seo(graphene.ObjectType):
     canonical_url = graphene.String(required=True)
 
 
+class CorrectionNote(graphene.ObjectType):
+    """A dated correction or update note on a published article."""
+
+    class Meta:
+        name = "Correction"
+        interfaces = (Node,)
+
+    @classmethod
+    def get_node(cls, info: Any, id: str) -> Row | None:
+        """A note shown on an article the caller may read (a removed one is gone)."""
+        if not is_whole_number(str(id)):
+            return None
+        readable = selectors.retrievable_articles(actor_from_request(info.context))
+        shown = Correction.objects.shown().filter(pk=id, article__in=readable)
+        return shown.values(*notes.CORRECTION_COLUMNS).first()
+
+    date = Date(required=True, description="The date shown with the note.")
+    text = graphene.String(required=True, description="Plain text.")
+    kind = graphene.Field(CorrectionKindEnum, required=True)
+
+
 def scalar_for(model_field: Any) -> type[graphene.Scalar]:
     """graphene's scalar for a model column."""
     if isinstance(model_field, models.BooleanField):
@@ -203,6 +230,11 @@ _COMPOSITE: dict[str, Callable[[], graphene.Field | graphene.List]] = {
     "cover_image": lambda: graphene.Field(CoverImage),
     "seo": lambda: graphene.Field(Seo, required=True),
     "url": lambda: graphene.String(required=True, description=fields.read_field("url").description),
+    "corrections": lambda: graphene.List(
+        graphene.NonNull(CorrectionNote),
+        required=True,
+        description=fields.read_field("corrections").description,
+    ),
 }
 
 
@@ -286,6 +318,10 @@ class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
         return representation.url(root)
 
     @staticmethod
+    def resolve_corrections(root: dict[str, Any], info: Any) -> list[dict[str, Any]]:
+        return list(root["corrections"])
+
+    @staticmethod
     def resolve_status(root: dict[str, Any], info: Any) -> str | None:
         return _editorial(root, info, "status")
 
@@ -298,6 +334,7 @@ class ArticleNode(_article_fields(), graphene.ObjectType):  # type: ignore[misc]
 # articles.services holds every write to.
 LIST_BOUNDS[("Article", "authors")] = Setting("ARTICLE_MAX_AUTHORS")
 LIST_BOUNDS[("Article", "tags")] = Setting("ARTICLE_MAX_TAGS")
+LIST_BOUNDS[("Article", "corrections")] = Setting("ARTICLE_MAX_CORRECTIONS")
 LIST_BOUNDS[("CoverImage", "renditions")] = MAX_RENDITIONS
 
 # Marks a row whose editorial state the caller may see whatever its role: one read through

@@ -17,6 +17,7 @@ from .content import (
     set_byline,
     unique_slug,
 )
+from .corrections import correction_add, correction_remove
 from .readers import register_view
 from .taxonomy import refuse_if_in_use, taxonomy_delete, taxonomy_save
 from .transitions import (
@@ -61,6 +62,8 @@ __all__ = [
     "article_unpublish",
     "article_update",
     "check_list_lengths",
+    "correction_add",
+    "correction_remove",
     "locked",
     "private_slug",
     "publish_due_articles",

@@ -24,6 +24,7 @@ from ..fields import TRIMMED_COLUMNS, WRITTEN_COLUMNS
 from ..models import (
     Article,
     ArticleAuthor,
+    ArticleSlug,
     ArticleStatus,
     Author,
     Section,
@@ -116,7 +117,7 @@ def article_update(
     wanted = fields.get("slug") or article.slug
     stored = Article.objects.filter(pk=article.pk).values_list("slug", flat=True).first()
     if wanted and wanted != stored:
-        fields = {**fields, "slug": _claim_slug(actor, wanted, article.title)}
+        fields = {**fields, "slug": _claim_slug(actor, wanted, article.title, article=article)}
     _assign(article, fields)
     _derive(article)
     _validate(article)
@@ -129,6 +130,7 @@ def article_update(
             )
         require(actor, Action.CHANGE, current)  # the locked row decides, not a stale copy
         article.version = current.version + 1
+        _keep_former_slug(current, article.slug)
         article.save(update_fields=[*CONTENT_FIELDS, *_DERIVED_FIELDS, "version", "updated_at"])
         if authors is not None:
             set_byline(article, authors)
@@ -220,17 +222,49 @@ def set_byline(article: Article, authors: Iterable[Author]) -> None:
         ArticleAuthor.objects.bulk_create(added)
 
 
-def _claim_slug(actor: Actor, wanted: str, title: str) -> str:
+def _claim_slug(actor: Actor, wanted: str, title: str, *, article: Article | None = None) -> str:
     """The slug an article gets when ``actor`` asks for ``wanted`` (or none, from ``title``).
 
-    Those who may read every article get what they ask for (a taken one is refused by
-    validation, naming nothing they cannot see) or the title's slug with -2, -3, ...
-    Everyone else always gets their slug with a random ending: whether the exact slug was
-    free would otherwise tell them that an unpublished article they may not read has it.
+    Those who may read every article get what they ask for (a taken one, or another
+    article's former slug, is refused by validation, naming nothing they cannot see) or the
+    title's slug with -2, -3, ... Everyone else always gets their slug with a random ending:
+    whether the exact slug was free would otherwise tell them that an unpublished article
+    they may not read has it (or once had it). The one exception is going back to a former
+    slug of the same ``article``: it names only what the writer is editing.
     """
+    if article is not None and wanted and _former_slug_of(article, wanted):
+        return wanted
     if selectors.sees_all_unpublished(actor):
         return wanted or unique_slug(title)
     return private_slug(wanted or slugify(title))
+
+
+def _former_slug_of(article: Article, slug: str) -> bool:
+    return (
+        article.pk is not None and ArticleSlug.objects.filter(article=article, slug=slug).exists()
+    )
+
+
+def _keep_former_slug(current: Article, new_slug: str) -> None:
+    """On a rename of an article that was ever live (``current``, its locked row), keep the
+    slug it leaves so that links to it keep working; one it returns to is current again.
+    A draft that never went live was never linked to: its old slugs are not kept."""
+    if new_slug == current.slug:
+        return
+    ArticleSlug.objects.filter(article=current, slug=new_slug).delete()
+    if current.was_ever_live:
+        ArticleSlug.objects.get_or_create(slug=current.slug, defaults={"article": current})
+
+
+def slug_is_taken(slug: str, *, by_other_than: Article | None = None) -> bool:
+    """Whether an article other than ``by_other_than`` has ``slug``, now or formerly."""
+    # A trashed article keeps its slug: restoring it needs it back.
+    articles = Article.with_trashed.filter(slug=slug)
+    former = ArticleSlug.objects.filter(slug=slug)
+    if by_other_than is not None and by_other_than.pk is not None:
+        articles = articles.exclude(pk=by_other_than.pk)
+        former = former.exclude(article_id=by_other_than.pk)
+    return articles.exists() or former.exists()
 
 
 # Random endings of private slugs: lower-case letters and digits that cannot be confused.
@@ -245,7 +279,7 @@ def private_slug(base: str) -> str:
     while True:
         ending = get_random_string(_PRIVATE_ENDING_LENGTH, _PRIVATE_ENDING_CHARS)
         candidate = f"{base}-{ending}"
-        if not Article.with_trashed.filter(slug=candidate).exists():
+        if not slug_is_taken(candidate):
             return candidate
 
 
@@ -254,6 +288,8 @@ def unique_slug(title: str) -> str:
     max_length = Article._meta.get_field("slug").max_length or 200
     base = slugify(title)[: max_length - 8].strip("-") or "article"
     taken = set(Article.with_trashed.filter(slug__startswith=base).values_list("slug", flat=True))
+    # Former slugs keep answering for their article: never handed to another.
+    taken |= set(ArticleSlug.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}-{n}", n + 1
@@ -294,6 +330,14 @@ def _validate(article: Article) -> None:
         raise ValidationFailed(
             {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
         ) from error
+    if (
+        article.slug
+        and ArticleSlug.objects.filter(slug=article.slug).exclude(article_id=article.pk).exists()
+    ):
+        # Another article's former address, which still leads to it: refused in the words
+        # of a taken slug, so that the refusal tells no more than that one does.
+        taken = article.unique_error_message(Article, ("slug",))
+        raise ValidationFailed({"slug": list(taken.messages)})
 
 
 def locked(article: Article) -> Article:

@@ -15,6 +15,8 @@ type Key =
   | "/api/v1/articles/{slug}/views"
   | "/api/v1/articles/{slug}/publish"
   | "/api/v1/articles/{slug}/unpublish"
+  | "/api/v1/articles/{slug}/corrections"
+  | "/api/v1/articles/{slug}/corrections/{id}"
   | "/api/v1/authors"
   | "/api/v1/authors/{slug}"
   | "/api/v1/sections"
@@ -273,6 +275,20 @@ export async function crawl(crawler: Crawl, tokens: Tokens): Promise<void> {
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/publish", params: [own], token: editor, body: {}, expect: 200 });
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/publish", params: [own], token: editor, body: {}, expect: 409 });
   await crawler.read({ path: "/api/v1/articles/{slug}", params: [own], expect: 200 });
+  // A correction note on the live article: added, shown, removed on the record.
+  const fix = { kind: "correction", text: "Corrected by the crawl.", date: "2026-03-03" };
+  const corrections = "/api/v1/articles/{slug}/corrections";
+  await crawler.send({ method: "POST", path: corrections, params: [own], body: fix, expect: 401 });
+  await crawler.send({ method: "POST", path: corrections, params: [own], token: reader, body: fix, expect: 403 });
+  await crawler.send({ method: "POST", path: corrections, params: [own], token: editor, body: { ...fix, kind: "erratum" }, expect: 400 });
+  const note = await crawler.send({ method: "POST", path: corrections, params: [own], token: editor, body: fix, expect: 201 });
+  await crawler.read({ path: "/api/v1/articles/{slug}", params: [own], expect: 200 });
+  const noteId = field(note, "id");
+  const removal = "/api/v1/articles/{slug}/corrections/{id}";
+  await crawler.send({ method: "DELETE", path: removal, params: [own, noteId], expect: 401 });
+  await crawler.send({ method: "DELETE", path: removal, params: [own, noteId], token: editor, expect: 204 });
+  await crawler.send({ method: "DELETE", path: removal, params: [own, noteId], token: editor, expect: 409 });
+  await crawler.send({ method: "DELETE", path: removal, params: [own, "999999"], token: editor, expect: 404 });
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/unpublish", params: [own], expect: 401 });
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/unpublish", params: [own], token: editor, expect: 200 });
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/unpublish", params: [own], token: editor, expect: 409 });

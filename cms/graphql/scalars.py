@@ -59,6 +59,42 @@ class DateTime(graphene.DateTime):
             raise GraphQLError(f"DateTime cannot represent value: {value!r}.") from None
 
 
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+class Date(graphene.Date):
+    """A calendar day as an RFC 3339 full-date (`2026-03-03`), with no time or zone."""
+
+    specified_by_url = RFC_3339
+
+    class Meta:
+        name = "Date"
+
+    @staticmethod
+    def serialize(date: Any) -> str:
+        if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
+            raise GraphQLError(f"Date cannot represent value: {date!r}")
+        return date.isoformat()
+
+    @classmethod
+    def parse_literal(cls, node: Any, _variables: Any = None) -> datetime.date:
+        if not isinstance(node, StringValueNode):
+            raise GraphQLError(f"Date cannot represent non-string value: {print_ast(node)}")
+        return cls.parse_value(node.value)
+
+    @staticmethod
+    def parse_value(value: Any) -> datetime.date:
+        if not isinstance(value, str) or not _FULL_DATE.fullmatch(value):
+            raise GraphQLError(
+                f"Date cannot represent value: {value!r}: give an RFC 3339 full-date, "
+                "e.g. 2026-03-03."
+            )
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:  # month 13, day 32
+            raise GraphQLError(f"Date cannot represent value: {value!r}.") from None
+
+
 def specify_scalars(schema: GraphQLSchema) -> None:
     """Copy each custom scalar's ``specified_by_url`` onto the built schema."""
     for named in schema.type_map.values():

@@ -6,12 +6,14 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from articles.api.moved import LOCATION, MOVED, moved
 from articles.api.views import SLUG_PATTERN
 from articles.models import Article
 from articles.selectors import readable_articles
@@ -75,7 +77,8 @@ ARTICLE_SLUG = OpenApiParameter(
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[ARTICLE_SLUG],
+        parameters=[ARTICLE_SLUG, LOCATION],
+        responses={200: CommentSerializer(many=True), 301: MOVED},
         summary="Approved comments on a published article, oldest first",
         description=(
             "Threads are rebuilt from `parent_id`. `form_token` goes back with a new comment "
@@ -109,7 +112,16 @@ class ArticleCommentViewSet(ApiViewSet):
         return get_object_or_404(visible, slug=self.kwargs["slug"])
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        article = self.get_article()
+        try:
+            article = self.get_article()
+        except Http404:
+            # The article's former address: 301 to its comments at the current one.
+            redirect = moved(
+                request, slug=self.kwargs["slug"], readable=readable_articles(self.actor)
+            )
+            if redirect is None:
+                raise
+            return redirect
         page = cast(ThreadPagination, self.paginator).paginate_thread(article, request, self)
         etag = make_etag(
             (

@@ -425,6 +425,9 @@ ARTICLE_BODY_MAX_TAGS: int = env.int("ARTICLE_BODY_MAX_TAGS", default=10_000)
 # goes through articles.services), and what the GraphQL cost counts an article's lists as.
 ARTICLE_MAX_TAGS: int = env.int("ARTICLE_MAX_TAGS", default=30)
 ARTICLE_MAX_AUTHORS: int = env.int("ARTICLE_MAX_AUTHORS", default=10)
+# Most correction and update notes one article shows (adding one more is refused): what the
+# GraphQL cost counts an article's ``corrections`` as.
+ARTICLE_MAX_CORRECTIONS: int = env.int("ARTICLE_MAX_CORRECTIONS", default=50)
 # Reading speed used for reading_time_minutes.
 READING_WORDS_PER_MINUTE: int = env.int("READING_WORDS_PER_MINUTE", default=230)
 

@@ -94,7 +94,7 @@ def test_detail_has_the_public_representation(client):
         "id", "slug", "title", "subtitle", "excerpt", "body_html", "body_text", "authors",
         "section", "tags", "cover_image", "published_at", "updated_at",
         "reading_time_minutes", "word_count", "view_count", "comment_count",
-        "comments_enabled", "featured", "seo", "url",
+        "comments_enabled", "featured", "seo", "url", "corrections",
     ]  # fmt: skip
     assert body["authors"] == [{"slug": "maya", "name": "Maya Okafor", "avatar_url": None}]
     assert body["section"] == {"slug": "town", "name": "Town"}
@@ -337,7 +337,8 @@ def test_list_query_count_is_the_same_for_1_and_50_articles(client):
 
 def test_detail_query_count(client):
     article = ArticleFactory(authors=[AuthorFactory(), AuthorFactory()], tags=[TagFactory()])
-    with assert_queries(3) as captured:
+    # The article, its corrections, byline and tags: one query each.
+    with assert_queries(4) as captured:
         response = get(client, detail(article.slug))
     assert response.status_code == 200
     read_no_author_profile(captured)
