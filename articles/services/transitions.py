@@ -24,6 +24,7 @@ from ..models import (
 )
 from .content import locked
 from .history import article_saved, articles_saved
+from .revisions import forget_revisions
 
 
 def article_submit_for_review(*, article: Article, actor: Actor) -> Article:
@@ -130,6 +131,7 @@ def article_delete(*, article: Article, actor: Actor) -> None:
         current = locked(article)
         require(actor, Action.DELETE, current)
         article_saved(actor=actor, action="article.delete", article=current)
+        forget_revisions(article_ids=[current.pk])
         current.delete()
 
 
