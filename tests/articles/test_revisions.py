@@ -127,7 +127,9 @@ def test_restore_needs_the_current_version(editor):
     article = services.article_create(actor=actor(editor), title="One")
     services.article_update(article=article, actor=actor(editor), title="Two")
     with pytest.raises(VersionConflict):
-        services.revision_restore(article=article, actor=actor(editor), number=1, expected_version=1)
+        services.revision_restore(
+            article=article, actor=actor(editor), number=1, expected_version=1
+        )
 
 
 def test_restore_refuses_naming_what_was_deleted_since(editor):
@@ -188,11 +190,17 @@ def test_deleting_an_article_forgets_its_revisions(editor):
 def test_a_token_is_named_in_the_revision(editor):
     from cms import scopes, tokens
 
-    token, _ = tokens.token_create(owner=editor, name="wire importer", scopes=[scopes.CONTENT_WRITE])
+    token, _ = tokens.token_create(
+        owner=editor, name="wire importer", scopes=[scopes.CONTENT_WRITE]
+    )
     via_token = Actor(user=editor, scopes=frozenset({scopes.CONTENT_WRITE}), token_id=token.pk)
     article = services.article_create(actor=via_token, title="T")
     (entry,) = history(article)
-    assert (entry.actor_kind, entry.token_id, entry.token_name) == ("token", token.pk, "wire importer")
+    assert (entry.actor_kind, entry.token_id, entry.token_name) == (
+        "token",
+        token.pk,
+        "wire importer",
+    )
 
 
 def test_long_versions_are_stored_compressed_and_read_back():
