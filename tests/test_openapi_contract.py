@@ -110,6 +110,9 @@ def test_paths_have_no_trailing_slash_and_one_name_for_the_slug(document):
     assert [p for p in paths if "{" in p and not p.endswith(("{slug}", "{id}"))] == [
         "/api/v1/articles/{slug}/comments",
         "/api/v1/articles/{slug}/publish",
+        "/api/v1/articles/{slug}/revisions",
+        "/api/v1/articles/{slug}/revisions/{number}",
+        "/api/v1/articles/{slug}/revisions/{number}/restore",
         "/api/v1/articles/{slug}/unpublish",
         "/api/v1/articles/{slug}/views",
     ]

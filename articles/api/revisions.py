@@ -119,17 +119,6 @@ _WHO = (
         parameters=[_SLUG, _NUMBER],
         responses=RevisionSerializer,
     ),
-    restore=extend_schema(
-        summary="Restore a revision (If-Match required)",
-        description=(
-            "The article's content, section, tags and byline become the revision's (its "
-            "address stays), saved as a new revision, `Restored revision N`. A section, tag, "
-            "author or cover image deleted since is refused (400 naming it)."
-        ),
-        parameters=[_SLUG, _NUMBER, VERSION_ETAG, IF_MATCH],
-        request=None,
-        responses=ArticleWriteResult,
-    ),
 )
 class ArticleRevisionViewSet(ApiViewSet):
     serializer_class = RevisionSerializer
@@ -157,6 +146,17 @@ class ArticleRevisionViewSet(ApiViewSet):
         entry = revisions.revision_detail(article, int(number))
         return Response(represent_revision(entry), headers={"Cache-Control": NEVER_STORE})
 
+    @extend_schema(
+        summary="Restore a revision (If-Match required)",
+        description=(
+            "The article's content, section, tags and byline become the revision's (its "
+            "address stays), saved as a new revision, `Restored revision N`. A section, tag, "
+            "author or cover image deleted since is refused (400 naming it)."
+        ),
+        parameters=[_SLUG, _NUMBER, VERSION_ETAG, IF_MATCH],
+        request=None,
+        responses=ArticleWriteResult,
+    )
     def restore(self, request: Request, slug: str, number: str) -> Response:
         article = write_target(self.actor, slug, Action.CHANGE)
         services.revision_restore(
