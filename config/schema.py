@@ -5,6 +5,7 @@ from django.conf import settings
 
 from articles.graphql.mutations import ArticleMutations, ArticleWriteMutations
 from articles.graphql.queries import ArticleQueries
+from articles.graphql.revisions import RevisionMutations, RevisionQueries
 from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.node import Node
 from cms.graphql.scalars import specify_scalars
@@ -12,11 +13,17 @@ from comments.graphql.mutations import CommentMutations
 from comments.graphql.types import CommentNode, CommentQueries
 
 
-class Query(ArticleQueries, CommentQueries, graphene.ObjectType):
+class Query(ArticleQueries, RevisionQueries, CommentQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by its global ID.")
 
 
-class Mutation(ArticleMutations, ArticleWriteMutations, CommentMutations, graphene.ObjectType):
+class Mutation(
+    ArticleMutations,
+    ArticleWriteMutations,
+    RevisionMutations,
+    CommentMutations,
+    graphene.ObjectType,
+):
     pass
 
 
@@ -29,6 +36,8 @@ SCOPED_FIELDS = frozenset(
         "publishArticle",
         "unpublishArticle",
         "deleteArticle",
+        "restoreArticleRevision",
+        "articleRevisions",
         "moderateComment",
         "moderationQueue",
     }
