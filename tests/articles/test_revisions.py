@@ -15,7 +15,7 @@ from articles.revisions.storage import Deserializer, Serializer
 from cms.actors import Actor
 from cms.errors import ValidationFailed, VersionConflict
 from cms.models import AuditEntry
-from tests.conftest import actor, profile
+from tests.conftest import actor
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
