@@ -57,7 +57,7 @@ def test_history_lists_revisions_and_compares_the_last_change(editor):
     html = page.content.decode()
     assert html.count('class="revision"') == 2
     assert "Created" in html and "Edited" in html
-    assert "Revision 1 <span class=\"arrow\">→</span> revision 2" in html
+    assert 'Revision 1 <span class="arrow">→</span> revision 2' in html
     # Changed words are marked on each side, escaped.
     assert "<del>today.</del>" in html and "<ins>tomorrow.</ins>" in html
     byline = re.search(r'data-field="authors".*?</table>', html, re.S).group(0)
