@@ -56,14 +56,19 @@ def test_history_lists_revisions_and_compares_the_last_change(editor):
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count('class="revision"') == 2
-    assert "Created" in html and "Edited" in html
+    assert "Created" in html
+    assert "Edited" in html
     assert 'Revision 1 <span class="arrow">→</span> revision 2' in html
     # Changed words are marked on each side, escaped.
-    assert "<del>today.</del>" in html and "<ins>tomorrow.</ins>" in html
+    assert "<del>today.</del>" in html
+    assert "<ins>tomorrow.</ins>" in html
     byline = re.search(r'data-field="authors".*?</table>', html, re.S).group(0)
-    assert "Bob Roy" in byline and "Ann Lee" in byline
-    assert 'data-field="tags"' in html and 'data-field="section"' not in html
-    assert "Unchanged:" in html and "Section" in html
+    assert "Bob Roy" in byline
+    assert "Ann Lee" in byline
+    assert 'data-field="tags"' in html
+    assert 'data-field="section"' not in html
+    assert "Unchanged:" in html
+    assert "Section" in html
 
 
 def test_restore_posts_the_version_the_page_showed(editor):

@@ -54,9 +54,10 @@ def test_bytes_per_revision(capsys, monkeypatch, compressed):
     assert 45_000 < len(paragraphs) < 60_000
     services.article_update(article=demo, actor=Actor.system(), body_html=paragraphs)
     big_raw, big_disk = stored_bytes(latest_revision(demo))
+    form = "compressed" if compressed else "plain JSON"
     with capsys.disabled():
-        print(
-            f"\n[{connection.vendor}, {'compressed' if compressed else 'plain JSON'}] demo article ({demo_body:,} B body): "
+        print(  # noqa: T201 - the figures are this test's report
+            f"\n[{connection.vendor}, {form}] demo article ({demo_body:,} B body): "
             f"{demo_raw:,} B stored text, {demo_disk:,} B on disk per revision; "
             f"{len(paragraphs):,} B body: {big_raw:,} B text, {big_disk:,} B on disk"
         )
