@@ -294,7 +294,7 @@ def effect_happened(name: str, world: World, before: tuple[Any, ...]) -> bool:
         return snapshot() == before
     if name in ("restore_draft", "restore_live"):
         slug = name.removeprefix("restore_")
-        latest = ArticleRevision.objects.filter(article__slug=slug).order_by("-number").first()
+        latest = ArticleRevision.objects.filter(article__slug=slug).order_by("-number")[0]
         return articles[slug].version == 2 and latest.summary == "Restored revision 1"
     if name == "submit_comment":
         return Comment.objects.count() == 3

@@ -71,7 +71,10 @@ class RevisionSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     actor = RevisionActorSerializer()
     summary = serializers.CharField(help_text='What was done: "Edited", "Published", ...')
-    fields = RevisionFieldsSerializer()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # ``fields`` names the Serializer's own attribute: added here, not declared.
+        return {**super().get_fields(), "fields": RevisionFieldsSerializer()}
 
 
 def represent_revision(entry: RevisionEntry) -> dict[str, Any]:

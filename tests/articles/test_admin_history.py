@@ -46,7 +46,7 @@ def test_saving_the_change_form_keeps_a_revision(editor):
     page = f"/admin/articles/article/{article.pk}/change/"
     response = client.post(page, edit_data(article, title="Harbour opens at noon"))
     assert response.status_code == 302, response.content[:2000]
-    latest = ArticleRevision.objects.filter(article=article).order_by("-number").first()
+    latest = ArticleRevision.objects.filter(article=article).order_by("-number")[0]
     assert (latest.number, latest.summary, latest.actor_name) == (3, "Edited", "editor")
 
 
@@ -62,7 +62,9 @@ def test_history_lists_revisions_and_compares_the_last_change(editor):
     # Changed words are marked on each side, escaped.
     assert "<del>today.</del>" in html
     assert "<ins>tomorrow.</ins>" in html
-    byline = re.search(r'data-field="authors".*?</table>', html, re.S).group(0)
+    found = re.search(r'data-field="authors".*?</table>', html, re.S)
+    assert found is not None
+    byline = found.group(0)
     assert "Bob Roy" in byline
     assert "Ann Lee" in byline
     assert 'data-field="tags"' in html

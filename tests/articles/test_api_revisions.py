@@ -148,7 +148,7 @@ def test_listing_costs_the_same_queries_for_1_and_50_revisions(editor):
     path = "/api/v1/articles/story/revisions/?page_size=50"
     client.get(path)  # warm: content types
 
-    def count() -> int:
+    def count() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         assert response.status_code == 200

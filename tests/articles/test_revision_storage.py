@@ -45,7 +45,7 @@ def test_bytes_per_revision(capsys, monkeypatch, compressed):
     if not compressed:  # what the figures would be without revision_json's compression
         monkeypatch.setattr(storage, "_THRESHOLD", 10**9)
     call_command("seed_demo", verbosity=0)
-    demo = Article.objects.published().order_by("pk").first()
+    demo = Article.objects.published().order_by("pk")[0]
     services.article_update(article=demo, actor=Actor.system(), title=demo.title + ".")
     demo_raw, demo_disk = stored_bytes(latest_revision(demo))
     demo_body = len(demo.body_html)
