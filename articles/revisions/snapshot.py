@@ -103,10 +103,10 @@ def _entry(row: ArticleRevision) -> RevisionEntry:
     revision: Revision = row.revision
     if row.token_id is not None:
         kind = "token"
-    elif revision.user_id is None:
+    elif revision.user_id is None and row.actor_name == "system":
         kind = "system"
     else:
-        kind = "user"
+        kind = "user"  # (one whose account was deleted since keeps their name)
     return RevisionEntry(
         number=row.number,
         created_at=revision.date_created,

@@ -213,3 +213,19 @@ def test_long_versions_are_stored_compressed_and_read_back(monkeypatch):
     assert restored.object.body_html == article.body_html
     short = Serializer().serialize([ArticleFactory(body_html="<p>x</p>")], fields=("body_html",))
     assert short.startswith("[")
+
+
+def test_the_worker_prunes_revisions_once_a_day(editor, settings):
+    from articles.tasks import prune_revisions
+    from cms.periodic import jobs
+
+    assert jobs()["prune-revisions"].every == 86400
+    settings.REVISIONS_KEEP_LATEST = 1
+    settings.REVISIONS_KEEP_DAYS = 1
+    article = services.article_create(actor=actor(editor), title="v1")
+    services.article_update(article=article, actor=actor(editor), title="v2")
+    from reversion.models import Revision
+
+    Revision.objects.update(date_created=timezone.now() - timedelta(days=2))
+    assert prune_revisions.call() == "1 old revision(s) pruned"
+    assert [r.number for r in history(article)] == [2]
