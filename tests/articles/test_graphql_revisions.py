@@ -14,6 +14,7 @@ from cms import scopes
 from tests.api import gql
 from tests.articles.test_api_revisions import edited_twice
 from tests.articles.test_graphql_writes import as_token, run
+from tests.cms.test_graphql_cost import _objects, cost_of
 from tests.conftest import actor
 from tests.factories import AuthorFactory, SectionFactory, TagFactory
 
@@ -147,3 +148,19 @@ def test_the_connection_costs_the_same_queries_for_1_and_50(editor):
     fifty, same = count()
     assert (one, fifty) == (1, 50)
     assert same == queries
+
+
+def test_the_query_cost_bounds_the_revisions_returned_at_the_caps(editor, settings):
+    settings.ARTICLE_MAX_TAGS = 3
+    settings.ARTICLE_MAX_AUTHORS = 2
+    article = services.article_create(
+        actor=actor(editor), title="T", slug="story", tags=TagFactory.create_batch(3),
+        authors=AuthorFactory.create_batch(2), section=SectionFactory(),
+    )  # fmt: skip
+    for n in range(4):
+        services.article_update(article=article, actor=actor(editor), title=f"T{n}")
+    query = REVISIONS.replace("$first", "5").replace("$slug", '"story"')
+    query = "{" + query.split("{", 1)[1]
+    _, body = gql(as_token(editor), query)
+    assert "errors" not in body, body
+    assert cost_of(query) >= _objects(body["data"]) > 5 * 3

@@ -53,6 +53,9 @@ SCOPED_ENDPOINTS = [
     ("delete", "/api/v1/articles/{slug}"),
     ("post", "/api/v1/articles/{slug}/publish"),
     ("post", "/api/v1/articles/{slug}/unpublish"),
+    ("get", "/api/v1/articles/{slug}/revisions"),
+    ("get", "/api/v1/articles/{slug}/revisions/{number}"),
+    ("post", "/api/v1/articles/{slug}/revisions/{number}/restore"),
     ("get", "/api/v1/comments"),
     ("patch", "/api/v1/comments/{id}"),
 ]
@@ -84,6 +87,8 @@ GRAPHQL_SCOPED_FIELDS = {
     "publishArticle",
     "unpublishArticle",
     "deleteArticle",
+    "restoreArticleRevision",
+    "articleRevisions",
     "moderateComment",
 }
 

@@ -53,6 +53,7 @@ def worker_env(**extra: str) -> dict[str, str]:
         WORKER_STALE_AFTER=str(STALE_AFTER),
         PUBLISH_DUE_EVERY="0",
         PURGE_EXPIRED_EVERY="0",
+        REVISIONS_PRUNE_EVERY="0",
     )
     env.update(extra)
     return env
