@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -13,7 +14,7 @@ from rest_framework.utils.field_mapping import ClassLookupDict
 
 from cms import scopes
 from cms.access import Action
-from cms.api.caching import NEVER_STORE
+from cms.api.caching import conditional, make_etag
 from cms.api.views import ApiViewSet
 from cms.errors import PreconditionRequired, VersionConflict
 
@@ -53,6 +54,11 @@ def _field(name: str) -> serializers.Field:
     if name == "status":
         return serializers.ChoiceField(choices=ArticleStatus.values)
     column = fields.model_column(name)
+    if isinstance(column, models.CharField | models.TextField):
+        # As kept, blank included (a URLField's "" is no URI): plain text.
+        return serializers.CharField(
+            allow_null=column.null, help_text=content.description if content else None
+        )
     mapping: Any = serializers.ModelSerializer.serializer_field_mapping
     field_class = ClassLookupDict(mapping)[column]
     return field_class(allow_null=column.null, help_text=content.description if content else None)
@@ -139,15 +145,29 @@ class ArticleRevisionViewSet(ApiViewSet):
     def list(self, request: Request, slug: str) -> Response:
         article = revisions.article_with_history(self.actor, slug)
         page = self.paginate_queryset(revisions.revisions_of(article)) or []
-        data = [represent_revision(entry) for entry in revisions.entries(page)]
-        response = self.get_paginated_response(data)
-        response["Cache-Control"] = NEVER_STORE
-        return response
+        # A revision never changes once kept: its id names its content.
+        etag = make_etag(
+            (
+                "revisions",
+                article.pk,
+                sorted(request.query_params.lists()),
+                self.paginator.page.paginator.count,  # type: ignore[union-attr]
+                [row.revision_id for row in page],
+            )
+        )
+
+        def build() -> Response:
+            data = [represent_revision(entry) for entry in revisions.entries(page)]
+            return self.get_paginated_response(data)
+
+        # Unpublished states of the article: never stored by a cache.
+        return conditional(request, etag, build, stored=False)
 
     def retrieve(self, request: Request, slug: str, number: str) -> Response:
         article = revisions.article_with_history(self.actor, slug)
         entry = revisions.revision_detail(article, int(number))
-        return Response(represent_revision(entry), headers={"Cache-Control": NEVER_STORE})
+        etag = make_etag(("revision", article.pk, entry.id))
+        return conditional(request, etag, lambda: Response(represent_revision(entry)), stored=False)
 
     @extend_schema(
         summary="Restore a revision (If-Match required)",

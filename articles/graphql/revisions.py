@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
+from graphql_relay import to_global_id
 
 from cms.access import Action
 from cms.actors import Actor, actor_from_request
@@ -72,11 +73,20 @@ class RevisionActor(graphene.ObjectType):
 class ArticleRevision(graphene.ObjectType):
     """One saved state of an article. `number` counts from 1 and is never renumbered."""
 
+    id = graphene.ID(
+        required=True,
+        description="Unique among all revisions, for caches to key it (node() does not look "
+        "revisions up: list them with articleRevisions).",
+    )
     number = graphene.Int(required=True)
     created_at = DateTime(required=True)
     actor = graphene.Field(RevisionActor, required=True)
     summary = graphene.String(required=True, description='"Edited", "Published", ...')
     fields = graphene.Field(ArticleRevisionFields, required=True)
+
+    @staticmethod
+    def resolve_id(entry: RevisionEntry, info: Any) -> str:
+        return to_global_id("ArticleRevision", entry.id)
 
     @staticmethod
     def resolve_actor(entry: RevisionEntry, info: Any) -> RevisionActor:

@@ -74,6 +74,8 @@ Snapshot = dict[str, Any]
 
 @dataclass(frozen=True)
 class RevisionEntry:
+    # The revision's own id (django-reversion's), unique across articles.
+    id: int
     number: int
     created_at: datetime
     summary: str
@@ -108,6 +110,7 @@ def _entry(row: ArticleRevision) -> RevisionEntry:
     else:
         kind = "user"  # (one whose account was deleted since keeps their name)
     return RevisionEntry(
+        id=row.revision_id,
         number=row.number,
         created_at=revision.date_created,
         summary=row.summary,

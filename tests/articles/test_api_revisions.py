@@ -47,6 +47,10 @@ def test_an_editor_lists_revisions_newest_first(editor):
     assert first["fields"]["section"] == "town"
     assert first["fields"]["status"] == "draft"
     assert set(first) == {"number", "created_at", "actor", "summary", "fields"}
+    again = api(editor).get(
+        "/api/v1/articles/story/revisions/", HTTP_IF_NONE_MATCH=response["ETag"]
+    )
+    assert again.status_code == 304
 
 
 def test_one_revision_by_number_and_a_missing_one_is_404(editor):
