@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from graphql_relay import to_global_id
 
 from cms.access import Action
 from cms.actors import Actor, actor_from_request
 from cms.graphql.connections import CountableConnection, build_connection, window
 from cms.graphql.cost import LIST_BOUNDS, Setting
+from cms.graphql.node import Node
 from cms.graphql.scalars import DateTime
+from cms.text import is_whole_number
 
 from .. import fields, revisions, services
 from ..models import Article
@@ -71,22 +72,24 @@ class RevisionActor(graphene.ObjectType):
 
 
 class ArticleRevision(graphene.ObjectType):
-    """One saved state of an article. `number` counts from 1 and is never renumbered."""
+    """One saved state of an article. `number` counts from 1 and is never renumbered.
+    node(id:) finds one for those who may read the article's revisions (null otherwise)."""
 
-    id = graphene.ID(
-        required=True,
-        description="Unique among all revisions, for caches to key it (node() does not look "
-        "revisions up: list them with articleRevisions).",
-    )
+    class Meta:
+        interfaces = (Node,)
+
     number = graphene.Int(required=True)
     created_at = DateTime(required=True)
     actor = graphene.Field(RevisionActor, required=True)
     summary = graphene.String(required=True, description='"Edited", "Published", ...')
     fields = graphene.Field(ArticleRevisionFields, required=True)
 
-    @staticmethod
-    def resolve_id(entry: RevisionEntry, info: Any) -> str:
-        return to_global_id("ArticleRevision", entry.id)
+    @classmethod
+    def get_node(cls, info: Any, id: str) -> RevisionEntry | None:
+        if not is_whole_number(str(id)):
+            return None
+        found = revisions.revision_by_id(actor_from_request(info.context), int(id))
+        return found
 
     @staticmethod
     def resolve_actor(entry: RevisionEntry, info: Any) -> RevisionActor:

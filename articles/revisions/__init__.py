@@ -7,7 +7,7 @@ slug and name, so a revision still says who was credited after an author is dele
 ``ArticleRevision`` row adds the article, the stable number, the action and the API token.
 """
 
-from .reads import article_with_history, entries, revision_detail, revisions_of
+from .reads import article_with_history, entries, revision_by_id, revision_detail, revisions_of
 from .snapshot import (
     REFERENCE_FIELDS,
     SNAPSHOT_FIELDS,
@@ -27,6 +27,7 @@ __all__ = [
     "article_with_history",
     "entries",
     "register_models",
+    "revision_by_id",
     "revision_detail",
     "revisions_of",
     "snapshot_articles",

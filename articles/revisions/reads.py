@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from cms.access import Action, require, require_signed_in
+from cms.access import Action, can, require, require_signed_in
 from cms.actors import Actor
 from cms.errors import NotFound
 
@@ -44,4 +44,13 @@ def revision_detail(article: Article, number: int) -> RevisionEntry:
     rows = list(revisions_of(article).filter(number=number))
     if not rows:
         raise NotFound(f"The article has no revision {number}.", field="number")
+    return entries_from(rows)[0]
+
+
+def revision_by_id(actor: Actor, revision_id: int) -> RevisionEntry | None:
+    """The revision with that id, if ``actor`` may read its article's revisions (else None,
+    as for an id that names nothing)."""
+    rows = list(with_versions(ArticleRevision.objects.filter(revision_id=revision_id)))
+    if not rows or not can(actor, Action.PREVIEW, Article.objects.get(pk=rows[0].article_id)):
+        return None
     return entries_from(rows)[0]

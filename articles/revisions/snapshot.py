@@ -72,7 +72,7 @@ class Reference:
 Snapshot = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: GraphQL's node(id:) marks the one it finds with its type
 class RevisionEntry:
     # The revision's own id (django-reversion's), unique across articles.
     id: int

@@ -164,3 +164,14 @@ def test_the_query_cost_bounds_the_revisions_returned_at_the_caps(editor, settin
     _, body = gql(as_token(editor), query)
     assert "errors" not in body, body
     assert cost_of(query) >= _objects(body["data"]) > 5 * 3
+
+
+def test_node_finds_a_revision_only_for_those_who_may_read_it(author, other_author):
+    article = edited_twice(author)
+    _, body = gql(as_token(author), REVISIONS.replace("number createdAt", "id number createdAt"),
+                  {"slug": article.slug})  # fmt: skip
+    revision_id = body["data"]["articleRevisions"]["edges"][0]["node"]["id"]
+    query = f'{{ node(id: "{revision_id}") {{ ... on ArticleRevision {{ number summary }} }} }}'
+    assert gql(as_token(author), query)[1]["data"]["node"] == {"number": 2, "summary": "Edited"}
+    assert gql(as_token(other_author), query)[1]["data"]["node"] is None
+    assert gql(Client(), query)[1]["data"]["node"] is None
