@@ -51,7 +51,7 @@ def test_bytes_per_revision(capsys, monkeypatch, compressed):
     demo_body = len(demo.body_html)
     # Lorem ipsum compresses about as well as news prose (zlib: roughly a third).
     paragraphs = "".join(f"<p>{p}</p>" for p in lorem_ipsum.paragraphs(110, common=False))
-    assert 45_000 < len(paragraphs) < 60_000
+    assert 35_000 < len(paragraphs) < 65_000  # about 50 KB (lorem ipsum is random)
     services.article_update(article=demo, actor=Actor.system(), body_html=paragraphs)
     big_raw, big_disk = stored_bytes(latest_revision(demo))
     form = "compressed" if compressed else "plain JSON"
