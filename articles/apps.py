@@ -6,6 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
-        from articles import policies
+        from articles import policies, revisions
 
         policies.register_all()
+        revisions.register_models()

@@ -482,3 +482,37 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.date} on article {self.article_id}"
+
+
+class ArticleRevision(models.Model):
+    """What django-reversion's ``Revision`` does not say about one saved state of an article:
+    which article, its number, what was done and through which API token.
+
+    The snapshot itself (content fields, section, tags, byline, status) is the revision's
+    ``Version`` rows (``articles.revisions``). ``number`` counts an article's revisions from
+    1 and is stored, so pruning old ones renumbers nothing.
+    """
+
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="article_revision"
+    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    action = models.CharField(
+        max_length=64, help_text="The audit log's action, e.g. article.update."
+    )
+    summary = models.CharField(max_length=250)
+    # Kept as written (no foreign key): a revoked or deleted token, or a deleted user, still
+    # leaves the record of who saved what.
+    actor_name = models.CharField(max_length=150)
+    token_id = models.PositiveBigIntegerField(null=True, blank=True)
+    token_name = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ("article", "-number")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.number} of article {self.article_id}"

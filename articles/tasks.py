@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from articles import services
 from articles.services import publish_due_articles, purge_trash
 from cms.queue import task
 
@@ -18,3 +19,10 @@ def purge_trash_job() -> str:
     """Delete for good the articles trashed more than TRASH_RETENTION_DAYS ago (rows locked
     and skipped when another worker holds them, so each is purged and audited once)."""
     return f"{purge_trash()} trashed article(s) purged"
+
+
+@task()
+def prune_revisions() -> str:
+    """Delete article revisions past REVISIONS_KEEP_DAYS beyond each article's newest
+    REVISIONS_KEEP_LATEST (deleting what is already gone twice deletes nothing)."""
+    return f"{services.prune_revisions()} old revision(s) pruned"

@@ -3,6 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
+from articles.api.revisions import NUMBER_PATTERN, ArticleRevisionViewSet
 from articles.api.trash import TrashViewSet
 from articles.api.views import (
     SLUG_PATTERN,
@@ -32,6 +33,22 @@ urlpatterns = [
         rf"^articles/(?P<slug>{SLUG_PATTERN})/comments{OPTIONAL_SLASH}$",
         ArticleCommentViewSet.as_view({"get": "list", "post": "create"}),
         name="article-comments",
+    ),
+    re_path(
+        rf"^articles/(?P<slug>{SLUG_PATTERN})/revisions{OPTIONAL_SLASH}$",
+        ArticleRevisionViewSet.as_view({"get": "list"}),
+        name="article-revisions",
+    ),
+    re_path(
+        rf"^articles/(?P<slug>{SLUG_PATTERN})/revisions/(?P<number>{NUMBER_PATTERN}){OPTIONAL_SLASH}$",
+        ArticleRevisionViewSet.as_view({"get": "retrieve"}),
+        name="article-revision",
+    ),
+    re_path(
+        rf"^articles/(?P<slug>{SLUG_PATTERN})/revisions/(?P<number>{NUMBER_PATTERN})/restore"
+        rf"{OPTIONAL_SLASH}$",
+        ArticleRevisionViewSet.as_view({"post": "restore"}),
+        name="article-revision-restore",
     ),
     *router.urls,
 ]

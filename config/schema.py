@@ -6,6 +6,7 @@ from django.conf import settings
 from articles.graphql.corrections import CorrectionMutations
 from articles.graphql.mutations import ArticleMutations, ArticleWriteMutations
 from articles.graphql.queries import ArticleQueries
+from articles.graphql.revisions import RevisionMutations, RevisionQueries
 from articles.graphql.trash import TrashMutations, TrashQueries
 from cms.graphql.cost import LIST_BOUNDS, Setting
 from cms.graphql.node import Node
@@ -14,7 +15,7 @@ from comments.graphql.mutations import CommentMutations
 from comments.graphql.types import CommentNode, CommentQueries
 
 
-class Query(ArticleQueries, CommentQueries, TrashQueries, graphene.ObjectType):
+class Query(ArticleQueries, RevisionQueries, CommentQueries, TrashQueries, graphene.ObjectType):
     node = Node.Field(description="Any object by its global ID.")
 
 
@@ -22,6 +23,7 @@ class Mutation(
     ArticleMutations,
     ArticleWriteMutations,
     CorrectionMutations,
+    RevisionMutations,
     CommentMutations,
     TrashMutations,
     graphene.ObjectType,
@@ -40,6 +42,8 @@ SCOPED_FIELDS = frozenset(
         "deleteArticle",
         "addCorrection",
         "removeCorrection",
+        "restoreArticleRevision",
+        "articleRevisions",
         "moderateComment",
         "moderationQueue",
         "trash",

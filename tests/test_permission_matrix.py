@@ -27,7 +27,7 @@ from django.utils import timezone
 from graphql_relay import to_global_id
 
 from articles import previews, services
-from articles.models import Article, ArticleStatus, Correction, CorrectionKind
+from articles.models import Article, ArticleRevision, ArticleStatus, Correction, CorrectionKind
 from cms import scopes, tokens
 from cms.access import Action, can
 from cms.actors import Actor
@@ -101,6 +101,16 @@ WAS_LIVE_DELETERS = table(
     anonymous=UNAUTHENTICATED, no_role=NOT_FOUND, contributor=FORBIDDEN, author=FORBIDDEN,
     other_author=NOT_FOUND, editor=OK,
 )  # fmt: skip
+# An article's revisions: for those who may preview it. A draft's are not found by anyone
+# else; a live article's are refused to those who can read it but not preview it.
+HISTORY_READERS_DRAFT = table(
+    anonymous=UNAUTHENTICATED, no_role=NOT_FOUND, contributor=OK, author=OK,
+    other_author=NOT_FOUND, editor=OK,
+)  # fmt: skip
+HISTORY_READERS_LIVE = table(
+    anonymous=UNAUTHENTICATED, no_role=FORBIDDEN, contributor=OK, author=OK,
+    other_author=FORBIDDEN, editor=OK,
+)  # fmt: skip
 # A write-only token cannot read unpublished work, and may not delete this: not found.
 BLIND_WRITERS = (("contributor", "exact_scopes", NOT_FOUND), ("author", "exact_scopes", NOT_FOUND))
 # Publishing a draft: authors on their own, editors on any; contributors never.
@@ -161,6 +171,12 @@ CASES = {
     "publish_draft": Case((PUBLISH,), PUBLISHERS, overrides=BLIND_CONTRIBUTOR),
     "schedule_draft": Case((PUBLISH,), PUBLISHERS, overrides=BLIND_CONTRIBUTOR),
     "unpublish_live": Case((PUBLISH,), LIVE_EDITORS),
+    # Revisions: read by those who may preview the article (its own people, editors; a token
+    # needs content:preview), restored by those who may change it.
+    "history_draft": Case((PREVIEW,), HISTORY_READERS_DRAFT, without_scope=NOT_FOUND),
+    "history_live": Case((PREVIEW,), HISTORY_READERS_LIVE),
+    "restore_draft": Case((WRITE,), DRAFT_EDITORS),
+    "restore_live": Case((WRITE,), LIVE_EDITORS),
     # Moderation.
     "moderate_comment": Case((MODERATE,), EDITORS_ONLY),
     "moderation_queue": Case((MODERATE,), EDITORS_ONLY),
@@ -236,6 +252,12 @@ def world(editor, author, other_author, contributor, staff_without_role) -> Any:
                    first_published_at=went_out, authors=owners)  # fmt: skip
     ArticleFactory(slug="soon", status=ArticleStatus.SCHEDULED, authors=owners,
                    published_at=timezone.now() + timedelta(days=1))  # fmt: skip
+    # Revision 1 of the live article and the draft, as they are (version 1 still).
+    services.record_revisions(
+        actor=Actor.system(),
+        action="article.update",
+        entries=[(a, None) for a in Article.objects.filter(slug__in=("live", "draft"))],
+    )
     comment = CommentFactory(article=live, status=CommentStatus.PENDING)
     CommentFactory(article=live, status=CommentStatus.APPROVED)
     recount_comments([live.pk])
@@ -278,6 +300,7 @@ def snapshot() -> tuple[Any, ...]:
         sorted(Comment.with_trashed.values_list("pk", "status")),
         sorted(Comment.objects.values_list("pk", "status")),
         sorted(Correction.objects.values_list("pk", "text", "removed_at")),
+        sorted(ArticleRevision.objects.values_list("article__slug", "number", "summary")),
     )  # fmt: skip
 
 
@@ -285,13 +308,17 @@ def effect_happened(name: str, world: World, before: tuple[Any, ...]) -> bool:
     """Did the allowed action do its work? Reads must have changed nothing."""
     articles = {a.slug: a for a in Article.objects.all()}
     name = name.removesuffix("_closed_api")
-    if name in READS or name in ("moderation_queue", "trash_list"):
+    if name in READS or name in ("moderation_queue", "trash_list", "history_draft", "history_live"):
         return snapshot() == before
     if name == "restore_trashed":
         return "binned" in articles and articles["binned"].comment_count == 1
     if name == "delete_forever":
         gone = not Article.with_trashed.filter(slug="binned").exists()
         return gone and not Comment.with_trashed.filter(article_id=world.binned.pk).exists()
+    if name in ("restore_draft", "restore_live"):
+        slug = name.removeprefix("restore_")
+        latest = ArticleRevision.objects.filter(article__slug=slug).order_by("-number")[0]
+        return articles[slug].version == 2 and latest.summary == "Restored revision 1"
     if name == "submit_comment":
         return Comment.objects.count() == 3
     if name == "register_view":
@@ -370,6 +397,12 @@ def rest_call(name: str, client: Client, world: World) -> Any:
             return send("post", "/api/v1/articles/draft/publish/", {"published_at": FUTURE})
         case "unpublish_live":
             return send("post", "/api/v1/articles/live/unpublish/")
+        case "history_draft" | "history_live":
+            return send("get", f"/api/v1/articles/{name.removeprefix('history_')}/revisions/")
+        case "restore_draft" | "restore_live":
+            slug = name.removeprefix("restore_")
+            path = f"/api/v1/articles/{slug}/revisions/1/restore/"
+            return send("post", path, HTTP_IF_MATCH='"v1"')
         case "moderate_comment":
             return send("patch", f"/api/v1/comments/{world.comment.pk}/", {"status": "approved"})
         case "moderation_queue":
@@ -454,6 +487,12 @@ def graphql_call(name: str, client: Client, world: World) -> tuple[Any, Any]:
         "schedule_draft": 'mutation { publishArticle(slug: "draft", '
         f'publishedAt: "{FUTURE}") ' + PAYLOAD + " }",
         "unpublish_live": 'mutation { unpublishArticle(slug: "live") ' + PAYLOAD + " }",
+        "history_draft": '{ articleRevisions(slug: "draft") { totalCount } }',
+        "history_live": '{ articleRevisions(slug: "live") { totalCount } }',
+        "restore_draft": 'mutation { restoreArticleRevision(slug: "draft", number: 1, '
+        "expectedVersion: 1) " + PAYLOAD + " }",
+        "restore_live": 'mutation { restoreArticleRevision(slug: "live", number: 1, '
+        "expectedVersion: 1) " + PAYLOAD + " }",
         "moderate_comment": f'mutation {{ moderateComment(id: "{comment_id}", '
         "status: APPROVED) { comment { id status } errors { field code message } } }",
         "moderation_queue": "{ moderationQueue(status: PENDING) { edges { node { id } } } }",
@@ -505,6 +544,9 @@ def graphql_check(name: str, result: tuple[Any, Any], world: World, shows_state:
     if name == "comment_thread":
         comments = data["article"]["comments"]
         assert comments["totalCount"] == len(comments["edges"]) == 1  # the approved one
+        return OK
+    if name in ("history_draft", "history_live"):
+        assert data["articleRevisions"]["totalCount"] == 1
         return OK
     if name == "moderation_queue":
         ids = [edge["node"]["id"] for edge in data["moderationQueue"]["edges"]]

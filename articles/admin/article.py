@@ -32,7 +32,7 @@ from .. import previews, selectors, services
 from ..fields import admin_fields
 from ..lifecycle import TRANSITIONS, Transition
 from ..models import Article, Author
-from . import conflicts, corrections, presence
+from . import conflicts, corrections, history, presence
 from .article_list import ArticleListAdmin
 from .bulk import BULK_ACTIONS, bulk_action
 from .forms import (
@@ -362,12 +362,27 @@ class ArticleAdmin(MovesToTrash, corrections.NotesAdminMixin, ArticleListAdmin):
             path("<path:object_id>/preview/", preview, name="articles_article_preview"),
             *self.notes_urls(),
             path(
+                "<path:object_id>/history/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
                 "<path:object_id>/editing/",
                 self.admin_site.admin_view(self.editing_view),
                 name="articles_article_editing",
             ),
         ]
         return [*own, *super().get_urls()]
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """The article's revisions, compared and restored (``articles.admin.history``)."""
+        context = {**self.admin_site.each_context(request), **(extra_context or {})}
+        return history.history_page(self, request, object_id, context)
+
+    def restore_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        return history.restore(self, request, object_id)
 
     def preview_view(self, request: HttpRequest, object_id: str) -> Any:
         """The article as a reader would see it (``articles.admin.preview``)."""

@@ -18,6 +18,7 @@ from rest_framework.utils.field_mapping import ClassLookupDict
 
 from cms import scopes
 from cms.access import Action, require, require_signed_in
+from cms.actors import Actor
 from cms.api.caching import NEVER_STORE
 from cms.api.fields import ClosedSerializer, StrictCharField
 from cms.api.views import ApiViewSet
@@ -119,6 +120,45 @@ VERSION_ETAG = OpenApiParameter(
 )
 
 
+def write_target(actor: Actor, slug: str, action: Action) -> Article:
+    """The article a write names: 401 without credentials, 404 if the actor can neither see
+    it nor take ``action`` on it, 403 if they can see it but not take ``action``."""
+    require_signed_in(actor)
+    article = selectors.article_for_editing(actor, slug, action)
+    if article is None:
+        raise Http404
+    # Refused before the body and If-Match are judged: a 400 or 428 would ask for a retry
+    # that can only end in this 403. (The service asks again, under its lock.)
+    require(actor, action, article)
+    return article
+
+
+def write_response(actor: Actor, article: Article, status: int = 200) -> Response:
+    """What every article write answers: the article as its writer may read it (else its
+    reference), with the new version's ETag."""
+    row = selectors.written_article(actor, article, PRIVILEGED_FIELDS)
+    if row is None:
+        body = represent_article(selectors.article_reference(article), fields.REFERENCE_FIELDS)
+    else:
+        body = represent_article(row, PRIVILEGED_FIELDS)
+    return Response(
+        body,
+        status=status,
+        headers={"ETag": version_etag(article.version), "Cache-Control": NEVER_STORE},
+    )
+
+
+# If-Match on the writes that edit a version.
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    pattern=f"^{_VERSION_ETAG.pattern}$",
+    description="The ETag of the version you edited (from a read or a write).",
+)
+
+
 class ArticleWriteViewSet(ApiViewSet):
     """Create, update, delete, publish and unpublish: for API tokens (with the matching
     scope) and signed-in staff; every rule is the services' and the policy's."""
@@ -140,29 +180,10 @@ class ArticleWriteViewSet(ApiViewSet):
         require_signed_in(self.actor)
 
     def _target(self, slug: str, action: Action) -> Article:
-        self._signed_in()
-        article = selectors.article_for_editing(self.actor, slug, action)
-        if article is None:
-            raise Http404
-        # Refused before the body and If-Match are judged: a 400 or 428 would ask for a
-        # retry that can only end in this 403. (The service asks again, under its lock.)
-        require(self.actor, action, article)
-        return article
+        return write_target(self.actor, slug, action)
 
     def _respond(self, article: Article, status: int = 200) -> Response:
-        row = selectors.written_article(self.actor, article, PRIVILEGED_FIELDS)
-        if row is None:
-            body = represent_article(selectors.article_reference(article), fields.REFERENCE_FIELDS)
-        else:
-            body = represent_article(row, PRIVILEGED_FIELDS)
-        return Response(
-            body,
-            status=status,
-            headers={
-                "ETag": version_etag(article.version),
-                "Cache-Control": NEVER_STORE,
-            },
-        )
+        return write_response(self.actor, article, status)
 
     @extend_schema(
         summary="Create a draft",
@@ -191,14 +212,7 @@ class ArticleWriteViewSet(ApiViewSet):
         responses=ArticleWriteResult,
         parameters=[
             VERSION_ETAG,
-            OpenApiParameter(
-                "If-Match",
-                OpenApiTypes.STR,
-                OpenApiParameter.HEADER,
-                required=True,
-                pattern=f"^{_VERSION_ETAG.pattern}$",
-                description="The ETag of the version you edited (from a read or a write).",
-            ),
+            IF_MATCH,
         ],
     )
     def partial_update(self, request: Request, slug: str) -> Response:

@@ -19,6 +19,8 @@ from .content import (
 )
 from .corrections import correction_add, correction_remove
 from .readers import register_view
+from .restore import RESTORE_ACTION, revision_restore
+from .revisions import forget_revisions, prune_revisions, record_revisions
 from .taxonomy import refuse_if_in_use, taxonomy_delete, taxonomy_save
 from .transitions import (
     _TRANSITION_SERVICES,
@@ -47,6 +49,7 @@ __all__ = [
     "EARLIEST_PUBLICATION",
     "MAX_SCHEDULE_AHEAD",
     "PUBLISH_DUE_ACTION",
+    "RESTORE_ACTION",
     "_TRANSITION_SERVICES",
     "article_archive",
     "article_create",
@@ -64,13 +67,17 @@ __all__ = [
     "check_list_lengths",
     "correction_add",
     "correction_remove",
+    "forget_revisions",
     "locked",
     "private_slug",
+    "prune_revisions",
     "publish_due_articles",
     "purge_trash",
+    "record_revisions",
     "refuse_if_in_use",
     "register_view",
     "resolve_references",
+    "revision_restore",
     "set_byline",
     "taxonomy_delete",
     "taxonomy_save",

@@ -101,13 +101,16 @@ def article_update(
     expected_version: int | None = None,
     authors: Iterable[Author] | None = None,
     tags: Iterable[Tag] | None = None,
+    action: str = "article.update",
+    summary: str | None = None,
     **fields: Any,
 ) -> Article:
     """Change an article's content. Only content fields are written, so a concurrent
     lifecycle change (someone publishing meanwhile) is never overwritten.
 
     ``expected_version``, when given, must match the stored version (else
-    :class:`VersionConflict`).
+    :class:`VersionConflict`). ``action`` and ``summary`` say what the change was, for the
+    audit log and the revision (a restore is recorded as one, not as an edit).
     """
     require(actor, Action.CHANGE, article)
     authors, tags = _listed(authors), _listed(tags)
@@ -136,7 +139,7 @@ def article_update(
             set_byline(article, authors)
         if tags is not None:
             article.tags.set(tags)
-        article_saved(actor=actor, action="article.update", article=article)
+        article_saved(actor=actor, action=action, article=article, summary=summary)
     return article
 
 

@@ -13,15 +13,42 @@ from cms import audit
 from cms.actors import Actor
 
 from ..models import Article
+from .revisions import record_revisions
+
+# Writes that leave no revision: moving to the trash changes no content (and the article is
+# out of every read until restored, which is revisioned); deleting for good takes its
+# revisions with it.
+_UNREVISED = frozenset({"article.delete", "article.delete_forever", "article.purge"})
 
 
 def article_saved(
-    *, actor: Actor, action: str, article: Article, description: str | None = None
+    *,
+    actor: Actor,
+    action: str,
+    article: Article,
+    description: str | None = None,
+    summary: str | None = None,
 ) -> None:
-    """Record that ``actor`` did ``action`` (e.g. "article.update") to ``article``."""
+    """Record that ``actor`` did ``action`` (e.g. "article.update") to ``article``: an audit
+    entry, and a revision of the article as it now stands, ``summary`` saying what was done
+    (None: the action's own words, "Edited", "Published")."""
     audit.record(actor, action, article, description=description)
+    if action not in _UNREVISED:
+        record_revisions(actor=actor, action=action, entries=[(article, summary)])
 
 
-def articles_saved(*, actor: Actor, action: str, entries: Iterable[tuple[Article, str]]) -> None:
-    """Record ``action`` on several articles at once, each with its description."""
+def articles_saved(
+    *,
+    actor: Actor,
+    action: str,
+    entries: Iterable[tuple[Article, str]],
+    summary: str | None = None,
+) -> None:
+    """Record ``action`` on several articles at once, each with its description (the audit
+    log's), and a revision of each, ``summary`` saying what was done."""
+    entries = list(entries)
     audit.record_many(actor, action, entries)
+    if action not in _UNREVISED:
+        record_revisions(
+            actor=actor, action=action, entries=[(article, summary) for article, _ in entries]
+        )

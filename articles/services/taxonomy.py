@@ -56,6 +56,7 @@ def _record_section_move(section: Section, previous_slug: str, actor: Actor) -> 
         actor=actor,
         action="article.update",
         entries=((a, f"{a.title} ({note})") for a in articles),
+        summary=note.capitalize(),
     )
 
 

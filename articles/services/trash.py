@@ -23,6 +23,7 @@ from cms.errors import InvalidTransition, NotFound
 
 from ..models import Article
 from .history import article_saved, articles_saved
+from .revisions import forget_revisions
 
 # The audit log's actions for what happens in and out of the trash.
 TRASH_ACTION = "article.delete"
@@ -114,6 +115,8 @@ def _erase(articles: list[Article]) -> None:
     records of an article outside those cascades (revisions, former slugs, corrections) is
     forgotten here too."""
     pks = [a.pk for a in articles]
+    # django-reversion's versions point at their object generically: no cascade reaches them.
+    forget_revisions(article_ids=pks)
     # The plain manager: the default one would not see the trashed rows it must delete.
     Article.with_trashed.filter(pk__in=pks).delete()
 

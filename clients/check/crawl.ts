@@ -17,6 +17,9 @@ type Key =
   | "/api/v1/articles/{slug}/unpublish"
   | "/api/v1/articles/{slug}/corrections"
   | "/api/v1/articles/{slug}/corrections/{id}"
+  | "/api/v1/articles/{slug}/revisions"
+  | "/api/v1/articles/{slug}/revisions/{number}"
+  | "/api/v1/articles/{slug}/revisions/{number}/restore"
   | "/api/v1/authors"
   | "/api/v1/authors/{slug}"
   | "/api/v1/sections"
@@ -292,6 +295,18 @@ export async function crawl(crawler: Crawl, tokens: Tokens): Promise<void> {
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/unpublish", params: [own], expect: 401 });
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/unpublish", params: [own], token: editor, expect: 200 });
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/unpublish", params: [own], token: editor, expect: 409 });
+  // Its revisions (content:preview to read them), and restoring the first (If-Match).
+  await crawler.read({ path: "/api/v1/articles/{slug}/revisions", params: [own], token: editor, expect: 200 });
+  await crawler.read({ path: "/api/v1/articles/{slug}/revisions/{number}", params: [own, "1"], token: editor, expect: 200 });
+  await crawler.send({ path: "/api/v1/articles/{slug}/revisions/{number}", params: [own, "999"], token: editor, expect: 404 });
+  await crawler.send({ path: "/api/v1/articles/{slug}/revisions", params: [own], expect: 401 });
+  await crawler.send({ path: "/api/v1/articles/{slug}/revisions", params: [own], token: reader, expect: 404 });
+  const now = await crawler.send({ path: "/api/v1/articles/{slug}", params: [own], token: editor, expect: 200 });
+  const restore: Omit<Call, "expect"> = { method: "POST", path: "/api/v1/articles/{slug}/revisions/{number}/restore", params: [own, "1"] };
+  await crawler.send({ ...restore, token: editor, expect: 428 });
+  await crawler.send({ ...restore, headers: { "If-Match": now.etag ?? "" }, expect: 401 });
+  await crawler.send({ ...restore, token: editor, headers: { "If-Match": now.etag ?? "" }, expect: 200 });
+  await crawler.send({ ...restore, token: editor, headers: { "If-Match": now.etag ?? "" }, expect: 412 });
   await crawler.send({ method: "DELETE", path: "/api/v1/articles/{slug}", params: [own], expect: 401 });
   await crawler.send({ method: "DELETE", path: "/api/v1/articles/{slug}", params: [own], token: editor, expect: 204 });
   await crawler.send({ method: "DELETE", path: "/api/v1/articles/{slug}", params: [own], token: editor, expect: 404 });

@@ -30,6 +30,10 @@ export const VALUE_TYPES: RegExp[] = [
   /^ImageRendition$/,
   /^Seo$/,
   /^FieldError$/,
+  // What an article's revision kept, and who saved it: values of their ArticleRevision.
+  /^ArticleRevisionFields$/,
+  /^RevisionActor$/,
+  /^RevisionReference$/,
 ];
 
 function sorted(schema: GraphQLSchema): string {

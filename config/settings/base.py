@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # The database task backend's table exists whichever backend runs the tasks.
     "django_tasks",
     "django_tasks_db",
+    "reversion",
     "cms",
     "media",
     "articles",
@@ -252,6 +253,10 @@ PERIODIC_JOBS: dict[str, dict[str, Any]] = {
         "task": "articles.tasks.publish_due",
         "every": env.int("PUBLISH_DUE_EVERY", default=60),
     },
+    "prune-revisions": {
+        "task": "articles.tasks.prune_revisions",
+        "every": env.int("REVISIONS_PRUNE_EVERY", default=86400),
+    },
     "purge-expired": {
         "task": "cms.tasks.purge_expired",
         "every": env.int("PURGE_EXPIRED_EVERY", default=3600),
@@ -264,6 +269,12 @@ PERIODIC_JOBS: dict[str, dict[str, Any]] = {
 # How long a deleted article (with its comments) stays in the trash, restorable, before the
 # purge removes it for good (days).
 TRASH_RETENTION_DAYS: int = env.int("TRASH_RETENTION_DAYS", default=30)
+# Article revisions: each article keeps at least its newest REVISIONS_KEEP_LATEST; older
+# ones are pruned once they are more than REVISIONS_KEEP_DAYS old (0: never pruned).
+REVISIONS_KEEP_LATEST: int = max(1, env.int("REVISIONS_KEEP_LATEST", default=50))
+REVISIONS_KEEP_DAYS: int = env.int("REVISIONS_KEEP_DAYS", default=365)
+# The compressed format article revisions are stored in (articles.revisions.storage).
+SERIALIZATION_MODULES = {"revision_json": "articles.revisions.storage"}
 # How long finished task results, and periodic run records, are kept (days).
 TASKS_RESULT_RETENTION_DAYS: int = env.int("TASKS_RESULT_RETENTION_DAYS", default=7)
 PERIODIC_RUN_RETENTION_DAYS: int = env.int("PERIODIC_RUN_RETENTION_DAYS", default=30)
@@ -490,6 +501,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ArticleStatus": "articles.models.ArticleStatus",
         "CommentStatus": "comments.models.CommentStatus",
+        "CorrectionKind": "articles.models.CorrectionKind",
+        "RevisionActorKind": "articles.revisions.ACTOR_KINDS",
         "RenditionFormat": "media.renditions.FORMATS",
     },
     "POSTPROCESSING_HOOKS": [

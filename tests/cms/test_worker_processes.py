@@ -54,6 +54,7 @@ def worker_env(**extra: str) -> dict[str, str]:
         PUBLISH_DUE_EVERY="0",
         PURGE_EXPIRED_EVERY="0",
         PURGE_TRASH_EVERY="0",
+        REVISIONS_PRUNE_EVERY="0",
     )
     env.update(extra)
     return env
