@@ -34,6 +34,7 @@ export const VALUE_TYPES: RegExp[] = [
   /^ArticleRevisionFields$/,
   /^RevisionActor$/,
   /^RevisionReference$/,
+  /^RevisionNote$/,
 ];
 
 function sorted(schema: GraphQLSchema): string {
