@@ -36,7 +36,7 @@ def trashed(editor):
 
 
 def test_nothing_of_a_trashed_article_is_reachable(client, editor, trashed):
-    article, note, revision = trashed
+    _, note, revision = trashed
     for caller in (client, api(editor)):
         for path in (
             "/api/v1/articles/old/",
@@ -61,7 +61,7 @@ def test_nothing_of_a_trashed_article_is_reachable(client, editor, trashed):
 
 
 def test_a_restored_article_keeps_its_former_slugs_notes_and_revisions(client, editor, trashed):
-    article, note, revision = trashed
+    article, _, revision = trashed
     services.article_restore_from_trash(article=article, actor=actor(editor))
     assert client.get("/api/v1/articles/old/").status_code == 301
     body = client.get("/api/v1/articles/new/").json()
