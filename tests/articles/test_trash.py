@@ -392,3 +392,20 @@ def test_section_and_tag_models_are_unaffected():
     SectionFactory(), TagFactory()
     assert Section.objects.count() == Tag.objects.count() == 1
     assert json.dumps(list(Tag.objects.values_list("slug", flat=True)))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda a, who: services.article_update(article=a, actor=who, title="Late edit"),
+        lambda a, who: services.article_unpublish(article=a, actor=who),
+        lambda a, who: services.article_set_featured(article=a, actor=who, featured=True),
+        lambda a, who: services.correction_add(article=a, actor=who, kind="update", text="t"),
+    ],
+)
+def test_a_write_that_lost_the_race_to_the_trash_is_not_found(editor, write):
+    # Looked up before someone moved it to the trash, written after: the lock finds no row.
+    article = ArticleFactory()
+    services.article_delete(article=Article.objects.get(pk=article.pk), actor=actor(editor))
+    with pytest.raises(NotFound):
+        write(article, actor(editor))
