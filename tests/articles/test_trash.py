@@ -287,6 +287,11 @@ def test_rest_trash_refusals(editor, author):
     assert api(author).get("/api/v1/trash/").status_code == 403
     assert api(editor, [scopes.CONTENT_PUBLISH]).get("/api/v1/trash/").status_code == 403
     assert api(editor).get("/api/v1/trash/?status=draft").status_code == 400
+    live = ArticleFactory()
+    for missing in (api(editor).post(f"/api/v1/trash/{live.pk}/restore/"),
+                    api(editor).delete("/api/v1/trash/999999/")):  # fmt: skip
+        assert missing.status_code == 404
+        assert list(missing.json()["errors"]) == ["id"]
 
 
 def test_rest_trash_list_runs_the_same_queries_for_1_and_50(editor):
