@@ -414,3 +414,15 @@ def test_a_write_that_lost_the_race_to_the_trash_is_not_found(editor, write):
     services.article_delete(article=Article.objects.get(pk=article.pk), actor=actor(editor))
     with pytest.raises(NotFound):
         write(article, actor(editor))
+
+
+def test_a_token_without_preview_restores_a_draft_and_is_answered_its_reference(editor):
+    # content:write alone may restore, as it may edit, a draft it cannot read: the answer is
+    # the article's reference, as every write answers such a token, never a 404.
+    draft = ArticleFactory(status=ArticleStatus.DRAFT, published_at=None, slug="plan")
+    services.article_delete(article=draft, actor=actor(editor))
+    response = api(editor).post(f"/api/v1/trash/{draft.pk}/restore/")
+    assert response.status_code == 200, response.content
+    assert response.json()["slug"] == "plan"
+    assert "body_html" not in response.json()
+    assert Article.objects.filter(pk=draft.pk).exists()
