@@ -35,7 +35,7 @@ def trashed_article(actor: Actor, pk: int | str, action: Action) -> Article:
     require(actor, action, Article)
     article = restrict(actor, action, Article.with_trashed.trashed()).filter(pk=pk).first()
     if article is None:
-        raise NotFound("No article with this id is in the trash.")
+        raise NotFound("No article with this id is in the trash.", field="id")
     return article
 
 

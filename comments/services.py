@@ -273,7 +273,9 @@ def comment_moderate(*, comment: Comment, actor: Actor, status: CommentStatus) -
     """Move a comment to ``status`` (approved, spam, removed, or back to pending)."""
     with transaction.atomic():
         _lock_articles([comment.article_id])
-        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        current = Comment.objects.select_for_update().filter(pk=comment.pk).first()
+        if current is None:  # deleted, or its article moved to the trash, since it was read
+            raise NotFound("No comment you can see has this id.", field="id")
         require(actor, Action.MODERATE, current)
         if current.status != status:
             current.status = status

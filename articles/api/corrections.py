@@ -4,7 +4,6 @@ keep it). Editors only (a token needs ``content:write``)."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
@@ -15,7 +14,7 @@ from cms import scopes
 from cms.access import Action
 from cms.api.caching import NEVER_STORE
 from cms.api.fields import ClosedSerializer, StrictCharField
-from cms.errors import InvalidTransition
+from cms.errors import InvalidTransition, NotFound
 
 from ..models import Correction, CorrectionKind
 from ..services import corrections as correcting
@@ -107,7 +106,7 @@ class CorrectionWriteViewSet(ArticleWriteViewSet):
         article = self._target(slug, Action.CORRECT)
         note = Correction.objects.filter(pk=id, article=article).first()
         if note is None:
-            raise Http404
+            raise NotFound("This article has no such note.", field="id")
         correcting.correction_remove(correction=note, actor=self.actor)
         article.refresh_from_db(fields=["version"])
         return Response(

@@ -14,13 +14,13 @@ from rest_framework.response import Response
 
 from cms import scopes
 from cms.access import Action
-from cms.api.caching import NEVER_STORE, conditional, make_etag
+from cms.api.caching import conditional, make_etag
 from cms.api.views import ApiViewSet
-from cms.errors import NotFound
 
-from .. import selectors, services, trash
+from .. import services, trash
 from ..models import Article, ArticleStatus
-from .serializers import ArticleWriteResult, represent_article
+from .serializers import ArticleWriteResult
+from .writes import VERSION_ETAG, write_response
 
 
 class TrashedArticleSerializer(serializers.Serializer[Article]):
@@ -76,7 +76,7 @@ TRASH_ID = OpenApiParameter(
         ),
         request=None,
         responses=ArticleWriteResult,
-        parameters=[TRASH_ID],
+        parameters=[TRASH_ID, VERSION_ETAG],
     ),
     destroy=extend_schema(
         summary="Delete a trashed article forever (editors; content:write)",
@@ -114,11 +114,9 @@ class TrashViewSet(ApiViewSet):
     def restore(self, request: Request, pk: str) -> Response:
         article = trash.trashed_article(self.actor, pk, Action.RESTORE)
         restored = services.article_restore_from_trash(article=article, actor=self.actor)
-        row = selectors.written_article(self.actor, restored, selectors.PRIVILEGED_FIELDS)
-        if row is None:  # an editor reads every article; kept for the shape's sake
-            raise NotFound("The restored article cannot be read.")
-        body = represent_article(row, selectors.PRIVILEGED_FIELDS)
-        return Response(body, headers={"Cache-Control": NEVER_STORE})
+        # As every write answers: a token that may not preview drafts (content:write alone)
+        # gets the restored draft's reference.
+        return write_response(self.actor, restored)
 
     def destroy(self, request: Request, pk: str) -> Response:
         article = trash.trashed_article(self.actor, pk, Action.PURGE)

@@ -49,8 +49,10 @@ def revision_detail(article: Article, number: int) -> RevisionEntry:
 
 def revision_by_id(actor: Actor, revision_id: int) -> RevisionEntry | None:
     """The revision with that id, if ``actor`` may read its article's revisions (else None,
-    as for an id that names nothing)."""
+    as for an id that names nothing). A trashed article's revisions are out of reach, as the
+    article is (the default manager leaves it out)."""
     rows = list(with_versions(ArticleRevision.objects.filter(revision_id=revision_id)))
-    if not rows or not can(actor, Action.PREVIEW, Article.objects.get(pk=rows[0].article_id)):
+    article = Article.objects.filter(pk=rows[0].article_id).first() if rows else None
+    if article is None or not can(actor, Action.PREVIEW, article):
         return None
     return entries_from(rows)[0]

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from cms.access import Action, require
 from cms.actors import Actor
 from cms.errors import (
+    NotFound,
     ValidationFailed,
     VersionConflict,
 )
@@ -344,7 +345,11 @@ def _validate(article: Article) -> None:
 
 
 def locked(article: Article) -> Article:
-    """The article's row, locked for the rest of the transaction."""
+    """The article's row, locked for the rest of the transaction. One moved to the trash
+    (or deleted) since the caller looked it up is :class:`NotFound`, as it would be now."""
     if article.pk is None:
         raise ValueError("Only a saved article can be locked.")
-    return Article.objects.select_for_update().get(pk=article.pk)
+    current = Article.objects.select_for_update().filter(pk=article.pk).first()
+    if current is None:
+        raise NotFound("This article was moved to the trash or deleted meanwhile.", field="slug")
+    return current

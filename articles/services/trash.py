@@ -153,5 +153,5 @@ def _locked(article: Article, *, trashed: bool) -> Article:
     if current is None or (current.deleted_at is not None) != trashed:
         if current is not None and not trashed:
             raise InvalidTransition("This article is already in the trash.", field="id")
-        raise NotFound("No article with this id is in the trash.")
+        raise NotFound("No article with this id is in the trash.", field="id")
     return current

@@ -180,7 +180,9 @@ def test_rest_refusals_name_the_field_and_rule(editor, author):
     other = ArticleFactory(slug="other")
     note = add(other, editor)
     # A note of another article is not this article's to remove.
-    assert writer.delete(f"/api/v1/articles/live/corrections/{note.pk}/").status_code == 404
+    elsewhere = writer.delete(f"/api/v1/articles/live/corrections/{note.pk}/")
+    assert elsewhere.status_code == 404
+    assert list(elsewhere.json()["errors"]) == ["id"]
 
 
 def test_lists_carry_corrections_only_when_asked_and_stay_flat(client, editor):

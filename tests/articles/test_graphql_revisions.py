@@ -175,3 +175,15 @@ def test_node_finds_a_revision_only_for_those_who_may_read_it(author, other_auth
     assert gql(as_token(author), query)[1]["data"]["node"] == {"number": 2, "summary": "Edited"}
     assert gql(as_token(other_author), query)[1]["data"]["node"] is None
     assert gql(Client(), query)[1]["data"]["node"] is None
+
+
+def test_node_finds_no_revision_of_a_trashed_article(editor):
+    article = edited_twice(editor)
+    _, body = gql(as_token(editor), REVISIONS.replace("number createdAt", "id number createdAt"),
+                  {"slug": article.slug})  # fmt: skip
+    revision_id = body["data"]["articleRevisions"]["edges"][0]["node"]["id"]
+    services.article_delete(article=article, actor=actor(editor))
+    query = f'{{ node(id: "{revision_id}") {{ ... on ArticleRevision {{ number summary }} }} }}'
+    _, body = gql(as_token(editor), query)
+    assert "errors" not in body, body
+    assert body["data"]["node"] is None

@@ -287,6 +287,11 @@ def test_rest_trash_refusals(editor, author):
     assert api(author).get("/api/v1/trash/").status_code == 403
     assert api(editor, [scopes.CONTENT_PUBLISH]).get("/api/v1/trash/").status_code == 403
     assert api(editor).get("/api/v1/trash/?status=draft").status_code == 400
+    live = ArticleFactory()
+    for missing in (api(editor).post(f"/api/v1/trash/{live.pk}/restore/"),
+                    api(editor).delete("/api/v1/trash/999999/")):  # fmt: skip
+        assert missing.status_code == 404
+        assert list(missing.json()["errors"]) == ["id"]
 
 
 def test_rest_trash_list_runs_the_same_queries_for_1_and_50(editor):
@@ -392,3 +397,32 @@ def test_section_and_tag_models_are_unaffected():
     SectionFactory(), TagFactory()
     assert Section.objects.count() == Tag.objects.count() == 1
     assert json.dumps(list(Tag.objects.values_list("slug", flat=True)))
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda a, who: services.article_update(article=a, actor=who, title="Late edit"),
+        lambda a, who: services.article_unpublish(article=a, actor=who),
+        lambda a, who: services.article_set_featured(article=a, actor=who, featured=True),
+        lambda a, who: services.correction_add(article=a, actor=who, kind="update", text="t"),
+    ],
+)
+def test_a_write_that_lost_the_race_to_the_trash_is_not_found(editor, write):
+    # Looked up before someone moved it to the trash, written after: the lock finds no row.
+    article = ArticleFactory()
+    services.article_delete(article=Article.objects.get(pk=article.pk), actor=actor(editor))
+    with pytest.raises(NotFound):
+        write(article, actor(editor))
+
+
+def test_a_token_without_preview_restores_a_draft_and_is_answered_its_reference(editor):
+    # content:write alone may restore, as it may edit, a draft it cannot read: the answer is
+    # the article's reference, as every write answers such a token, never a 404.
+    draft = ArticleFactory(status=ArticleStatus.DRAFT, published_at=None, slug="plan")
+    services.article_delete(article=draft, actor=actor(editor))
+    response = api(editor).post(f"/api/v1/trash/{draft.pk}/restore/")
+    assert response.status_code == 200, response.content
+    assert response.json()["slug"] == "plan"
+    assert "body_html" not in response.json()
+    assert Article.objects.filter(pk=draft.pk).exists()

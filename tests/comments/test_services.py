@@ -178,3 +178,14 @@ def test_only_moderators_moderate(author):
     with pytest.raises(PermissionDenied):
         services.comment_delete(comment=comment, actor=Actor.anonymous())
     assert Comment.objects.get(pk=comment.pk).status == CommentStatus.PENDING
+
+
+def test_moderating_a_comment_whose_article_went_to_the_trash_meanwhile_is_not_found(editor):
+    from articles import services as articles_services
+
+    article = ArticleFactory()
+    comment = submit(article)  # looked up by the moderator before the article was trashed
+    articles_services.article_delete(article=article, actor=actor(editor))
+    with pytest.raises(NotFound):
+        services.comment_moderate(comment=comment, actor=actor(editor), status=CommentStatus.SPAM)
+    assert Comment.with_trashed.get(pk=comment.pk).status == CommentStatus.PENDING
