@@ -23,6 +23,7 @@ from cms.errors import InvalidTransition, NotFound, ValidationFailed
 from ..models import Article, Correction, CorrectionKind
 from .content import locked
 from .history import article_saved
+from .transitions import EARLIEST_PUBLICATION
 
 # The longest note, in characters (the model column's bound, checked here for every adapter).
 MAX_TEXT_LENGTH = Correction._meta.get_field("text").max_length or 1000
@@ -53,6 +54,11 @@ def correction_add(
         errors["text"] = ["Write the note: it may not be empty."]
     elif len(cleaned) > MAX_TEXT_LENGTH:
         errors["text"] = [f"A note may have at most {MAX_TEXT_LENGTH} characters."]
+    today = timezone.localdate()
+    if date is not None and not EARLIEST_PUBLICATION.date() <= date <= today:
+        # A note is dated when it was made: not in the future (in the newsroom's zone), nor
+        # before the earliest date an article may carry.
+        errors["date"] = [f"Give a date from {EARLIEST_PUBLICATION.year} to today ({today})."]
     if errors:
         raise ValidationFailed(errors)
     with transaction.atomic():
@@ -74,7 +80,7 @@ def correction_add(
             article=current,
             kind=kind,
             text=cleaned,
-            date=date or timezone.localdate(),
+            date=date or today,
             created_by=actor.user,
         )
         _bump(article, current)

@@ -349,3 +349,27 @@ def test_admin_offers_no_form_on_a_draft(client, editor):
     page = client.get(f"/admin/articles/article/{draft.pk}/change/").content.decode()
     assert 'name="correction_text"' not in page
     assert "Notes are added to published articles." in page
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1699-12-31", "9999-12-31", "tomorrow"])
+def test_a_note_is_dated_from_1700_to_today_through_rest_and_graphql(editor, day):
+    ArticleFactory(slug="live")
+    if day == "tomorrow":
+        day = (timezone.localdate() + timedelta(days=1)).isoformat()
+    body = {"kind": "update", "text": "Noted.", "date": day}
+    response = api(editor).post(
+        "/api/v1/articles/live/corrections/", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == ["date"]
+    mutation = """mutation($date: Date) { addCorrection(slug: "live", kind: UPDATE,
+        text: "Noted.", date: $date) { correction { id } errors { field code } } }"""
+    _, result = gql(api(editor), mutation, {"date": day})
+    assert result["data"]["addCorrection"]["errors"] == [{"field": "date", "code": "INVALID"}]
+    assert not Correction.objects.exists()
+
+
+def test_a_note_may_be_dated_today_or_in_the_past(editor):
+    article = ArticleFactory(slug="live")
+    assert add(article, editor, date=timezone.localdate()).date == timezone.localdate()
+    assert add(article, editor, date=date(1999, 1, 1)).date == date(1999, 1, 1)
