@@ -437,6 +437,10 @@ class CorrectionQuerySet(models.QuerySet["Correction"]):
         return self.filter(removed_at__isnull=True).order_by("date", "id")
 
 
+# The longest correction or update note, in characters.
+CORRECTION_MAX_LENGTH = 1000
+
+
 class Correction(models.Model):
     """A dated correction or update note on a published article ("Corrected on 3 March: an
     earlier version misnamed the minister"). Written by ``articles.services.corrections``.
@@ -445,8 +449,10 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=16, choices=CorrectionKind.choices)
     text = models.TextField(
-        max_length=1000,
-        validators=[MaxLengthValidator(1000)],  # TextField's max_length alone is not validated
+        max_length=CORRECTION_MAX_LENGTH,
+        validators=[
+            MaxLengthValidator(CORRECTION_MAX_LENGTH)
+        ],  # TextField's max_length alone is not validated
         help_text="Plain text, shown to readers with the date.",
     )
     date = models.DateField(default=newsroom_today, help_text="The date shown to readers.")

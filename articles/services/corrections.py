@@ -20,13 +20,13 @@ from cms.access import Action, require
 from cms.actors import Actor
 from cms.errors import InvalidTransition, NotFound, ValidationFailed
 
-from ..models import Article, Correction, CorrectionKind
+from ..models import CORRECTION_MAX_LENGTH, Article, Correction, CorrectionKind
 from .content import locked
 from .history import article_saved
 from .transitions import EARLIEST_PUBLICATION
 
-# The longest note, in characters (the model column's bound, checked here for every adapter).
-MAX_TEXT_LENGTH = Correction._meta.get_field("text").max_length or 1000
+# The longest note, in characters (the model's bound, checked here for every adapter).
+MAX_TEXT_LENGTH = CORRECTION_MAX_LENGTH
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
