@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from cms import audit
 from cms.actors import Actor
 
+from ..cachetags import invalidate_articles
 from ..models import Article
 from .revisions import record_revisions
 
@@ -30,9 +31,11 @@ def article_saved(
     summary: str | None = None,
 ) -> None:
     """Record that ``actor`` did ``action`` (e.g. "article.update") to ``article``: an audit
-    entry, and a revision of the article as it now stands, ``summary`` saying what was done
+    entry, the invalidation of every cached answer naming it (on commit), and a revision of
+    the article as it now stands, ``summary`` saying what was done
     (None: the action's own words, "Edited", "Published")."""
     audit.record(actor, action, article, description=description)
+    invalidate_articles([article.pk])
     if action not in _UNREVISED:
         record_revisions(actor=actor, action=action, entries=[(article, summary)])
 
@@ -48,6 +51,7 @@ def articles_saved(
     log's), and a revision of each, ``summary`` saying what was done."""
     entries = list(entries)
     audit.record_many(actor, action, entries)
+    invalidate_articles(article.pk for article, _ in entries)
     if action not in _UNREVISED:
         record_revisions(
             actor=actor, action=action, entries=[(article, summary) for article, _ in entries]
