@@ -121,6 +121,25 @@ def workers_share_a_cache(app_configs: Any = None, **kwargs: Any) -> list[checks
     ]
 
 
+@checks.register()
+def persisted_queries_configured(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """The persisted-query manifest is read and checked (each id the SHA-256 of its body) as
+    the server starts, not at the first request that needs it."""
+    from cms.graphql.persisted import configuration_problems
+
+    return [
+        checks.Error(
+            problem,
+            hint="Write the file with Apollo's generate-persisted-query-manifest, or check it "
+            "with `python manage.py check_persisted_queries FILE`.",
+            id="byline.E004",
+        )
+        for problem in configuration_problems()
+    ]
+
+
 def static_files_collected() -> list[checks.CheckMessage]:
     """Under a manifest storage (production), the files collectstatic writes must be there:
     without the manifest every page that names a static file (all of the admin) is a 500.

@@ -20,6 +20,11 @@ CSRF_FAILED = "CSRF_FAILED"
 GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+# Apollo's persisted-query protocol (cms.graphql.persisted): the first two are Apollo Server's
+# codes, which Apollo Client's persisted-query link acts on.
+PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
+PERSISTED_QUERY_NOT_SUPPORTED = "PERSISTED_QUERY_NOT_SUPPORTED"
+PERSISTED_QUERY_NOT_ALLOWED = "PERSISTED_QUERY_NOT_ALLOWED"
 
 REQUEST_CODES: dict[str, str] = {
     MAX_DEPTH_EXCEEDED: "The document nests deeper than GRAPHQL_MAX_DEPTH (top-level only).",
@@ -43,4 +48,10 @@ REQUEST_CODES: dict[str, str] = {
     GRAPHQL_VALIDATION_FAILED: "The document does not fit the schema: an unknown field or "
     "argument, a wrong type, a bad variable (top-level only).",
     INTERNAL_SERVER_ERROR: "A server error; nothing about its cause is disclosed (top-level only).",
+    PERSISTED_QUERY_NOT_FOUND: "No document is known by the hash in "
+    "`extensions.persistedQuery`: send it once with the document (top-level only).",
+    PERSISTED_QUERY_NOT_SUPPORTED: "Persisted queries are off (GRAPHQL_PERSISTED_QUERIES): send "
+    "the document itself (top-level only).",
+    PERSISTED_QUERY_NOT_ALLOWED: "Only the documents in the server's allow-list run, and this "
+    "one is not in it (403; top-level only).",
 }

@@ -52,7 +52,7 @@ from cms.actors import actor_from_request, token_actor
 from cms.api.caching import NEVER_STORE
 from cms.db_routing import pin_to_primary
 from cms.errors import BadRequest, DomainError
-from cms.graphql import codes, cost, limits
+from cms.graphql import codes, cost, limits, persisted
 from cms.graphql.selection import SelectionWalk
 from cms.text import all_storable, is_storable
 
@@ -362,10 +362,14 @@ class BylineGraphQLView(GraphQLView):
             )
             if refused.error.status == 401:
                 response["WWW-Authenticate"] = 'Bearer realm="api"'
-        if actor_from_request(request).is_authenticated or getattr(request, NO_STORE, False):
+        except persisted.Refused as refused:
+            response = self._refuse(refused.message, refused.code, refused.status, refused.field)
+            never_store(request)  # a miss now may be found after the client registers it
+        anonymous = not actor_from_request(request).is_authenticated
+        if not anonymous or getattr(request, NO_STORE, False):
             response["Cache-Control"] = NEVER_STORE
         patch_vary_headers(response, ("Authorization",))
-        return response
+        return persisted.public_get(request, response, anonymous=anonymous)
 
     def _check_content_read(self, request: HttpRequest, document: DocumentNode | None) -> None:
         """Refuse (401/403) a caller who may not read content anything but scoped fields.
@@ -406,9 +410,13 @@ class BylineGraphQLView(GraphQLView):
             raise _Refused(BadRequest("Send one JSON object: {query, variables, operationName}."))
         return data
 
-    def _refuse(self, message: str, code: str, status: int) -> JsonResponse:
-        body = {"errors": [{"message": message, "extensions": {"code": code}}]}
-        return JsonResponse(body, status=status)
+    def _refuse(
+        self, message: str, code: str, status: int, field: str | None = None
+    ) -> JsonResponse:
+        extensions = {"code": code, **({"field": field} if field else {})}
+        return JsonResponse(
+            {"errors": [{"message": message, "extensions": extensions}]}, status=status
+        )
 
     def execute_graphql_request(
         self,
@@ -420,6 +428,17 @@ class BylineGraphQLView(GraphQLView):
         show_graphiql: bool = False,
     ) -> ExecutionResult | None:
         """graphene-django's flow, with the token limit at parse time and Byline's rules."""
+        schema = self.schema.graphql_schema
+        # Before a persisted query is looked up: a caller refused outright learns nothing.
+        self._check_content_read(request, None)
+        # The document a hash names (Apollo's persisted queries), or the one sent, checked
+        # against its hash; in allow-list mode only a listed one (cms.graphql.persisted).
+        query = persisted.resolve(
+            request,
+            data,
+            query,
+            acceptable=lambda text: not prepare(schema, text, _limits_key())[1],
+        )
         if not query:
             if show_graphiql:
                 return None
@@ -428,8 +447,6 @@ class BylineGraphQLView(GraphQLView):
             raise HttpError(HttpResponseBadRequest("`query` must be a string."))
         if variables is not None and not isinstance(variables, dict):
             raise HttpError(HttpResponseBadRequest("`variables` must be an object."))
-        schema = self.schema.graphql_schema
-        self._check_content_read(request, None)
         document, errors = prepare(schema, query, _limits_key())
         if document is not None:
             self._check_content_read(request, document)

@@ -568,6 +568,23 @@ GRAPHQL_MAX_SEARCHES: int = env.int("GRAPHQL_MAX_SEARCHES", default=3)
 GRAPHQL_MAX_RESPONSE_BYTES: int = env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)
 # Introspection lets tools read the schema; off by default where DEBUG is off.
 GRAPHQL_INTROSPECTION: bool = env.bool("GRAPHQL_INTROSPECTION", default=DEBUG)
+# Apollo's persisted queries (cms.graphql.persisted): "auto" (clients register documents by
+# hash, and documents sent whole run too), "allowlist" (only the documents in
+# GRAPHQL_PERSISTED_QUERIES_FILE run) or "off".
+GRAPHQL_PERSISTED_QUERIES: str = env("GRAPHQL_PERSISTED_QUERIES", default="auto")
+if GRAPHQL_PERSISTED_QUERIES not in ("auto", "allowlist", "off"):
+    raise ImproperlyConfigured(
+        "GRAPHQL_PERSISTED_QUERIES must be auto, allowlist or off "
+        f"(got {GRAPHQL_PERSISTED_QUERIES!r})."
+    )
+# An Apollo persisted-query manifest (generate-persisted-query-manifest's JSON): the allow-list,
+# and in "auto" documents known by hash from the start.
+GRAPHQL_PERSISTED_QUERIES_FILE: str = env("GRAPHQL_PERSISTED_QUERIES_FILE", default="")
+# How long a registered document is kept in the cache: a week, so a front-end's documents stay
+# known between deployments; one that expires is registered again on its next use.
+GRAPHQL_PERSISTED_QUERIES_TTL: int = env.int("GRAPHQL_PERSISTED_QUERIES_TTL", default=7 * 86400)
+if GRAPHQL_PERSISTED_QUERIES_TTL < 1:
+    raise ImproperlyConfigured("GRAPHQL_PERSISTED_QUERIES_TTL must be a number of seconds above 0.")
 
 LOG_LEVEL: str = env("LOG_LEVEL", default="INFO")
 LOGGING: dict[str, Any] = {
