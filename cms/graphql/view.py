@@ -393,7 +393,12 @@ class BylineGraphQLView(GraphQLView):
 
     def parse_body(self, request: HttpRequest) -> Any:
         """graphene-django's, with JSON read by orjson: the standard library's parser turns a
-        few kilobytes of ``[[[[...`` into a RecursionError (a 500); orjson refuses it."""
+        few kilobytes of ``[[[[...`` into a RecursionError (a 500); orjson refuses it.
+
+        A GET's parameters are all in its URL: its body is not read, whatever its
+        Content-Type (Apollo Client sends ``application/json`` with its GETs by hash)."""
+        if request.method == "GET":
+            return {}
         content_type = self.get_content_type(request)
         if content_type == "application/graphql":
             try:

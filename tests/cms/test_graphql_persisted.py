@@ -97,6 +97,13 @@ def test_an_unknown_hash_is_not_found_then_registered_then_served_by_get_and_pos
     assert by_post.json() == {"data": {"tags": [{"slug": "harbour"}]}}
 
 
+def test_a_get_is_read_from_its_url_whatever_its_content_type(client, tags):
+    register(client, TAGS)
+    # Apollo Client's HttpLink sends its JSON Content-Type with GETs too, with no body.
+    response = get_by_hash(client, TAGS, CONTENT_TYPE="application/json")
+    assert response.json() == {"data": {"tags": [{"slug": "harbour"}]}}
+
+
 def test_variables_and_operation_name_come_by_get(client):
     ArticleFactory(slug="harbour-opens", title="Harbour opens")
     two = ARTICLE + " query Other { tags { slug } }"
