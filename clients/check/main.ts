@@ -1,8 +1,9 @@
 // `make clients`: the typed-client check. Generates TypeScript clients from the live
 // /api/schema/ (openapi-typescript) and from schema.graphql (graphql-codegen), compiles them and
 // the README-style clients under tsc --strict, runs them and a crawl of every REST operation
-// against a real server, validating every response against the document, and compiles the
-// Relay post page. Prints every violation and exits 1 if there is any.
+// against a real server, validating every response against the document, runs Apollo Client's
+// persisted-query link against it and compiles the Relay post page. Prints every violation and
+// exits 1 if there is any.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -229,6 +230,12 @@ async function main(): Promise<number> {
     );
     await attempt("GraphQL client", "anonymous updateArticle", () =>
       refused.request(gql.UpdateArticleMutation, { slug, expectedVersion: 1, input: { title: "No" } }),
+    );
+
+    report.step("Apollo Client's persisted-query link: miss, registration, GET by hash, If-None-Match");
+    const apollo = await import("../src/apollo-persisted");
+    await attempt("Apollo persisted queries", "post page by hash over GET, registerView by POST", () =>
+      apollo.persistedFlow(`${base}/graphql/`, slug),
     );
 
     report.step("crawl: every REST operation, anonymous and with tokens, refusals included");
