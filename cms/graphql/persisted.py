@@ -200,12 +200,23 @@ def lookup(digest: str) -> str | None:
     listed = _manifest().get(digest)
     if listed is not None:
         return listed
+    try:
+        return registered(digest)
+    except LookupError:
+        return None
+
+
+@lru_cache(maxsize=256)
+def registered(digest: str) -> str:
+    """A registered document, remembered in the process too: a hash names one document for
+    good, so the front-end's few documents cost no cache round trip once seen. A miss raises
+    (``lru_cache`` keeps no exceptions), so a document registered later is found."""
     found = cache.get(_CACHE_PREFIX + digest)
     # Stored only after its hash was checked; checked again in case the cache is shared with
     # something that could write under this prefix.
     if isinstance(found, str) and sha256(found) == digest:
         return found
-    return None
+    raise LookupError(digest)
 
 
 # --- the manifest ----------------------------------------------------------------------------

@@ -265,3 +265,15 @@ def test_a_preview_by_hash_is_never_stored(client, editor):
 
 def test_posts_are_not_made_cacheable(client, harbour_tag):
     assert "Cache-Control" not in register(client, TAGS)
+
+
+def test_a_registered_document_is_remembered_by_the_process(client, harbour_tag):
+    from django.core.cache import cache
+
+    register(client, TAGS)
+    assert get_by_hash(client, TAGS).status_code == 200  # found in the cache, remembered
+    cache.clear()  # evicted from the shared cache: this process still knows it
+    assert get_by_hash(client, TAGS).json() == {"data": {"tags": [{"slug": "harbour"}]}}
+    assert code(get_by_hash(client, ARTICLE)) == "PERSISTED_QUERY_NOT_FOUND"
+    register(client, ARTICLE, {"slug": "x"})  # a miss is not remembered
+    assert get_by_hash(client, ARTICLE, {"slug": "x"}).json() == {"data": {"article": None}}
