@@ -308,7 +308,9 @@ class BylineGraphQLView(GraphQLView):
       When it is closed, a caller who may not read learns nothing of the schema: the refusal
       comes before validation.
     * Responses to signed-in or token requests, and any showing unpublished work, are
-      ``Cache-Control: private, no-store``.
+      ``Cache-Control: private, no-store``; an anonymous GET's successful answer is public,
+      with an ETag, like REST's reads (``persisted.public_get``).
+    * Apollo's persisted queries, and the allow-list mode: ``cms.graphql.persisted``.
     """
 
     scoped_fields: frozenset[str] = frozenset()
