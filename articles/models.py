@@ -386,6 +386,18 @@ class ArticleViewDay(models.Model):
         return f"{self.article_id} on {self.day}: {self.count}"
 
 
+class ViewFlush(models.Model):
+    """A batch of buffered view counts (``articles.viewbuffer``) written to the database: the
+    batch's id is recorded in the same transaction as its counts, so a flush run again after a
+    worker died mid-way (tasks run at least once) never counts a batch twice."""
+
+    batch = models.CharField(max_length=40, unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"views batch {self.batch}"
+
+
 class ArticleAuthor(models.Model):
     """One name in an article's byline, in order."""
 
