@@ -47,9 +47,27 @@ class Author(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by ``articles.services.bylines.recount_authors``, which every write that changes an
+    # article's status, trash state or byline calls: counting the live articles of every
+    # author on each read of the authors list is a grouped join over every byline of the
+    # archive. Not clock-dependent, so a scheduled article that goes live at its time needs
+    # no write; readers subtract those still to come (``selectors.authors_with_published_work``).
+    published_or_scheduled_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Credited articles, out of the trash, published or scheduled.",
+    )
 
     class Meta:
         ordering = ("name",)
+        indexes = [
+            # The public authors list: those with published work, by name.
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(published_or_scheduled_count__gt=0),
+                name="author_published_name_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

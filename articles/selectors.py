@@ -514,25 +514,50 @@ def article_reference(article: Article) -> Row:
     return article_rows_by_id([article.pk], REFERENCE_FIELDS)[0]
 
 
-def _live_article_count() -> Count:
-    """An author's live articles, as an annotation of Author."""
-    return Count("bylines", filter=lifecycle.live_q(prefix="bylines__article__"))
+def _not_yet_live() -> QuerySet[ArticleAuthor]:
+    """Bylines that ``Author.published_or_scheduled_count`` counts on articles not live yet:
+    scheduled for a time still to come. Few, found through the status and date index."""
+    return ArticleAuthor.objects.filter(
+        lifecycle.live_status_q(prefix="article__"),
+        article__published_at__gt=timezone.now(),
+        article__deleted_at__isnull=True,
+    )
 
 
 def public_authors(author_ids: Iterable[int]) -> dict[int, Author]:
     """The authors among ``author_ids`` whose profile is public (those
-    :func:`authors_with_published_work` lists), with their counts, by id: one query. An
-    author missing here is credited only on unpublished work: its name shows in a byline the
-    caller may read, its bio and website do not."""
+    :func:`authors_with_published_work` lists), with their counts, by id. An author missing
+    here is credited only on unpublished work: its name shows in a byline the caller may
+    read, its bio and website do not."""
     public = authors_with_published_work().filter(pk__in=list(author_ids)).order_by()
     return {author.pk: author for author in public}
 
 
 def authors_with_published_work() -> QuerySet[Author]:
-    """Authors credited on at least one live article, with how many (one grouped query): the
-    authors whose profile (bio, website) is public, for REST and GraphQL alike."""
+    """Authors credited on at least one live article, each with how many (``article_count``):
+    the authors whose profile (bio, website) is public, for REST and GraphQL alike.
+
+    The count is stored (``Author.published_or_scheduled_count``, kept by the services), so
+    the list costs the same whatever the size of the archive. It is exact at every moment:
+    a scheduled article counts from its time on, with no write needed, because the articles
+    still to come (:func:`_not_yet_live`) are subtracted here.
+    """
+    stored = F("published_or_scheduled_count")
+    upcoming = _not_yet_live()
+    later = upcoming.filter(author_id=OuterRef("pk")).order_by().values("author_id")
+    # The authors with work to come are read once (an uncorrelated IN, hashed); only theirs
+    # are counted one by one.
+    count = Case(
+        When(
+            pk__in=upcoming.values("author_id"),
+            then=stored - Coalesce(Subquery(later.annotate(n=Count("pk")).values("n")), 0),
+        ),
+        default=stored,
+        output_field=IntegerField(),
+    )
     return (
-        Author.objects.annotate(article_count=_live_article_count())
+        Author.objects.filter(published_or_scheduled_count__gt=0)
+        .annotate(article_count=count)
         .filter(article_count__gt=0)
         .only("id", "slug", "name", "bio", "avatar", "website")
         .order_by("name", "id")
