@@ -481,8 +481,11 @@ def _rank(since: date, limit: int) -> list[tuple[int, int]]:
     statuses = [status.value for status in lifecycle.LIVE_STATUSES]
     sql = _MOST_READ_SQL.format(statuses=", ".join(["%s"] * len(statuses)))
     # Raw SQL bypasses the database router: ask it (see ``_fetch``).
-    with connections[router.db_for_read(ArticleViewDay)].cursor() as cursor:
-        cursor.execute(sql, [since, *statuses, timezone.now(), limit])
+    database = connections[router.db_for_read(ArticleViewDay)]
+    # Dates as the ORM writes them for this database (SQLite compares them as text).
+    now = database.ops.adapt_datetimefield_value(timezone.now())
+    with database.cursor() as cursor:
+        cursor.execute(sql, [database.ops.adapt_datefield_value(since), *statuses, now, limit])
         return [(int(pk), int(views)) for pk, views in cursor.fetchall()]
 
 
