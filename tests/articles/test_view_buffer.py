@@ -53,7 +53,8 @@ def test_a_view_is_answered_from_the_buffer_and_written_by_the_flush():
     with assert_queries(1):
         _, body = gql(
             Client(REMOTE_ADDR="203.0.113.3", HTTP_USER_AGENT=FIREFOX),
-            'mutation { registerView(slug: "%s") { viewCount } }' % article.slug,
+            "mutation($s: String!) { registerView(slug: $s) { viewCount } }",
+            {"s": article.slug},
         )
     assert body["data"]["registerView"]["viewCount"] == 43
     assert stored(article) == (40, 0)
