@@ -157,6 +157,7 @@ class LocalViewBuffer:
     def discard(self) -> None:
         with self.lock:
             self.counts = {}
+            self.last_flush = time.monotonic()
 
 
 @once
