@@ -9,7 +9,8 @@ PATH), and shows with real HTTP traffic, sent as a load balancer would (X-Forwar
 https, the client's address appended to X-Forwarded-For, TRUSTED_PROXY_COUNT=1):
 
 1. views: 200 readers (200 addresses) at once, each counted on A or B and then sent again to
-   the other: the article counts exactly 200;
+   the other: the article counts exactly 200 once the worker has written the views counted in
+   Redis (VIEWS_FLUSH_EVERY), and still 200 after more flushes;
 2. rate limit: 12 comments at once from one address, alternating between A and B: 5 are
    accepted (COMMENTS_RATE_LIMITS_PER_IP, 5 a minute), the rest refused with 429;
 3. cache: the article list's ETag is the same on A and B (each answers 304 to it); an
@@ -73,6 +74,7 @@ EDITOR = "scale-editor"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 SLOW_TASK = "tests.cms.worker_tasks.slow_once"
 PUBLISH_DUE_EVERY = 2  # seconds: the periodic job's period here (60 by default)
+VIEWS_FLUSH_EVERY = 2  # seconds: how often the worker writes the views counted in Redis
 HEARTBEAT = 0.5  # seconds: WORKER_HEARTBEAT_SECONDS, how often each worker beats and schedules
 STALE_AFTER = 3  # seconds: WORKER_STALE_AFTER, after which a dead worker's task is handed back
 
@@ -261,17 +263,33 @@ def check_views(site: Site) -> str:
         again = list(pool.map(lambda n: view(n, "BA"[n % 2]), readers))
     statuses = Counter(first + again)
     expect(set(statuses) <= {200, 201, 204}, f"view answers: {dict(statuses)}")
-    counted = site.sql("SELECT view_count FROM articles_article WHERE slug = %s", slug)[0][0]
-    by_day = site.sql(
-        "SELECT coalesce(sum(d.count), 0) FROM articles_articleviewday d "
-        "JOIN articles_article a ON a.id = d.article_id WHERE a.slug = %s",
-        slug,
-    )[0][0]
+
+    def written() -> tuple[int, int]:
+        counted = site.sql("SELECT view_count FROM articles_article WHERE slug = %s", slug)[0][0]
+        by_day = site.sql(
+            "SELECT coalesce(sum(d.count), 0) FROM articles_articleviewday d "
+            "JOIN articles_article a ON a.id = d.article_id WHERE a.slug = %s",
+            slug,
+        )[0][0]
+        return counted, by_day
+
+    # Counted in Redis, written by the worker's flush-views job: wait for it, then for two
+    # more periods, in which nothing may be written twice.
+    waited = time.monotonic()
+    while written() != (200, 200) and time.monotonic() - waited < 10 * VIEWS_FLUSH_EVERY:
+        time.sleep(0.2)
+    flushed_in = time.monotonic() - waited
+    time.sleep(2 * VIEWS_FLUSH_EVERY + 2 * HEARTBEAT)
+    counted, by_day = written()
+    answer = site.send("A", "POST", f"/api/v1/articles/{slug}/views", address=reader(1))
+    answered = json.loads(answer.body or b"{}").get("view_count")
     line = (
         f"views: 200 readers at once (A 100 / B 100), each sent again to the other process: "
-        f"400 requests, {counted} counted, {by_day} in the day's count (expected 200)"
+        f"400 requests, {counted} counted, {by_day} in the day's count (expected 200), written "
+        f"by the worker within {flushed_in:.1f} s; a reader sent again is answered "
+        f"{answered}"
     )
-    expect(counted == 200 and by_day == 200, line)
+    expect(counted == 200 and by_day == 200 and answered == 200, line)
     return line
 
 
@@ -473,6 +491,7 @@ def main() -> int:
                 API_PUBLIC_READS="true",
                 COMMENTS_RATE_LIMITS_PER_IP="5/m,30/h",
                 PUBLISH_DUE_EVERY=str(PUBLISH_DUE_EVERY),
+                VIEWS_FLUSH_EVERY=str(VIEWS_FLUSH_EVERY),
                 WORKER_HEARTBEAT_SECONDS=str(HEARTBEAT),
                 WORKER_STALE_AFTER=str(STALE_AFTER),
             )

@@ -47,9 +47,27 @@ class Author(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by ``articles.services.bylines.recount_authors``, which every write that changes an
+    # article's status, trash state or byline calls: counting the live articles of every
+    # author on each read of the authors list is a grouped join over every byline of the
+    # archive. Not clock-dependent, so a scheduled article that goes live at its time needs
+    # no write; readers subtract those still to come (``selectors.authors_with_published_work``).
+    published_or_scheduled_count = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Credited articles, out of the trash, published or scheduled.",
+    )
 
     class Meta:
         ordering = ("name",)
+        indexes = [
+            # The public authors list: those with published work, by name.
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(published_or_scheduled_count__gt=0),
+                name="author_published_name_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -384,6 +402,18 @@ class ArticleViewDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} on {self.day}: {self.count}"
+
+
+class ViewFlush(models.Model):
+    """A batch of buffered view counts (``articles.viewbuffer``) written to the database: the
+    batch's id is recorded in the same transaction as its counts, so a flush run again after a
+    worker died mid-way (tasks run at least once) never counts a batch twice."""
+
+    batch = models.CharField(max_length=40, unique=True)
+    flushed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"views batch {self.batch}"
 
 
 class ArticleAuthor(models.Model):

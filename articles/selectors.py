@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
 from django.db import connection, connections, router
 from django.db.models import (
     Case,
@@ -25,22 +26,24 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
     Window,
 )
 from django.db.models.expressions import Expression
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cms import cachetags
 from cms.access import Action, can, may_read_content
 from cms.actors import Actor
 from cms.errors import ValidationFailed
 
 from . import lifecycle, notes
+from .cachetags import ARTICLES
 from .fields import COLUMNS, PUBLIC_FIELDS, REFERENCE_FIELDS
 from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
-from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
+from .models import Article, ArticleAuthor, ArticleStatus, ArticleViewDay, Author, Section, Tag
 
 # Public article fields, and with editorial state (shown to those who may edit or preview,
 # ``sees_editorial_state``); the columns each loads. Declared in ``articles.fields``.
@@ -432,13 +435,58 @@ def most_read(
     if errors:
         raise ValidationFailed(errors)
     since = timezone.now().date() - timedelta(days=days - 1)
-    return list(
-        Article.objects.published()
-        .annotate(period_views=Sum("view_days__count", filter=Q(view_days__day__gte=since)))
-        .filter(period_views__gt=0)
-        .order_by("-period_views", "-published_at", "-id")
-        .values_list("pk", "period_views")[:limit]
-    )
+    key = f"most-read:{since.isoformat()}:{days}:{limit}"
+    stored = cache.get(key)
+    if stored is not None and cachetags.still_current(stored["versions"]):
+        ranked = stored["ranked"]
+        # Unpublished or trashed since it was ranked (its invalidation not committed yet)?
+        live = set(
+            Article.objects.published()
+            .filter(pk__in=[pk for pk, _ in ranked])
+            .values_list("pk", flat=True)
+        )
+        return [(pk, views) for pk, views in ranked if pk in live]
+    # Taken before reading, so a change committed meanwhile leaves this answer stale at once.
+    versions = cachetags.versions(MOST_READ_TAGS)
+    ranked = _rank(since, limit)
+    # Views reach the database only when they are flushed, which invalidates VIEWS_TAG; a
+    # scheduled article that goes live by the clock enters within VIEWS_FLUSH_EVERY.
+    cache.set(key, {"versions": versions, "ranked": ranked}, max(1, settings.VIEWS_FLUSH_EVERY))
+    return ranked
+
+
+# Every listing of articles (any write to an article), and every flush of buffered views.
+VIEWS_TAG: Final = "article-views"
+MOST_READ_TAGS: Final = (ARTICLES, VIEWS_TAG)
+
+
+# The period's views are summed first, over the view days' (day, article) index, and sorted;
+# live articles are then looked up by key in that order until ``limit`` are found (PostgreSQL
+# plans a nested loop under an incremental sort; SQLite walks the sorted rows), instead of
+# joining every live article of the archive to its views. The ORM cannot join a grouped
+# subquery; only model table names and placeholders are interpolated.
+_MOST_READ_SQL = (
+    "SELECT p.article_id, p.views FROM ("  # noqa: S608
+    "SELECT article_id, SUM(count) AS views "
+    f"FROM {ArticleViewDay._meta.db_table} WHERE day >= %s "
+    "GROUP BY article_id ORDER BY views DESC"
+    f") p JOIN {Article._meta.db_table} a ON a.id = p.article_id "
+    "WHERE a.status IN ({statuses}) AND a.published_at <= %s AND a.deleted_at IS NULL "
+    "AND p.views > 0 "
+    "ORDER BY p.views DESC, a.published_at DESC, a.id DESC LIMIT %s"
+)
+
+
+def _rank(since: date, limit: int) -> list[tuple[int, int]]:
+    statuses = [status.value for status in lifecycle.LIVE_STATUSES]
+    sql = _MOST_READ_SQL.format(statuses=", ".join(["%s"] * len(statuses)))
+    # Raw SQL bypasses the database router: ask it (see ``_fetch``).
+    database = connections[router.db_for_read(ArticleViewDay)]
+    # Dates as the ORM writes them for this database (SQLite compares them as text).
+    now = database.ops.adapt_datetimefield_value(timezone.now())
+    with database.cursor() as cursor:
+        cursor.execute(sql, [database.ops.adapt_datefield_value(since), *statuses, now, limit])
+        return [(int(pk), int(views)) for pk, views in cursor.fetchall()]
 
 
 def article_rows_by_id(ids: list[int], fields: Iterable[str]) -> list[Row]:
@@ -469,25 +517,50 @@ def article_reference(article: Article) -> Row:
     return article_rows_by_id([article.pk], REFERENCE_FIELDS)[0]
 
 
-def _live_article_count() -> Count:
-    """An author's live articles, as an annotation of Author."""
-    return Count("bylines", filter=lifecycle.live_q(prefix="bylines__article__"))
+def _not_yet_live() -> QuerySet[ArticleAuthor]:
+    """Bylines that ``Author.published_or_scheduled_count`` counts on articles not live yet:
+    scheduled for a time still to come. Few, found through the status and date index."""
+    return ArticleAuthor.objects.filter(
+        lifecycle.live_status_q(prefix="article__"),
+        article__published_at__gt=timezone.now(),
+        article__deleted_at__isnull=True,
+    )
 
 
 def public_authors(author_ids: Iterable[int]) -> dict[int, Author]:
     """The authors among ``author_ids`` whose profile is public (those
-    :func:`authors_with_published_work` lists), with their counts, by id: one query. An
-    author missing here is credited only on unpublished work: its name shows in a byline the
-    caller may read, its bio and website do not."""
+    :func:`authors_with_published_work` lists), with their counts, by id. An author missing
+    here is credited only on unpublished work: its name shows in a byline the caller may
+    read, its bio and website do not."""
     public = authors_with_published_work().filter(pk__in=list(author_ids)).order_by()
     return {author.pk: author for author in public}
 
 
 def authors_with_published_work() -> QuerySet[Author]:
-    """Authors credited on at least one live article, with how many (one grouped query): the
-    authors whose profile (bio, website) is public, for REST and GraphQL alike."""
+    """Authors credited on at least one live article, each with how many (``article_count``):
+    the authors whose profile (bio, website) is public, for REST and GraphQL alike.
+
+    The count is stored (``Author.published_or_scheduled_count``, kept by the services), so
+    the list costs the same whatever the size of the archive. It is exact at every moment:
+    a scheduled article counts from its time on, with no write needed, because the articles
+    still to come (:func:`_not_yet_live`) are subtracted here.
+    """
+    stored = F("published_or_scheduled_count")
+    upcoming = _not_yet_live()
+    later = upcoming.filter(author_id=OuterRef("pk")).order_by().values("author_id")
+    # The authors with work to come are read once (an uncorrelated IN, hashed); only theirs
+    # are counted one by one.
+    count = Case(
+        When(
+            pk__in=upcoming.values("author_id"),
+            then=stored - Coalesce(Subquery(later.annotate(n=Count("pk")).values("n")), 0),
+        ),
+        default=stored,
+        output_field=IntegerField(),
+    )
     return (
-        Author.objects.annotate(article_count=_live_article_count())
+        Author.objects.filter(published_or_scheduled_count__gt=0)
+        .annotate(article_count=count)
         .filter(article_count__gt=0)
         .only("id", "slug", "name", "bio", "avatar", "website")
         .order_by("name", "id")

@@ -15,6 +15,13 @@ def publish_due() -> str:
 
 
 @task()
+def flush_views() -> str:
+    """Write the views buffered in the cache to the database (each batch once, however often
+    it is run: see ``services.flush_views``)."""
+    return f"{services.flush_views()} view(s) written"
+
+
+@task()
 def purge_trash_job() -> str:
     """Delete for good the articles trashed more than TRASH_RETENTION_DAYS ago (rows locked
     and skipped when another worker holds them, so each is purged and audited once)."""

@@ -35,9 +35,12 @@ def moderation_queue(
 
 def thread_for(article: Article) -> QuerySet[Comment]:
     """The approved comments readers see under ``article`` (which the caller has already
-    found visible), oldest first."""
+    found visible, so not in the trash), oldest first.
+
+    From ``Comment.with_trashed``: the default manager joins every comment to its article to
+    leave a trashed article's out, which the caller has already done for this one."""
     return (
-        Comment.objects.approved()
+        Comment.with_trashed.approved()
         .filter(article=article)
         .only("id", "parent_id", "author_name", "body_html", "created_at")
         .order_by("created_at", "id")
@@ -48,13 +51,15 @@ COMMENT_COLUMNS = ("id", "article_id", "parent_id", "author_name", "body_html", 
 
 
 def threads_for(article_ids: list[int], *, offset: int, limit: int) -> dict[int, list[Any]]:
-    """For each article, its approved comments oldest first, ``limit`` of them from
-    ``offset``, as rows: one query for any number of articles."""
+    """For each article (read by the caller through a visibility queryset), its approved
+    comments oldest first, ``limit`` of them from ``offset``, as rows: one query for any
+    number of articles."""
     position = Window(
         RowNumber(), partition_by=F("article_id"), order_by=(F("created_at").asc(), F("id").asc())
     )
     rows = (
-        Comment.objects.approved()
+        # The articles are ones the caller may read, out of the trash (see thread_for).
+        Comment.with_trashed.approved()
         .filter(article_id__in=article_ids)
         .annotate(position=position)
         .filter(position__gt=offset, position__lte=offset + limit)

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 
 from articles.models import Author
+from articles.viewbuffer import buffer as view_buffer
 from cms.actors import Actor
 from cms.roles import Role
 from tests.factories import AuthorFactory, UserFactory
@@ -19,8 +20,10 @@ from tests.factories import AuthorFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     cache.clear()
+    view_buffer().discard()  # buffered views name rows of earlier tests (local memory)
     yield
     cache.clear()
+    view_buffer().discard()
 
 
 def _with_profile(user: User) -> User:

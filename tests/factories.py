@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
+from articles.services.bylines import recount_authors
 from cms.actors import Actor
 from cms.roles import Role
 from cms.sanitize import count_words, html_to_text
@@ -104,6 +105,8 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def authors(self, create: bool, extracted: list[Author] | None, **kwargs: object) -> None:
         for position, author in enumerate(extracted or []):
             ArticleAuthor.objects.create(article=self, author=author, position=position)
+        # Written directly, not through the services: count what they would.
+        recount_authors(author.pk for author in extracted or [])
 
     @factory.post_generation
     def tags(self, create: bool, extracted: list[Tag] | None, **kwargs: object) -> None:

@@ -18,7 +18,7 @@ from .content import (
     unique_slug,
 )
 from .corrections import correction_add, correction_remove
-from .readers import register_view
+from .readers import flush_views, register_view
 from .restore import RESTORE_ACTION, revision_restore
 from .revisions import forget_revisions, prune_revisions, record_revisions
 from .taxonomy import refuse_if_in_use, taxonomy_delete, taxonomy_save
@@ -67,6 +67,7 @@ __all__ = [
     "check_list_lengths",
     "correction_add",
     "correction_remove",
+    "flush_views",
     "forget_revisions",
     "locked",
     "private_slug",

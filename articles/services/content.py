@@ -31,6 +31,7 @@ from ..models import (
     Section,
     Tag,
 )
+from .bylines import recount_authors
 from .history import article_saved
 
 # The columns a caller may set directly (``articles.fields.CONTENT_FIELDS``). Status, dates,
@@ -209,9 +210,11 @@ def set_byline(article: Article, authors: Iterable[Author]) -> None:
     ordered = list(dict.fromkeys(authors))  # keep first occurrence, drop repeats
     rows = {row.author_id: row for row in ArticleAuthor.objects.filter(article=article)}
     wanted = {author.pk for author in ordered}
-    gone = [row.pk for author_id, row in rows.items() if author_id not in wanted]
+    gone = {author_id: row.pk for author_id, row in rows.items() if author_id not in wanted}
     if gone:
-        ArticleAuthor.objects.filter(pk__in=gone).delete()
+        ArticleAuthor.objects.filter(pk__in=gone.values()).delete()
+        # Those still credited are counted by ``article_saved``, which no longer sees these.
+        recount_authors(gone)
     moved, added = [], []
     for position, author in enumerate(ordered, start=1):
         row = rows.get(author.pk)

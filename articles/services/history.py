@@ -14,6 +14,7 @@ from cms.actors import Actor
 
 from ..cachetags import invalidate_articles
 from ..models import Article
+from .bylines import recount_authors_of
 from .revisions import record_revisions
 
 # Writes that leave no revision: moving to the trash changes no content (and the article is
@@ -31,11 +32,12 @@ def article_saved(
     summary: str | None = None,
 ) -> None:
     """Record that ``actor`` did ``action`` (e.g. "article.update") to ``article``: an audit
-    entry, the invalidation of every cached answer naming it (on commit), and a revision of
-    the article as it now stands, ``summary`` saying what was done
-    (None: the action's own words, "Edited", "Published")."""
+    entry, the invalidation of every cached answer naming it (on commit), its authors'
+    article counts, and a revision of the article as it now stands, ``summary`` saying what
+    was done (None: the action's own words, "Edited", "Published")."""
     audit.record(actor, action, article, description=description)
     invalidate_articles([article.pk])
+    recount_authors_of([article.pk])
     if action not in _UNREVISED:
         record_revisions(actor=actor, action=action, entries=[(article, summary)])
 
@@ -48,10 +50,12 @@ def articles_saved(
     summary: str | None = None,
 ) -> None:
     """Record ``action`` on several articles at once, each with its description (the audit
-    log's), and a revision of each, ``summary`` saying what was done."""
+    log's), their authors' article counts, and a revision of each, ``summary`` saying what was
+    done."""
     entries = list(entries)
     audit.record_many(actor, action, entries)
     invalidate_articles(article.pk for article, _ in entries)
+    recount_authors_of(article.pk for article, _ in entries)
     if action not in _UNREVISED:
         record_revisions(
             actor=actor, action=action, entries=[(article, summary) for article, _ in entries]

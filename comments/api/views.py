@@ -106,8 +106,16 @@ class ArticleCommentViewSet(ApiViewSet):
     action_refusals = {"create": (RateLimited,)}
 
     def get_article(self) -> Article:
+        # Everything a comment's submission reads of it (liveness, the audit log's title):
+        # a deferred column is one more query.
         visible = readable_articles(self.actor).only(
-            "id", "comment_count", "comments_enabled", "status", "published_at"
+            "id",
+            "title",
+            "comment_count",
+            "comments_enabled",
+            "status",
+            "published_at",
+            "deleted_at",
         )
         return get_object_or_404(visible, slug=self.kwargs["slug"])
 

@@ -261,6 +261,12 @@ PERIODIC_JOBS: dict[str, dict[str, Any]] = {
         "task": "cms.tasks.purge_expired",
         "every": env.int("PURGE_EXPIRED_EVERY", default=3600),
     },
+    # Views are counted in the cache and written this often (articles.viewbuffer). The worker's
+    # pulse ticks every WORKER_HEARTBEAT_SECONDS, so a shorter period waits for the next tick.
+    "flush-views": {
+        "task": "articles.tasks.flush_views",
+        "every": env.int("VIEWS_FLUSH_EVERY", default=10),
+    },
     "purge-trash": {
         "task": "articles.tasks.purge_trash_job",
         "every": env.int("PURGE_TRASH_EVERY", default=3600),
@@ -518,6 +524,10 @@ TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Views count once per reader (address and browser) per article and day, and at most this
 # many readers per address (a household or an office shares one).
 VIEWS_MAX_READERS_PER_ADDRESS: int = env.int("VIEWS_MAX_READERS_PER_ADDRESS", default=20)
+# Views gather in the cache and reach the database (view_count, "most read") every this many
+# seconds: the worker's periodic flush-views job, or with the local-memory cache the process
+# that counted them. A view's answer already includes the views not yet written.
+VIEWS_FLUSH_EVERY: int = PERIODIC_JOBS["flush-views"]["every"]
 COMMENTS_RATE_LIMITS_PER_IP: list[str] = env.list(
     "COMMENTS_RATE_LIMITS_PER_IP", default=["5/m", "30/h"]
 )

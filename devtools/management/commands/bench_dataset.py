@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
+from articles.services.bylines import recount_authors
 from cms.sanitize import count_words, html_to_text, reading_time_minutes
 from comments.models import Comment, CommentStatus
 from comments.services import recount_comments
@@ -136,6 +137,7 @@ class Command(BaseCommand):
                 batch_size=1000,
             )
             recount_comments(a.pk for a in articles)
+            recount_authors(a.pk for a in authors)  # bylines were written directly, too
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # fresh statistics after a bulk load, as in production
