@@ -98,6 +98,8 @@ def matching(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
         ranked = _postgresql_candidates(queryset, words, limit)
     else:
         ranked = _sqlite_candidates(queryset, words, limit)
+    if not ranked:
+        return queryset.none()  # nothing to count or page: no further query
     return _among(queryset, ranked).alias(relevance=_Position(ranked)).order_by("relevance")
 
 
