@@ -13,9 +13,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
-from django.db import connection, connections, router
+from django.db import connections, router
 from django.db.models import (
     Case,
     Count,
@@ -23,14 +22,11 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
-    Value,
     When,
     Window,
 )
-from django.db.models.expressions import Expression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,15 +40,13 @@ from .cachetags import ARTICLES
 from .fields import COLUMNS, PUBLIC_FIELDS, REFERENCE_FIELDS
 from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
 from .models import Article, ArticleAuthor, ArticleStatus, ArticleViewDay, Author, Section, Tag
+from .search import matching, search_errors
 
 # Public article fields, and with editorial state (shown to those who may edit or preview,
 # ``sees_editorial_state``); the columns each loads. Declared in ``articles.fields``.
 ARTICLE_FIELDS: Final = PUBLIC_FIELDS
 # Always read: identity, and what HTTP caches key their ETags on.
 STATE_COLUMNS: Final = ("id", "slug", "version", "updated_at", "view_count", "comment_count")
-SEARCH_CONFIG: Final = "english"  # must match the generated column (migration 0002)
-MAX_SEARCH_WORDS: Final = 12
-MAX_SEARCH_CHARS: Final = 200
 
 Row = dict[str, Any]
 
@@ -297,7 +291,7 @@ def article_list(
     query runs, so both adapters refuse the same input with the same field and code.
     """
     errors: dict[str, list[str]] = {}
-    texts = {"tag": tag, "section": section, "author": author, "search": search}
+    texts = {"tag": tag, "section": section, "author": author}
     for name, value in texts.items():
         if value is not None and not value.strip():
             errors[name] = ["May not be blank."]  # the same answer REST gives a blank value
@@ -306,9 +300,8 @@ def article_list(
         errors["published_after"] = [PUBLISHED_YEARS_MESSAGE]
     if published_before is not None and (before := _in_utc(published_before)) is None:
         errors["published_before"] = [PUBLISHED_YEARS_MESSAGE]
-    if search is not None and len(search) > MAX_SEARCH_CHARS:
-        # One long hyphenated "word" becomes thousands of lexemes, past PostgreSQL's stack.
-        errors["search"] = [f"Search with at most {MAX_SEARCH_CHARS} characters."]
+    if search is not None and (refused := search_errors(search)):
+        errors["search"] = refused
     if ordering is not None and ordering not in ORDERINGS:
         errors["ordering"] = [ordering_message(ordering)]
     if errors:
@@ -329,62 +322,11 @@ def article_list(
     if before is not None:
         queryset = queryset.filter(published_at__lt=before)
     if search is not None:
-        queryset = _search(queryset, search)
+        queryset = matching(queryset, search)
     if ordering is not None:
         # After search, so an explicit ordering replaces relevance.
         queryset = ordered(queryset, ordering)
     return queryset
-
-
-class _SearchDocument(Expression):
-    """The article's stored ``search_vector`` column (PostgreSQL only; see migration 0002).
-
-    The column is maintained by the database and unknown to the model, so this names it
-    under whatever alias the query gives the article table (``U0`` inside a subquery).
-    """
-
-    output_field = SearchVectorField()
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        alias = compiler.query.get_initial_alias()
-        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
-
-
-def _search(queryset: QuerySet[Article], text: str) -> QuerySet[Article]:
-    """Articles matching ``text`` over title, subtitle, excerpt and body, best match first.
-
-    PostgreSQL: full-text search on a stored, GIN-indexed tsvector (title weighted above
-    subtitle and excerpt, above body), ranked by ``ts_rank``. Elsewhere: every word must appear
-    somewhere, and articles are ranked by where the words appear (title 3, subtitle or excerpt
-    2, body 1). :func:`article_list` has checked the length.
-    """
-    words = text.split()[:MAX_SEARCH_WORDS]
-    if not words:
-        return queryset
-    if connection.vendor == "postgresql":
-        query = SearchQuery(" ".join(words), search_type="websearch", config=SEARCH_CONFIG)
-        vector = _SearchDocument()
-        return (
-            queryset.alias(document=vector)
-            .filter(document=query)
-            .annotate(rank=SearchRank(vector, query))
-            .order_by("-rank", "-published_at", "-id")
-        )
-    rank: Any = Value(0, output_field=IntegerField())
-    for word in words:
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(subtitle__icontains=word)
-            | Q(excerpt__icontains=word)
-            | Q(body_text__icontains=word)
-        )
-        rank = rank + Case(
-            When(title__icontains=word, then=3),
-            When(Q(subtitle__icontains=word) | Q(excerpt__icontains=word), then=2),
-            default=1,
-            output_field=IntegerField(),
-        )
-    return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
 
 
 # "Most read" looks back at most this many days, and by default this many; it lists by

@@ -15,6 +15,7 @@ from cms.errors import ValidationFailed
 
 from .. import selectors
 from ..models import Article
+from ..search import MAX_SEARCH_CHARS
 
 
 class _DateTimeField(IsoDateTimeField):
@@ -52,7 +53,7 @@ class _DateTimeFilter(django_filters.IsoDateTimeFilter):
 @extend_schema_field(
     {
         "type": "string",
-        "maxLength": selectors.MAX_SEARCH_CHARS,
+        "maxLength": MAX_SEARCH_CHARS,
         "description": "Words to find; results are ranked by relevance.",
     }
 )

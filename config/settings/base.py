@@ -573,6 +573,14 @@ GRAPHQL_MAX_NODES: int = env.int("GRAPHQL_MAX_NODES", default=5000)
 GRAPHQL_MAX_TAXONOMY: int = env.int("GRAPHQL_MAX_TAXONOMY", default=500)
 # Most article searches one query runs (each is a full-text query; aliases multiply them).
 GRAPHQL_MAX_SEARCHES: int = env.int("GRAPHQL_MAX_SEARCHES", default=3)
+# A search ranks this many of its most recent matches (articles.search): what it costs is
+# bounded by it, whatever the archive's size, and a search's count never exceeds it. At most
+# 10,000: the candidates' ids are query parameters, and SQLite builds allow 32,766 at most.
+SEARCH_CANDIDATES: int = env.int("SEARCH_CANDIDATES", default=1000)
+if not 1 <= SEARCH_CANDIDATES <= 10_000:
+    raise ImproperlyConfigured(
+        f"SEARCH_CANDIDATES must be a whole number from 1 to 10000 (got {SEARCH_CANDIDATES})."
+    )
 # The largest response body sent: a page of 100 articles with bodies of ~40 KB of HTML
 # (and their text) fits; 1,500 of them, which the node count allows, do not.
 GRAPHQL_MAX_RESPONSE_BYTES: int = env.int("GRAPHQL_MAX_RESPONSE_BYTES", default=10 * 1024 * 1024)

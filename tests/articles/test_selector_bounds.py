@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.test import Client
 
-from articles import selectors
+from articles import search, selectors
 from articles.api.filters import PUBLISHED_YEARS_PATTERN
 from cms.actors import Actor
 from cms.errors import ValidationFailed
@@ -18,7 +18,7 @@ from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
-LONG_SEARCH = "x" * (selectors.MAX_SEARCH_CHARS + 1)
+LONG_SEARCH = "x" * (search.MAX_SEARCH_CHARS + 1)
 
 # (REST path, REST parameter, GraphQL field, GraphQL argument, the bad value)
 POPULAR = ("/api/v1/articles/popular/", "popularArticles(%s) { slug }")
