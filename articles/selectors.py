@@ -545,8 +545,12 @@ def sections() -> QuerySet[Section]:
 
 def tags() -> QuerySet[Tag]:
     """Tags on at least one live article: a tag made for an unpublished story would name it."""
-    live = Article.objects.published().values("pk")
-    in_use = Article.tags.through.objects.filter(tag_id=OuterRef("pk"), article_id__in=live)
+    # A join from each tag's rows to their articles, stopping at the first live one: an
+    # ``article_id IN (live articles)`` here made SQLite list the whole live archive per tag
+    # (4 s for 200 tags at 100,000 articles).
+    in_use = Article.tags.through.objects.filter(
+        lifecycle.live_q(prefix="article__"), tag_id=OuterRef("pk")
+    )
     return Tag.objects.filter(Exists(in_use)).only("id", "slug", "name").order_by("name", "id")
 
 
