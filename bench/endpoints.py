@@ -3,9 +3,10 @@
 Each :class:`Endpoint` says how to request it and in which parts of the run it takes part:
 ``inprocess`` (cold and warm p50 through Django's test client, compared across sizes),
 ``wrk`` (req/s through gunicorn, as a ratio of the floor), ``mix`` (its weight in the mixed
-requests after which worker memory is read) and ``target`` (which of the issue's targets
-applies). Paths may hold ``{slug}`` (the most commented published article) and ``{deep}``
-(the deepest list page the API answers): :func:`resolve` fills them in against the dataset.
+requests after which worker memory is read: a news site's traffic, mostly the front page and
+articles, search, authors and the rest once in a while) and ``target`` (which of the issue's
+targets applies). Paths may hold ``{slug}`` (the most commented published article) and
+``{deep}`` (the deepest list page the API answers): :func:`resolve` fills them in.
 
 An endpoint marked ``optional`` is measured when the server answers it and reported as
 "n/a" otherwise, so a row for a feature still being built (persisted queries over GET) can
@@ -69,7 +70,7 @@ ARTICLES = "/api/v1/articles/"
 
 ENDPOINTS: list[Endpoint] = [
     Endpoint("floor (bare Django JSON view)", FLOOR_PATH, wrk=True, target="floor"),
-    Endpoint("REST list, page 1", f"{ARTICLES}?page_size=20", wrk=True, mix=3, target="rest"),
+    Endpoint("REST list, page 1", f"{ARTICLES}?page_size=20", wrk=True, mix=10, target="rest"),
     Endpoint("REST list, deep page", f"{ARTICLES}?page_size=20&{{deep}}"),
     Endpoint("REST list, ordering=-view_count", f"{ARTICLES}?ordering=-view_count"),
     Endpoint("REST list, tag filter", f"{ARTICLES}?tag=tag-5"),
@@ -81,15 +82,15 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("REST authors", "/api/v1/authors/"),
     Endpoint("REST sections", "/api/v1/sections/"),
     Endpoint("REST tags", "/api/v1/tags/"),
-    Endpoint("REST article detail", f"{ARTICLES}{{slug}}/", wrk=True, mix=3, target="rest"),
-    Endpoint("REST comments thread", f"{ARTICLES}{{slug}}/comments/", mix=2),
+    Endpoint("REST article detail", f"{ARTICLES}{{slug}}/", wrk=True, mix=10, target="rest"),
+    Endpoint("REST comments thread", f"{ARTICLES}{{slug}}/comments/", mix=4),
     Endpoint(
         "GraphQL list (POST)",
         "/graphql/",
         method="POST",
         body=graphql_body(GRAPHQL_LIST),
         wrk=True,
-        mix=2,
+        mix=4,
         target="graphql",
     ),
     Endpoint(
@@ -98,7 +99,7 @@ ENDPOINTS: list[Endpoint] = [
         method="POST",
         body=graphql_body(GRAPHQL_ARTICLE, {"slug": "{slug}"}),
         wrk=True,
-        mix=2,
+        mix=4,
         target="graphql",
     ),
     Endpoint(
@@ -107,7 +108,7 @@ ENDPOINTS: list[Endpoint] = [
         persisted=GRAPHQL_ARTICLE,
         inprocess=False,
         wrk=True,
-        mix=0,
+        mix=4,
         target="graphql",
         optional=True,
     ),
@@ -121,7 +122,7 @@ ENDPOINTS: list[Endpoint] = [
         headers={"X-Forwarded-For": "{ip}", "User-Agent": "bench-reader/{n}"},
         inprocess=False,
         wrk=True,
-        mix=2,
+        mix=6,
         target="view",
     ),
     Endpoint(
