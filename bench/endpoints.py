@@ -103,6 +103,16 @@ ENDPOINTS: list[Endpoint] = [
         target="graphql",
     ),
     Endpoint(
+        "GraphQL list (persisted, GET)",
+        persisted_get(GRAPHQL_LIST, {}),
+        persisted=GRAPHQL_LIST,
+        inprocess=False,
+        wrk=True,
+        mix=4,
+        target="graphql",
+        optional=True,
+    ),
+    Endpoint(
         "GraphQL article + comments (persisted, GET)",
         persisted_get(GRAPHQL_ARTICLE, {"slug": "{slug}"}),
         persisted=GRAPHQL_ARTICLE,
