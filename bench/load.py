@@ -172,12 +172,18 @@ def send(request: Request, number: int = 0) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
-def send_many(requests: list[Request], count: int, first_number: int) -> int:
-    """``count`` requests, ``requests`` in turn, from 4 threads; how many failed. Not wrk:
-    wrk runs for a duration, and memory is read after an exact number of requests."""
+def send_many(
+    requests: list[Request], count: int, first_number: int, seconds: float
+) -> tuple[int, int]:
+    """Up to ``count`` requests, ``requests`` in turn, from 4 threads, stopping after
+    ``seconds``; how many were sent and how many failed. Not wrk: wrk runs for a duration, and
+    memory is read after a number of requests."""
+    deadline = time.monotonic() + seconds
     numbers = range(first_number, first_number + count)
 
-    def one(number: int) -> bool:
+    def one(number: int) -> bool | None:
+        if time.monotonic() > deadline:
+            return None  # out of time: not sent
         try:
             status, _ = send(requests[number % len(requests)], number)
         except OSError:
@@ -185,7 +191,8 @@ def send_many(requests: list[Request], count: int, first_number: int) -> int:
         return status < 400
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        return sum(not ok for ok in pool.map(one, numbers))
+        outcomes = [outcome for outcome in pool.map(one, numbers) if outcome is not None]
+    return len(outcomes), outcomes.count(False)
 
 
 def ready(request: Request, persisted: str | None) -> str | None:

@@ -194,9 +194,9 @@ def rss_table(results: Results) -> str:
         "database",
         "articles",
         "RSS MB per worker, start",
-        "after 5k",
-        "after 10k",
-        "growth 5k->10k MB (max)",
+        "after 1st half",
+        "after 2nd half",
+        "growth between halves MB (max)",
         "requests",
         f"no growth (<= {RSS_NOISE_KB / 1024:.0f} MB)",
     )
