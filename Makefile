@@ -22,7 +22,7 @@ help:
 	@echo "make restore FILE=… put a backup back (a non-empty database only with YES=1); stop Byline first"
 	@echo "make backup-check   back up a populated database, restore it into a fresh one, compare (SQLite and PostgreSQL)"
 	@echo "make lock           re-pin requirements/*.txt from requirements/*.in"
-	@echo "make bench          load the API with wrk (SQLite; PostgreSQL + Redis with DATABASE_URL/REDIS_URL)"
+	@echo "make bench          in-process and wrk figures at 1k and 100k articles, SQLite and PostgreSQL + Redis (README: Benchmarks)"
 	@echo "make bench-procfile the same through the Procfile's web line under production settings (needs DATABASE_URL, REDIS_URL)"
 
 $(STAMP): requirements/base.txt requirements/dev.txt

@@ -55,7 +55,7 @@ def test_bench_dataset_keeps_its_flags_under_the_benchmark_settings(tmp_path):
     flags = ("--articles", "50", "--authors", "5", "--tags", "10", "--comments", "100")
     result = run_manage("config.settings.bench", env, "bench_dataset", *flags, unset=HERMETIC)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "50 articles, 5 authors, 10 tags, 100 comments."
+    assert result.stdout.strip().startswith("50 articles, 5 authors, 10 tags, 100 comments, ")
 
 
 @pytest.mark.django_db
