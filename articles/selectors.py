@@ -37,7 +37,7 @@ from cms.access import Action, can, may_read_content
 from cms.actors import Actor
 from cms.errors import ValidationFailed
 
-from . import lifecycle, notes
+from . import cachetags, lifecycle, notes
 from .fields import COLUMNS, PUBLIC_FIELDS, REFERENCE_FIELDS
 from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
 from .models import Article, ArticleAuthor, ArticleStatus, Author, Section, Tag
@@ -173,6 +173,7 @@ def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
             # REST shows ``tags`` as they are; the ids (GraphQL's Tag identity) stand beside.
             row["tags"] = tagged[row["id"]]
             row["tag_ids"] = tag_ids[row["id"]]
+    cachetags.record_rows(rows)  # what a cached response showing these rows names
     return rows
 
 
@@ -311,6 +312,7 @@ def article_list(
     if errors:
         raise ValidationFailed(errors)
 
+    cachetags.record_listing(tag=tag, section=section, author=author)
     # Applied in this order so the SQL is what the FilterSet's declaration order produced.
     queryset = readable_articles(actor)
     if tag is not None:
@@ -431,6 +433,7 @@ def most_read(
     }
     if errors:
         raise ValidationFailed(errors)
+    cachetags.record_listing()  # any article may enter or leave the ranking
     since = timezone.now().date() - timedelta(days=days - 1)
     return list(
         Article.objects.published()
@@ -486,6 +489,7 @@ def public_authors(author_ids: Iterable[int]) -> dict[int, Author]:
 def authors_with_published_work() -> QuerySet[Author]:
     """Authors credited on at least one live article, with how many (one grouped query): the
     authors whose profile (bio, website) is public, for REST and GraphQL alike."""
+    cachetags.record_taxonomy(cachetags.AUTHORS)
     return (
         Author.objects.annotate(article_count=_live_article_count())
         .filter(article_count__gt=0)
@@ -520,6 +524,7 @@ def usage_summary(obj: Author | Section | Tag, *, named: int = 5) -> tuple[int, 
 def sections() -> QuerySet[Section]:
     """Sections holding at least one live article: a section made for unpublished plans
     (and its description) would announce them."""
+    cachetags.record_taxonomy(cachetags.SECTIONS)
     live = Article.objects.published().filter(section_id=OuterRef("pk"))
     return (
         Section.objects.filter(Exists(live))
@@ -530,6 +535,7 @@ def sections() -> QuerySet[Section]:
 
 def tags() -> QuerySet[Tag]:
     """Tags on at least one live article: a tag made for an unpublished story would name it."""
+    cachetags.record_taxonomy(cachetags.TAGS)
     live = Article.objects.published().values("pk")
     in_use = Article.tags.through.objects.filter(tag_id=OuterRef("pk"), article_id__in=live)
     return Tag.objects.filter(Exists(in_use)).only("id", "slug", "name").order_by("name", "id")

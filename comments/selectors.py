@@ -7,7 +7,9 @@ from typing import Any
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from articles.cachetags import article_tag
 from articles.models import Article
+from cms import cachetags
 from cms.access import Action, require, restrict
 from cms.actors import Actor
 
@@ -36,6 +38,8 @@ def moderation_queue(
 def thread_for(article: Article) -> QuerySet[Comment]:
     """The approved comments readers see under ``article`` (which the caller has already
     found visible), oldest first."""
+    # A comment approved, removed or added invalidates its article's tag (comments.services).
+    cachetags.record([article_tag(article.pk)])
     return (
         Comment.objects.approved()
         .filter(article=article)
@@ -50,6 +54,7 @@ COMMENT_COLUMNS = ("id", "article_id", "parent_id", "author_name", "body_html", 
 def threads_for(article_ids: list[int], *, offset: int, limit: int) -> dict[int, list[Any]]:
     """For each article, its approved comments oldest first, ``limit`` of them from
     ``offset``, as rows: one query for any number of articles."""
+    cachetags.record(article_tag(pk) for pk in article_ids)
     position = Window(
         RowNumber(), partition_by=F("article_id"), order_by=(F("created_at").asc(), F("id").asc())
     )

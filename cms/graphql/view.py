@@ -17,6 +17,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseBase,
     HttpResponseNotAllowed,
     JsonResponse,
 )
@@ -52,7 +53,7 @@ from cms.actors import actor_from_request, token_actor
 from cms.api.caching import NEVER_STORE
 from cms.db_routing import pin_to_primary
 from cms.errors import BadRequest, DomainError
-from cms.graphql import codes, cost, limits
+from cms.graphql import caching, codes, cost, limits
 from cms.graphql.selection import SelectionWalk
 from cms.text import all_storable, is_storable
 
@@ -320,7 +321,7 @@ class BylineGraphQLView(GraphQLView):
         super().__init__(**kwargs)  # graphene's view names its own keyword arguments
         self.scoped_fields = scoped_fields
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
             request.method not in ("GET", "HEAD", "OPTIONS")
             and request.user.is_authenticated  # only a session can be ridden
@@ -364,6 +365,8 @@ class BylineGraphQLView(GraphQLView):
                 response["WWW-Authenticate"] = 'Bearer realm="api"'
         if actor_from_request(request).is_authenticated or getattr(request, NO_STORE, False):
             response["Cache-Control"] = NEVER_STORE
+        else:
+            response = caching.public_answer(request, response)
         patch_vary_headers(response, ("Authorization",))
         return response
 
@@ -462,6 +465,8 @@ class BylineGraphQLView(GraphQLView):
         # bounds how many there are.
         budget = _ResponseBudget(settings.GRAPHQL_MAX_RESPONSE_BYTES)
         capped = operation is None or operation.operation == OperationType.QUERY
+        if operation is not None and operation.operation == OperationType.QUERY:
+            caching.mark_query(request)  # its answer may be public (cms.graphql.caching)
         if not capped:
             setattr(request, _UNCAPPED, True)
         try:
