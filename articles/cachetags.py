@@ -9,15 +9,15 @@ the response cache collects them; writes *invalidate* the tags of what they chan
 
 A listing filtered by a tag, section or author names that instead of ``articles``, so an edit
 elsewhere leaves it cached. An article leaving it must then give that tag a new version too:
-each article's tags are remembered in the cache when it is saved, and the next save
-invalidates the remembered tags with the new ones. Where the memory is lost (evicted,
+what each article shows up under publicly (its tags while live, nothing otherwise) is
+remembered in the cache when it is saved, and the next save invalidates the remembered tags
+with the new ones. Where the memory is lost (evicted,
 flushed) the save invalidates ``articles-filtered``, which every such listing also names:
 correctness never depends on the memory, only exactness does.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -129,35 +129,39 @@ def invalidate_articles(article_ids: Iterable[int], *, only_public: bool = False
     now or as they were last saved.
 
     ``only_public``: the write changed content only, not status, so an article not in a live
-    status (a draft, in review, archived) is in no public answer before or after it, and
-    invalidates nothing. Its status is read here, under the writer's row lock, not from the
-    writer's copy (which may predate a publication).
+    status (a draft, in review, archived) or in the trash is in no public answer before or
+    after it, and invalidates nothing. Status is read here, under the writer's row lock, not
+    from the writer's copy (which may predate a publication).
     """
     ids = list(article_ids)
-    if only_public and ids:
-        ids = list(
-            Article.with_trashed.filter(pk__in=ids, status__in=LIVE_STATUSES).values_list(
-                "pk", flat=True
-            )
-        )
     if not ids:
         return
+    public = set(
+        Article.with_trashed.filter(
+            pk__in=ids, status__in=LIVE_STATUSES, deleted_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
     now = tags_by_article(ids)
+    changed = [pk for pk in ids if pk in public] if only_public else ids
+    # What each article shows up under in public answers from now on: nothing unless live.
+    shown = {pk: now[pk] if pk in public else set() for pk in ids}
     # After commit: a rolled-back write neither invalidates nor leaves a memory behind.
-    transaction.on_commit(lambda: _invalidate_remembering(now))
+    transaction.on_commit(lambda: _invalidate_remembering({pk: now[pk] for pk in changed}, shown))
 
 
-def _invalidate_remembering(now: dict[int, set[str]]) -> None:
+def _invalidate_remembering(changed: dict[int, set[str]], shown: dict[int, set[str]]) -> None:
     generation = cachetags.versions([_MEMORY_GENERATION])[_MEMORY_GENERATION]
-    keys = {pk: f"{_MEMORY_PREFIX}{generation}:{pk}" for pk in now}
-    remembered = cache.get_many(list(keys.values()))
-    tags = {ARTICLES}.union(*now.values())
-    for key in keys.values():
-        if key in remembered:
-            tags.update(remembered[key])
+    keys = {pk: f"{_MEMORY_PREFIX}{generation}:{pk}" for pk in shown}
+    remembered = cache.get_many([keys[pk] for pk in changed])
+    cache.set_many({keys[pk]: sorted(found) for pk, found in shown.items()}, timeout=None)
+    if not changed:
+        return
+    tags = {ARTICLES}.union(*changed.values())
+    for pk in changed:
+        if keys[pk] in remembered:
+            tags.update(remembered[keys[pk]])
         else:
-            tags.add(FILTERED)  # its former tags are unknown: every filtered listing
-    cache.set_many({keys[pk]: sorted(found) for pk, found in now.items()}, timeout=None)
+            tags.add(FILTERED)  # what it showed under before is unknown: every filtered list
     cachetags.invalidate(tags)  # not in a transaction any more: at once
 
 

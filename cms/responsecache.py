@@ -221,9 +221,7 @@ def _store(
     entry = Entry(
         status=response.status_code,
         headers=tuple(
-            (name, value)
-            for name, value in response.items()
-            if name.lower() not in _NOT_STORED
+            (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
         ),
         content=response.content,
         versions=versions,

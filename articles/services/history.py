@@ -63,9 +63,7 @@ def articles_saved(
     log's), and a revision of each, ``summary`` saying what was done."""
     entries = list(entries)
     audit.record_many(actor, action, entries)
-    invalidate_articles(
-        (article.pk for article, _ in entries), only_public=action in _CONTENT_ONLY
-    )
+    invalidate_articles((article.pk for article, _ in entries), only_public=action in _CONTENT_ONLY)
     if action not in _UNREVISED:
         record_revisions(
             actor=actor, action=action, entries=[(article, summary) for article, _ in entries]

@@ -363,12 +363,13 @@ class BylineGraphQLView(GraphQLView):
             )
             if refused.error.status == 401:
                 response["WWW-Authenticate"] = 'Bearer realm="api"'
+        answer: HttpResponseBase = response
         if actor_from_request(request).is_authenticated or getattr(request, NO_STORE, False):
-            response["Cache-Control"] = NEVER_STORE
+            answer["Cache-Control"] = NEVER_STORE
         else:
-            response = caching.public_answer(request, response)
-        patch_vary_headers(response, ("Authorization",))
-        return response
+            answer = caching.public_answer(request, response)
+        patch_vary_headers(answer, ("Authorization",))
+        return answer
 
     def _check_content_read(self, request: HttpRequest, document: DocumentNode | None) -> None:
         """Refuse (401/403) a caller who may not read content anything but scoped fields.

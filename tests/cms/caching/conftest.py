@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -10,11 +10,11 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def response_cache(settings: Any) -> Iterator[None]:
+def response_cache(settings: Any) -> None:
     """The response cache on for these tests (the suite runs with it off: see
     config/settings/test.py)."""
     settings.RESPONSE_CACHE_SECONDS = 30
-    yield
+    return
 
 
 Committed = Callable[[], AbstractContextManager[Any]]
@@ -25,5 +25,3 @@ def committed(django_capture_on_commit_callbacks: Any) -> Committed:
     """``with committed(): write`` runs the write's on-commit hooks (invalidations), as a
     real commit would; the test's own transaction never commits."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
