@@ -72,6 +72,16 @@ def threads_for(article_ids: list[int], *, offset: int, limit: int) -> dict[int,
     return threads
 
 
+def public_comment(pk: int) -> dict[str, Any] | None:
+    """One comment readers may see, as a row (``COMMENT_COLUMNS``), or None."""
+    row: dict[str, Any] | None = (
+        Comment.objects.public().filter(pk=pk).values(*COMMENT_COLUMNS).first()
+    )
+    if row is not None:
+        cachetags.record([article_tag(row["article_id"])])  # moderation invalidates it
+    return row
+
+
 def pending_count(actor: Actor) -> int:
     """How many comments wait for moderation, for those who may moderate (else 0): the
     desk's figure, counted over the same queryset as the queue. One query."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from graphql_relay import to_global_id
 
 from articles import services
 from articles.cachetags import invalidate_articles
@@ -16,7 +17,7 @@ from articles.models import Article, ArticleStatus, Author, Tag
 from cms import cachetags, tokens
 from comments import services as comment_services
 from comments.models import Comment, CommentStatus
-from tests.cms.caching.helpers import cached, read, warm
+from tests.cms.caching.helpers import cached, graphql, read, warm
 from tests.conftest import actor
 from tests.factories import (
     ArticleFactory,
@@ -317,3 +318,19 @@ def test_moderation_in_the_admin_invalidates(client, world, editor, committed):
     assert response.status_code == 302
     assert len(rebuilt(client, comments(world.story)).json()["results"]) == 2
     assert_unrelated_still_cached(client, world)
+
+
+def test_a_comment_read_by_its_node_id_goes_when_removed(client, world, editor, committed):
+    comment_id = to_global_id("Comment", world.approved.pk)
+    query = f'{{ node(id: "{comment_id}") {{ ... on Comment {{ bodyHtml }} }} }}'
+    first, built = graphql(client, query)
+    assert first.json()["data"]["node"] is not None
+    assert built > 0
+    assert graphql(client, query)[1] == 0
+    with committed():
+        comment_services.comment_moderate(
+            comment=world.approved, actor=actor(editor), status=CommentStatus.REMOVED
+        )
+    response, queries = graphql(client, query)
+    assert queries > 0
+    assert response.json()["data"]["node"] is None
