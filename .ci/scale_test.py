@@ -14,9 +14,9 @@ https, the client's address appended to X-Forwarded-For, TRUSTED_PROXY_COUNT=1):
 2. rate limit: 12 comments at once from one address, alternating between A and B: 5 are
    accepted (COMMENTS_RATE_LIMITS_PER_IP, 5 a minute), the rest refused with 429;
 3. cache: the article list's ETag is the same on A and B (each answers 304 to it); an
-   article published through A makes B (and A) answer the new list at once. Byline keeps no
-   server-side response cache: ETags are computed from the rows on every request, so there is
-   nothing to invalidate but the readers' and CDN's copies, which revalidate;
+   article published through A makes B (and A) answer the new list at once: the response
+   cache both share (Redis) is invalidated when the publish commits, and ETags are computed
+   from the rows, so readers' and CDN's copies revalidate;
 4. scheduled: with a second `worker` started, an article scheduled a few seconds ahead is
    published once (its version bumped once; each publish-due period claimed and run once);
 5. worker killed mid-task: a slow task (tests.cms.worker_tasks.slow_once) is SIGKILLed with
@@ -323,7 +323,7 @@ def check_cache(site: Site) -> str:
     return (
         f"cache: the list's ETag is the same on A and B (304 on both); after a publish on A, "
         f"B answered the new list after {seen['B']:.3f} s, A after {seen['A']:.3f} s "
-        "(no server-side response cache: ETags are computed from the rows)"
+        "(the shared response cache was invalidated on commit)"
     )
 
 

@@ -30,12 +30,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from cms import cachetags
+from cms import cachetags as tagversions
 from cms.access import Action, can, may_read_content
 from cms.actors import Actor
 from cms.errors import ValidationFailed
 
-from . import lifecycle, notes
+from . import cachetags, lifecycle, notes
 from .cachetags import ARTICLES
 from .fields import COLUMNS, PUBLIC_FIELDS, REFERENCE_FIELDS
 from .fields import PRIVILEGED_FIELDS as PRIVILEGED_FIELDS  # re-exported for the adapters
@@ -170,6 +170,7 @@ def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
             # REST shows ``tags`` as they are; the ids (GraphQL's Tag identity) stand beside.
             row["tags"] = tagged[row["id"]]
             row["tag_ids"] = tag_ids[row["id"]]
+    cachetags.record_rows(rows)  # what a cached response showing these rows names
     return rows
 
 
@@ -307,6 +308,7 @@ def article_list(
     if errors:
         raise ValidationFailed(errors)
 
+    cachetags.record_listing(tag=tag, section=section, author=author)
     # Applied in this order so the SQL is what the FilterSet's declaration order produced.
     queryset = readable_articles(actor)
     if tag is not None:
@@ -376,10 +378,11 @@ def most_read(
     }
     if errors:
         raise ValidationFailed(errors)
+    cachetags.record_listing()  # any article may enter or leave the ranking
     since = timezone.now().date() - timedelta(days=days - 1)
     key = f"most-read:{since.isoformat()}:{days}:{limit}"
     stored = cache.get(key)
-    if stored is not None and cachetags.still_current(stored["versions"]):
+    if stored is not None and tagversions.still_current(stored["versions"]):
         ranked = stored["ranked"]
         # Unpublished or trashed since it was ranked (its invalidation not committed yet)?
         live = set(
@@ -389,7 +392,7 @@ def most_read(
         )
         return [(pk, views) for pk, views in ranked if pk in live]
     # Taken before reading, so a change committed meanwhile leaves this answer stale at once.
-    versions = cachetags.versions(MOST_READ_TAGS)
+    versions = tagversions.versions(MOST_READ_TAGS)
     ranked = _rank(since, limit)
     # Views reach the database only when they are flushed, which invalidates VIEWS_TAG; a
     # scheduled article that goes live by the clock enters within VIEWS_FLUSH_EVERY.
@@ -487,6 +490,7 @@ def authors_with_published_work() -> QuerySet[Author]:
     a scheduled article counts from its time on, with no write needed, because the articles
     still to come (:func:`_not_yet_live`) are subtracted here.
     """
+    cachetags.record_taxonomy(cachetags.AUTHORS)
     stored = F("published_or_scheduled_count")
     upcoming = _not_yet_live()
     later = upcoming.filter(author_id=OuterRef("pk")).order_by().values("author_id")
@@ -535,6 +539,7 @@ def usage_summary(obj: Author | Section | Tag, *, named: int = 5) -> tuple[int, 
 def sections() -> QuerySet[Section]:
     """Sections holding at least one live article: a section made for unpublished plans
     (and its description) would announce them."""
+    cachetags.record_taxonomy(cachetags.SECTIONS)
     live = Article.objects.published().filter(section_id=OuterRef("pk"))
     return (
         Section.objects.filter(Exists(live))
@@ -545,6 +550,7 @@ def sections() -> QuerySet[Section]:
 
 def tags() -> QuerySet[Tag]:
     """Tags on at least one live article: a tag made for an unpublished story would name it."""
+    cachetags.record_taxonomy(cachetags.TAGS)
     # A join from each tag's rows to their articles, stopping at the first live one: an
     # ``article_id IN (live articles)`` here made SQLite list the whole live archive per tag
     # (4 s for 200 tags at 100,000 articles).

@@ -6,6 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Byline platform"
 
     def ready(self) -> None:
-        from cms import checks, token_policies  # noqa: F401 - checks registers Byline's system checks
+        # checks registers Byline's system checks; cdn, the CDN purger for invalidated tags.
+        from cms import cdn, checks, token_policies  # noqa: F401
 
         token_policies.register_all()

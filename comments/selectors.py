@@ -7,7 +7,9 @@ from typing import Any
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from articles.cachetags import article_tag
 from articles.models import Article
+from cms import cachetags
 from cms.access import Action, require, restrict
 from cms.actors import Actor
 
@@ -39,6 +41,8 @@ def thread_for(article: Article) -> QuerySet[Comment]:
 
     From ``Comment.with_trashed``: the default manager joins every comment to its article to
     leave a trashed article's out, which the caller has already done for this one."""
+    # A comment approved, removed or added invalidates its article's tag (comments.services).
+    cachetags.record([article_tag(article.pk)])
     return (
         Comment.with_trashed.approved()
         .filter(article=article)
@@ -54,6 +58,7 @@ def threads_for(article_ids: list[int], *, offset: int, limit: int) -> dict[int,
     """For each article (read by the caller through a visibility queryset), its approved
     comments oldest first, ``limit`` of them from ``offset``, as rows: one query for any
     number of articles."""
+    cachetags.record(article_tag(pk) for pk in article_ids)
     position = Window(
         RowNumber(), partition_by=F("article_id"), order_by=(F("created_at").asc(), F("id").asc())
     )
@@ -70,6 +75,16 @@ def threads_for(article_ids: list[int], *, offset: int, limit: int) -> dict[int,
     for row in rows:
         threads[row["article_id"]].append(row)
     return threads
+
+
+def public_comment(pk: int) -> dict[str, Any] | None:
+    """One comment readers may see, as a row (``COMMENT_COLUMNS``), or None."""
+    row: dict[str, Any] | None = (
+        Comment.objects.public().filter(pk=pk).values(*COMMENT_COLUMNS).first()
+    )
+    if row is not None:
+        cachetags.record([article_tag(row["article_id"])])  # moderation invalidates it
+    return row
 
 
 def pending_count(actor: Actor) -> int:

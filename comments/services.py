@@ -18,8 +18,9 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from articles.cachetags import article_tag
 from articles.models import Article
-from cms import audit, ratelimit
+from cms import audit, cachetags, ratelimit
 from cms.access import Action, require
 from cms.actors import Actor
 from cms.errors import NotFound, ValidationFailed
@@ -308,7 +309,11 @@ def _described(comment: Comment) -> str:
 
 
 def recount_comments(article_ids: Iterable[int]) -> None:
-    """Set each article's ``comment_count`` to its number of approved comments."""
+    """Set each article's ``comment_count`` to its number of approved comments, and
+    invalidate (on commit) the cached answers showing them: every change to which comments
+    are approved comes through here."""
+    article_ids = list(article_ids)
+    cachetags.invalidate(article_tag(pk) for pk in article_ids)
     approved = (
         Comment.objects.approved()
         .filter(article=OuterRef("pk"))
@@ -317,7 +322,7 @@ def recount_comments(article_ids: Iterable[int]) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    Article.objects.filter(pk__in=list(article_ids)).update(
+    Article.objects.filter(pk__in=article_ids).update(
         comment_count=Coalesce(Subquery(approved), Value(0))
     )
 

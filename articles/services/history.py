@@ -21,6 +21,18 @@ from .revisions import record_revisions
 # out of every read until restored, which is revisioned); deleting for good takes its
 # revisions with it.
 _UNREVISED = frozenset({"article.delete", "article.delete_forever", "article.purge"})
+# Writes that change what an article says but never its status: one to an article that is not
+# live (nor scheduled to be) changes no public answer, so it invalidates no cached one.
+_CONTENT_ONLY = frozenset(
+    {
+        "article.create",
+        "article.update",
+        "article.correct",
+        "article.correction_remove",
+        "article.feature",
+        "article.unfeature",
+    }
+)
 
 
 def article_saved(
@@ -36,7 +48,7 @@ def article_saved(
     article counts, and a revision of the article as it now stands, ``summary`` saying what
     was done (None: the action's own words, "Edited", "Published")."""
     audit.record(actor, action, article, description=description)
-    invalidate_articles([article.pk])
+    invalidate_articles([article.pk], only_public=action in _CONTENT_ONLY)
     recount_authors_of([article.pk])
     if action not in _UNREVISED:
         record_revisions(actor=actor, action=action, entries=[(article, summary)])
@@ -54,8 +66,9 @@ def articles_saved(
     done."""
     entries = list(entries)
     audit.record_many(actor, action, entries)
-    invalidate_articles(article.pk for article, _ in entries)
-    recount_authors_of(article.pk for article, _ in entries)
+    ids = [article.pk for article, _ in entries]
+    invalidate_articles(ids, only_public=action in _CONTENT_ONLY)
+    recount_authors_of(ids)
     if action not in _UNREVISED:
         record_revisions(
             actor=actor, action=action, entries=[(article, summary) for article, _ in entries]

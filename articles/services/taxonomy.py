@@ -13,7 +13,7 @@ from cms.errors import (
     InUse,
 )
 
-from .. import selectors
+from .. import cachetags, selectors
 from ..lifecycle import live_status_q
 from ..models import (
     Article,
@@ -21,6 +21,7 @@ from ..models import (
     Section,
     Tag,
 )
+from .bylines import recount_authors
 from .history import articles_saved
 
 
@@ -29,14 +30,36 @@ def taxonomy_save(*, obj: Author | Section | Tag, actor: Actor) -> None:
     require(actor, Action.CHANGE if obj.pk else Action.ADD, obj if obj.pk else type(obj))
     with transaction.atomic():
         previous_slug = None
-        if isinstance(obj, Section) and obj.pk is not None:
+        if obj.pk is not None:
             previous_slug = (
-                Section.objects.select_for_update().filter(pk=obj.pk).values_list("slug", flat=True)
+                type(obj)
+                ._default_manager.select_for_update()
+                .filter(pk=obj.pk)
+                .values_list("slug", flat=True)
             ).first()
         obj.save()
+        if isinstance(obj, Author):
+            # The stored count is the services' to keep: the caller's copy of the author may
+            # have been loaded before an article of theirs went live, and saving it wrote
+            # that older count back.
+            recount_authors([obj.pk])
         audit.record(actor, f"{obj._meta.model_name}.save", obj)
+        slugs = {obj.slug} if previous_slug is None else {obj.slug, previous_slug}
+        _invalidate(obj, slugs, slug_changed=previous_slug not in (None, obj.slug))
         if isinstance(obj, Section) and previous_slug not in (None, obj.slug):
             _record_section_move(obj, str(previous_slug), actor)
+
+
+def _invalidate(obj: Author | Section | Tag, slugs: set[str], *, slug_changed: bool) -> None:
+    """Invalidate, on commit, the listing of ``obj``'s kind and whatever names it (by its
+    old and new slugs): the articles showing its name, the listings filtered by it."""
+    if isinstance(obj, Author):
+        listing, named = cachetags.AUTHORS, cachetags.author_tag
+    elif isinstance(obj, Section):
+        listing, named = cachetags.SECTIONS, cachetags.section_tag
+    else:
+        listing, named = cachetags.TAGS, cachetags.tag_tag
+    cachetags.invalidate_taxonomy(listing, map(named, slugs), slug_changed=slug_changed)
 
 
 def _record_section_move(section: Section, previous_slug: str, actor: Actor) -> None:
@@ -74,6 +97,7 @@ def taxonomy_delete(*, obj: Author | Section | Tag, actor: Actor) -> None:
         list(type(obj)._default_manager.select_for_update().filter(pk=obj.pk).values("pk"))
         refuse_if_in_use(obj)
         audit.record(actor, f"{obj._meta.model_name}.delete", obj)
+        _invalidate(obj, {obj.slug}, slug_changed=False)
         obj.delete()
 
 

@@ -40,14 +40,29 @@ def is_fresh(request: Request, etag: str) -> bool:
     return "*" in wanted or etag.removeprefix("W/") in wanted
 
 
+def shared_max_age() -> int:
+    """How long browsers and shared caches (a CDN) may keep an anonymous answer:
+    API_CACHE_MAX_AGE, but never longer than the response cache keeps one
+    (RESPONSE_CACHE_SECONDS, when on), which is the lag counters and scheduled publications
+    are promised. A CDN purged by surrogate key learns of every other change at once."""
+    seconds = int(settings.RESPONSE_CACHE_SECONDS)
+    max_age = int(settings.API_CACHE_MAX_AGE)
+    return min(max_age, seconds) if seconds > 0 else max_age
+
+
+def public_cache_control() -> str:
+    """Cache-Control for an answer any cache may keep."""
+    return (
+        f"public, max-age={shared_max_age()}, "
+        f"stale-while-revalidate={settings.API_CACHE_STALE_WHILE_REVALIDATE}"
+    )
+
+
 def cache_control(request: Request) -> str:
     """Public and shared-cacheable for anonymous readers; private once credentials are in play."""
     if request.user is not None and request.user.is_authenticated:
         return "private, max-age=0, must-revalidate"
-    return (
-        f"public, max-age={settings.API_CACHE_MAX_AGE}, "
-        f"stale-while-revalidate={settings.API_CACHE_STALE_WHILE_REVALIDATE}"
-    )
+    return public_cache_control()
 
 
 # For what no cache may keep: unpublished work, writes and answers to one reader.

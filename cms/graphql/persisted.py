@@ -5,7 +5,7 @@ document. If the server knows the hash it runs that document; if not it answers
 ``PersistedQueryNotFound`` and the client sends the document with its hash once, which the
 server checks (the hash must be the document's SHA-256) and keeps in the shared cache. Queries
 by hash may come by GET, so their answers are keyed by their URL alone and can be cached by a
-CDN (``public_get``) like REST's reads. (https://www.apollographql.com/docs/apollo-server/
+CDN (``cms.graphql.caching.public_answer``) like REST's reads. (https://www.apollographql.com/docs/apollo-server/
 performance/apq: the messages and codes are Apollo Server's, which Apollo Client's
 persisted-query link matches.)
 
@@ -40,10 +40,8 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.http import HttpRequest
 
-from cms.api.caching import cache_control
 from cms.errors import BadRequest
 from cms.graphql import codes
 
@@ -299,36 +297,3 @@ def configuration_problems() -> list[str]:
     except ManifestError as error:
         return [f"GRAPHQL_PERSISTED_QUERIES_FILE {error}"]
     return []
-
-
-# --- HTTP caching of GET answers ---------------------------------------------------------------
-
-
-def public_get(request: HttpRequest, response: HttpResponse, *, anonymous: bool) -> HttpResponse:
-    """An anonymous GET's successful answer, made cacheable as REST's reads are.
-
-    Its URL (path and query string: the hash or the document, the variables and the operation
-    name) is all it depends on, so it is public (``API_CACHE_MAX_AGE``), with an ETag of its
-    body and a 304 for a matching ``If-None-Match``. Not for answers with errors (a resolver's
-    failure may be passing), answers marked never to store, or to credentials; and the CSRF
-    cookie graphene-django's view sets is dropped: a shared cache must not hand one reader's
-    cookie to the next (an anonymous reader has no session for it to protect).
-    """
-    if (
-        request.method != "GET"
-        or not anonymous
-        or response.status_code != 200
-        or response.has_header("Cache-Control")
-        # A key named "errors" (any string value "errors" is followed by , ] or }, never :):
-        # a false match only leaves an answer uncached.
-        or b'"errors":' in response.content
-    ):
-        return response
-    response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
-    etag = f'W/"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
-    response["ETag"] = etag
-    # The request has no credentials: the public form of REST's rule.
-    response["Cache-Control"] = cache_control(request)  # type: ignore[arg-type]
-    patch_vary_headers(response, ("Authorization", "Cookie"))
-    conditional = get_conditional_response(request, etag=etag, response=response)
-    return conditional if conditional is not None else response

@@ -17,6 +17,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseBase,
     HttpResponseNotAllowed,
     JsonResponse,
 )
@@ -52,7 +53,7 @@ from cms.actors import actor_from_request, token_actor
 from cms.api.caching import NEVER_STORE
 from cms.db_routing import pin_to_primary
 from cms.errors import BadRequest, DomainError
-from cms.graphql import codes, cost, limits, persisted
+from cms.graphql import caching, codes, cost, limits, persisted
 from cms.graphql.selection import SelectionWalk
 from cms.text import all_storable, is_storable
 
@@ -308,8 +309,8 @@ class BylineGraphQLView(GraphQLView):
       When it is closed, a caller who may not read learns nothing of the schema: the refusal
       comes before validation.
     * Responses to signed-in or token requests, and any showing unpublished work, are
-      ``Cache-Control: private, no-store``; an anonymous GET's successful answer is public,
-      with an ETag, like REST's reads (``persisted.public_get``).
+      ``Cache-Control: private, no-store``; an anonymous query's complete answer is public,
+      with an ETag, like REST's reads (``cms.graphql.caching``).
     * Apollo's persisted queries, and the allow-list mode: ``cms.graphql.persisted``.
     """
 
@@ -322,7 +323,7 @@ class BylineGraphQLView(GraphQLView):
         super().__init__(**kwargs)  # graphene's view names its own keyword arguments
         self.scoped_fields = scoped_fields
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
             request.method not in ("GET", "HEAD", "OPTIONS")
             and request.user.is_authenticated  # only a session can be ridden
@@ -367,11 +368,14 @@ class BylineGraphQLView(GraphQLView):
         except persisted.Refused as refused:
             response = self._refuse(refused.message, refused.code, refused.status, refused.field)
             never_store(request)  # a miss now may be found after the client registers it
-        anonymous = not actor_from_request(request).is_authenticated
-        if not anonymous or getattr(request, NO_STORE, False):
-            response["Cache-Control"] = NEVER_STORE
-        patch_vary_headers(response, ("Authorization",))
-        return persisted.public_get(request, response, anonymous=anonymous)
+        answer: HttpResponseBase = response
+        if actor_from_request(request).is_authenticated or getattr(request, NO_STORE, False):
+            answer["Cache-Control"] = NEVER_STORE
+        else:
+            answer = caching.public_answer(request, response)
+        # Answers depend on the session cookie as on the token.
+        patch_vary_headers(answer, ("Authorization", "Cookie"))
+        return answer
 
     def _check_content_read(self, request: HttpRequest, document: DocumentNode | None) -> None:
         """Refuse (401/403) a caller who may not read content anything but scoped fields.
@@ -486,6 +490,8 @@ class BylineGraphQLView(GraphQLView):
         # bounds how many there are.
         budget = _ResponseBudget(settings.GRAPHQL_MAX_RESPONSE_BYTES)
         capped = operation is None or operation.operation == OperationType.QUERY
+        if operation is not None and operation.operation == OperationType.QUERY:
+            caching.mark_query(request)  # its answer may be public (cms.graphql.caching)
         if not capped:
             setattr(request, _UNCAPPED, True)
         try:

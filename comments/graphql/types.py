@@ -43,7 +43,7 @@ class CommentNode(graphene.ObjectType):
     def get_node(cls, info: Any, id: str) -> dict[str, Any] | None:
         if not is_whole_number(str(id)):
             return None
-        return Comment.objects.public().filter(pk=id).values(*selectors.COMMENT_COLUMNS).first()
+        return selectors.public_comment(int(id))
 
     @staticmethod
     def resolve_parent_id(root: dict[str, Any], info: Any) -> str | None:

@@ -62,6 +62,9 @@ MIDDLEWARE = [
     # until it writes (cms.db_routing; a no-op with no DATABASE_REPLICA_URLS).
     "cms.db_routing.ReplicaReadsMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Anonymous API reads answered from the shared cache: after CORS (whose headers a hit
+    # needs too), before sessions and authentication (which a hit never needs).
+    "cms.responsecache.ResponseCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -459,8 +462,31 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 API_PUBLIC_READS: bool = env.bool("API_PUBLIC_READS", default=True)
 API_PAGE_SIZE: int = env.int("API_PAGE_SIZE", default=20)
 API_MAX_PAGE_SIZE: int = env.int("API_MAX_PAGE_SIZE", default=100)
-# Shared caches (a CDN) may keep anonymous API reads this long, then serve them stale while
-# they revalidate with If-None-Match.
+# The response cache (cms.responsecache): anonymous REST and GraphQL reads are kept in the
+# shared cache this many seconds at most, and served without a query until something they
+# name changes. It is the lag view and comment counts, and scheduled publications going
+# live, may have. 0 turns the cache off.
+RESPONSE_CACHE_SECONDS: int = env.int("RESPONSE_CACHE_SECONDS", default=5)
+# What it answers: GETs under these paths, and GETs and POSTs to the GraphQL endpoint.
+RESPONSE_CACHE_PATHS: tuple[str, ...] = ("/api/v1/", "/graphql/")
+RESPONSE_CACHE_GRAPHQL_PATH = "/graphql/"
+# Purging a CDN by surrogate key when cached answers are invalidated (cms.cdn), through the
+# task worker: "" or "none" (default), "fastly", "cloudflare", or a purger class's dotted path.
+CDN_PURGER: str = env("CDN_PURGER", default="")
+CDN_FASTLY_API_URL: str = env("CDN_FASTLY_API_URL", default="https://api.fastly.com")
+CDN_FASTLY_SERVICE_ID: str = env("CDN_FASTLY_SERVICE_ID", default="")
+CDN_FASTLY_API_KEY: str = env("CDN_FASTLY_API_KEY", default="")
+CDN_CLOUDFLARE_API_URL: str = env("CDN_CLOUDFLARE_API_URL", default="https://api.cloudflare.com")
+CDN_CLOUDFLARE_ZONE_ID: str = env("CDN_CLOUDFLARE_ZONE_ID", default="")
+CDN_CLOUDFLARE_API_TOKEN: str = env("CDN_CLOUDFLARE_API_TOKEN", default="")
+# A purge request gives up after this long; a failed purge is tried this many times in all,
+# this far apart.
+CDN_PURGE_TIMEOUT_SECONDS: float = env.float("CDN_PURGE_TIMEOUT_SECONDS", default=10)
+CDN_PURGE_ATTEMPTS: int = env.int("CDN_PURGE_ATTEMPTS", default=5)
+CDN_PURGE_RETRY_SECONDS: float = env.float("CDN_PURGE_RETRY_SECONDS", default=30)
+# Shared caches (a CDN) may keep anonymous API reads this long (never longer than
+# RESPONSE_CACHE_SECONDS while that is on), then serve them stale while they revalidate with
+# If-None-Match.
 API_CACHE_MAX_AGE: int = env.int("API_CACHE_MAX_AGE", default=60)
 API_CACHE_STALE_WHILE_REVALIDATE: int = env.int("API_CACHE_STALE_WHILE_REVALIDATE", default=300)
 REST_FRAMEWORK = {

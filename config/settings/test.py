@@ -55,3 +55,8 @@ for _alias, _mirror in DATABASES.items():
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/byline-test-media")  # noqa: S108
 FRONTEND_ARTICLE_URL = "https://example.com/{section}/{slug}"
 PUBLIC_API_URL = "https://cms.example.com"
+# Off for the suite: most tests run inside a transaction that never commits, so the
+# invalidations that run on commit never would, and a second read would be served from
+# before the test's change. The response cache's own tests turn it on and run the commit
+# hooks (tests/cms/test_responsecache*.py).
+RESPONSE_CACHE_SECONDS = 0

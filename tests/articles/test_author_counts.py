@@ -127,3 +127,14 @@ def test_the_migrations_first_count_uses_the_live_statuses():
     from articles.lifecycle import LIVE_STATUSES
 
     assert set(LIVE_STATUSES) == {ArticleStatus.PUBLISHED, ArticleStatus.SCHEDULED}
+
+
+def test_saving_an_author_loaded_before_their_article_went_live_keeps_the_count(editor):
+    """An editor's copy of the profile, opened before the publish, must not write back the
+    count it was loaded with."""
+    author = AuthorFactory()
+    stale = Author.objects.get(pk=author.pk)
+    ArticleFactory(authors=[author])
+    stale.bio = "Covers the harbour."
+    services.taxonomy_save(obj=stale, actor=Actor(user=editor))
+    assert Author.objects.get(pk=author.pk).published_or_scheduled_count == 1

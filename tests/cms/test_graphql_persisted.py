@@ -263,8 +263,12 @@ def test_a_preview_by_hash_is_never_stored(client, editor):
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_posts_are_not_made_cacheable(client, harbour_tag):
-    assert "Cache-Control" not in register(client, TAGS)
+def test_a_registration_is_answered_as_any_anonymous_query(client, harbour_tag):
+    """Public, as every anonymous query's complete answer (cms.graphql.caching), and with no
+    cookie of anyone's."""
+    answer = register(client, TAGS)
+    assert answer["Cache-Control"].startswith("public")
+    assert not answer.cookies
 
 
 def test_a_registered_document_is_remembered_by_the_process(client, harbour_tag):
