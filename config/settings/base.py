@@ -453,6 +453,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 API_PUBLIC_READS: bool = env.bool("API_PUBLIC_READS", default=True)
 API_PAGE_SIZE: int = env.int("API_PAGE_SIZE", default=20)
 API_MAX_PAGE_SIZE: int = env.int("API_MAX_PAGE_SIZE", default=100)
+# The article list's deepest page by number (deeper is a 400 naming `page`): an offset page
+# makes the database walk past every row before it. Its `next` links name page numbers up to
+# API_PAGE_LINK_DEPTH, then carry a cursor, which reads any depth in the same time. GraphQL's
+# `after` accepts offset cursors (and pages search results) no deeper than API_MAX_PAGE_NUMBER
+# pages of GRAPHQL_MAX_PAGE_SIZE.
+API_MAX_PAGE_NUMBER: int = env.int("API_MAX_PAGE_NUMBER", default=100)
+API_PAGE_LINK_DEPTH: int = env.int("API_PAGE_LINK_DEPTH", default=10)
+# A list's `count` (GraphQL's totalCount) is counted once and kept in the shared cache until a
+# write changes what it counts, the next scheduled article goes live, or this many seconds
+# pass (a bound for changes made outside Byline, such as SQL run by hand). 0: count every time.
+API_COUNT_CACHE_SECONDS: int = env.int("API_COUNT_CACHE_SECONDS", default=300)
 # Shared caches (a CDN) may keep anonymous API reads this long, then serve them stale while
 # they revalidate with If-None-Match.
 API_CACHE_MAX_AGE: int = env.int("API_CACHE_MAX_AGE", default=60)
