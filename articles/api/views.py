@@ -135,7 +135,7 @@ class ArticleViewSet(CorrectionWriteViewSet):
             return set()
         return super().allowed_query_params()
 
-    def listing(self) -> listing.Listing:
+    def requested_listing(self) -> listing.Listing:
         """The listing for the query's parameters (``listing.article_listing``: it starts
         from the same ``readable_articles`` as ``get_queryset``)."""
         # django-filter builds (and deep-copies) a whole form per request; the plain listing,
@@ -146,14 +146,14 @@ class ArticleViewSet(CorrectionWriteViewSet):
         return filterset.article_listing(self.actor)
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return self.listing().queryset
+        return self.requested_listing().queryset
 
     def represent(self, rows: list[selectors.Row], fields: tuple[str, ...]) -> list[Any]:
         return [represent_article(row, fields) for row in rows]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self.get_fields()
-        window = listing.ArticleWindow(self.listing(), fields)
+        window = listing.ArticleWindow(self.requested_listing(), fields)
         paginator = self.paginator
         assert isinstance(paginator, KeysetPagination)  # noqa: S101 - pagination_class
         rows: list[selectors.Row] = paginator.paginate_queryset(window, request, view=self)
