@@ -117,6 +117,7 @@ class Seekable(Protocol):
 
     @property
     def keyset(self) -> bool: ...
+
     ordered: bool
 
     def count(self) -> int: ...
