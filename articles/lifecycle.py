@@ -48,6 +48,12 @@ def live_status_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": [status.value for status in LIVE_STATUSES]})
 
 
+def listable_q() -> Q:
+    """Status can be live, and not in the trash: the condition of the listing indexes, which
+    hold every row :func:`live_q` can pick (a partial index cannot depend on the time)."""
+    return live_status_q() & Q(deleted_at__isnull=True)
+
+
 def live_q(now: datetime | None = None, *, prefix: str = "") -> Q:
     """Live at ``now`` (default: now): a live status, and the publication date has come.
 

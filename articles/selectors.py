@@ -101,9 +101,12 @@ def article_for_editing(actor: Actor, slug: str, action: Action) -> Article | No
     return None
 
 
-def article_rows(queryset: QuerySet[Article], fields: Iterable[str]) -> QuerySet[Any]:
+def article_rows(
+    queryset: QuerySet[Article], fields: Iterable[str], *, also: Iterable[str] = ()
+) -> QuerySet[Any]:
     """``queryset`` as plain rows (dicts) holding the columns ``fields`` need, section
-    included. Lazy: paginate or slice it, then call :func:`attach_related`.
+    included, and the columns named in ``also`` (a listing's ordering, for its cursors).
+    Lazy: paginate or slice it, then call :func:`attach_related`.
 
     Readers get rows rather than model instances because the public listings are the hot
     path of every front-end, and building instances costs more than the queries themselves.
@@ -111,33 +114,8 @@ def article_rows(queryset: QuerySet[Article], fields: Iterable[str]) -> QuerySet
     columns = dict.fromkeys(STATE_COLUMNS)
     for name in fields:
         columns.update(dict.fromkeys(COLUMNS[name]))
+    columns.update(dict.fromkeys(also))
     return queryset.values(*columns)
-
-
-class ArticleWindow:
-    """An ordered article queryset seen as rows, for Django's Paginator.
-
-    Counting uses the bare queryset (no joins); a page is read in one statement that first
-    picks the page's ids from the index, then loads only those rows. Sorting and joining the
-    whole filtered set to return twenty rows is what makes naive listings slow.
-    """
-
-    ordered = True  # the queryset carries the ordering; tells Paginator not to warn
-
-    def __init__(self, queryset: QuerySet[Article], fields: Iterable[str]) -> None:
-        self.queryset = queryset
-        self.fields = tuple(fields)
-
-    def count(self) -> int:
-        return self.queryset.order_by().count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, window: slice) -> list[Row]:
-        page_ids = self.queryset.values("pk")[window]
-        rows = article_rows(self.queryset.filter(pk__in=Subquery(page_ids)), self.fields)
-        return attach_related(list(rows), self.fields)
 
 
 def attach_related(rows: list[Row], fields: Iterable[str]) -> list[Row]:
@@ -230,18 +208,33 @@ ORDERINGS: Final = {
 }
 
 
+# Filters are subqueries on the article table, so counting a filtered list never joins. Each
+# looks its slug's id up once (a scalar subquery) rather than joining the taxonomy table for
+# every candidate row: walking the listing index newest first, the database then checks each
+# article with one probe of the (article, tag) or (article, author) unique index. At 100,000
+# articles a tag's first page probes some 1,500 of them: 1 ms this way, 15 ms with the join.
+
+
+def _id_of(model: type[Author] | type[Section] | type[Tag], slug: str) -> Subquery:
+    return Subquery(model.objects.filter(slug=slug).values("pk")[:1])
+
+
 def tagged(queryset: QuerySet[Article], tag_slug: str) -> QuerySet[Article]:
-    # Filters are subqueries on the article table, so counting a filtered list never joins.
-    through = Article.tags.through.objects.filter(article_id=OuterRef("pk"), tag__slug=tag_slug)
+    through = Article.tags.through.objects.filter(
+        article_id=OuterRef("pk"), tag_id=_id_of(Tag, tag_slug)
+    )
     return queryset.filter(Exists(through))
 
 
 def in_section(queryset: QuerySet[Article], section_slug: str) -> QuerySet[Article]:
-    return queryset.filter(section_id__in=Section.objects.filter(slug=section_slug).values("pk"))
+    # An equality, so the (section, published_at, id) listing index is walked in order.
+    return queryset.filter(section_id=_id_of(Section, section_slug))
 
 
 def credited_to(queryset: QuerySet[Article], author_slug: str) -> QuerySet[Article]:
-    bylines = ArticleAuthor.objects.filter(article_id=OuterRef("pk"), author__slug=author_slug)
+    bylines = ArticleAuthor.objects.filter(
+        article_id=OuterRef("pk"), author_id=_id_of(Author, author_slug)
+    )
     return queryset.filter(Exists(bylines))
 
 
@@ -285,8 +278,9 @@ def article_list(
     published_after: datetime | None = None,
     published_before: datetime | None = None,
 ) -> QuerySet[Article]:
-    """The live articles ``actor`` may list, filtered and ordered (lazy: paginate it through
-    :class:`ArticleWindow`). REST and GraphQL only translate their parameters into these.
+    """The live articles ``actor`` may list, filtered and ordered (lazy: adapters page it as
+    ``articles.listing.article_listing``). REST and GraphQL only translate their parameters
+    into these.
 
     Every argument out of bounds is named in one :class:`ValidationFailed`, raised before any
     query runs, so both adapters refuse the same input with the same field and code.

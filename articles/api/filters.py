@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from cms.actors import Actor
 from cms.errors import ValidationFailed
 
-from .. import selectors
+from .. import listing, selectors
 from ..models import Article
 from ..search import MAX_SEARCH_CHARS
 
@@ -80,7 +80,7 @@ class _FeaturedFilter(django_filters.ChoiceFilter):
 
 class ArticleFilter(django_filters.FilterSet):
     """The list's parameters, declared for the OpenAPI document and parsed by the form; the
-    filtering itself is :func:`selectors.article_list`'s (see :meth:`article_list`)."""
+    filtering itself is :func:`selectors.article_list`'s (see :meth:`article_listing`)."""
 
     tag = django_filters.CharFilter(help_text="A tag's slug.")
     section = django_filters.CharFilter(help_text="A section's slug.")
@@ -98,10 +98,10 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields: tuple[str, ...] = ()
 
-    def article_list(self, actor: Actor) -> Any:
-        """``selectors.article_list`` called with the parameters given. Every parameter at
-        fault is named in one 400: those the form cannot parse and those the selector refuses,
-        in the order they are declared here."""
+    def article_listing(self, actor: Actor) -> listing.Listing:
+        """``listing.article_listing`` (``selectors.article_list``) called with the parameters
+        given. Every parameter at fault is named in one 400: those the form cannot parse and
+        those the selector refuses, in the order they are declared here."""
         form = self.form
         errors = {name: list(messages) for name, messages in form.errors.items()}
         arguments = {
@@ -112,9 +112,9 @@ class ArticleFilter(django_filters.FilterSet):
         if "featured" in arguments:
             arguments["featured"] = arguments["featured"] == "true"
         try:
-            queryset = selectors.article_list(actor, **arguments)
+            found = listing.article_listing(actor, **arguments)
         except ValidationFailed as refused:
             errors.update(refused.errors)
         if errors:
             raise ValidationFailed({name: errors[name] for name in self.filters if name in errors})
-        return queryset
+        return found

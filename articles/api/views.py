@@ -15,12 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cms.api.caching import NEVER_STORE, conditional, digest, make_etag
+from cms.api.pagination import KeysetPagination
 from cms.api.views import ApiViewSet, fields_pattern, parse_fields
 from cms.errors import ValidationFailed
 from cms.ratelimit import client_ip
 from cms.text import is_whole_number
 
-from .. import previews, selectors, services
+from .. import listing, previews, selectors, services
 from ..fields import EDITORIAL_FIELDS, LIST_FIELDS
 from ..models import Article
 from . import writes
@@ -102,6 +103,7 @@ def bounded_parameter(name: str, bound: selectors.Bound) -> OpenApiParameter:
 class ArticleViewSet(CorrectionWriteViewSet):
     serializer_class = ArticleSerializer
     filterset_class = ArticleFilter
+    pagination_class = KeysetPagination
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
 
@@ -133,33 +135,29 @@ class ArticleViewSet(CorrectionWriteViewSet):
             return set()
         return super().allowed_query_params()
 
-    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        """The listing: ``selectors.article_list`` for the query's parameters (it starts
-        from the same ``readable_articles`` as ``queryset``)."""
+    def requested_listing(self) -> listing.Listing:
+        """The listing for the query's parameters (``listing.article_listing``: it starts
+        from the same ``readable_articles`` as ``get_queryset``)."""
         # django-filter builds (and deep-copies) a whole form per request; the plain listing,
         # the busiest request of all, needs none of it.
         if not set(self.request.query_params) & set(ArticleFilter.base_filters) - {"fields"}:
-            return selectors.article_list(self.actor)
-        filterset = ArticleFilter(self.request.query_params, queryset=queryset)
-        return filterset.article_list(self.actor)
+            return listing.article_listing(self.actor)
+        filterset = ArticleFilter(self.request.query_params, queryset=self.get_queryset())
+        return filterset.article_listing(self.actor)
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return self.requested_listing().queryset
 
     def represent(self, rows: list[selectors.Row], fields: tuple[str, ...]) -> list[Any]:
         return [represent_article(row, fields) for row in rows]
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         fields = self.get_fields()
-        queryset = self.filter_queryset(self.get_queryset())
-        window = selectors.ArticleWindow(queryset, fields)
-        rows: list[selectors.Row] = self.paginate_queryset(window) or []  # type: ignore[arg-type]
-        assert self.paginator is not None  # noqa: S101 - a list always paginates
-        etag = make_etag(
-            (
-                "articles",
-                sorted(request.query_params.lists()),
-                self.paginator.page.paginator.count,  # type: ignore[attr-defined]
-                rows,
-            )
-        )
+        window = listing.ArticleWindow(self.requested_listing(), fields)
+        paginator = self.paginator
+        assert isinstance(paginator, KeysetPagination)  # noqa: S101 - pagination_class
+        rows: list[selectors.Row] = paginator.paginate_queryset(window, request, view=self)
+        etag = make_etag(("articles", sorted(request.query_params.lists()), paginator.count, rows))
         return conditional(
             request, etag, lambda: self.get_paginated_response(self.represent(rows, fields))
         )

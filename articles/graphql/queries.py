@@ -12,12 +12,12 @@ from django.conf import settings
 
 from cms.actors import actor_from_request
 from cms.errors import ValidationFailed
-from cms.graphql.connections import build_connection, window
+from cms.graphql.connections import build_connection, page_size, seek_connection, window
 from cms.graphql.cost import LIST_BOUNDS, SEARCHES, Setting
 from cms.graphql.selection import requested_fields
 from cms.graphql.view import never_store
 
-from .. import notes, previews, selectors
+from .. import listing, notes, previews, selectors
 from ..models import Article
 from .types import (
     SHOW_EDITORIAL_STATE,
@@ -107,7 +107,10 @@ class ArticleQueries(graphene.ObjectType):
         ArticleConnection,
         required=True,
         first=graphene.Int(description="Page size, 0 to 100 (default 20)."),
-        after=graphene.String(),
+        after=graphene.String(
+            description="The `endCursor` of the page before, given with the same `orderBy`: "
+            "a keyset cursor, which reads any depth as fast as the first page."
+        ),
         tag=graphene.String(description="A tag's slug."),
         section=graphene.String(description="A section's slug."),
         author=graphene.String(description="An author's slug."),
@@ -183,9 +186,9 @@ class ArticleQueries(graphene.ObjectType):
         featured: bool | None = None,
         order_by: Ordering | None = None,
     ) -> Any:
-        page = window(first, after)
+        page_size(first)  # refused before anything else, as every connection does
         # The selector's argument names are these; the enum has already held orderBy.
-        queryset = selectors.article_list(
+        found = listing.article_listing(
             actor_from_request(info.context),
             tag=tag,
             section=section,
@@ -194,10 +197,10 @@ class ArticleQueries(graphene.ObjectType):
             search=search,
             ordering=None if order_by is None else order_by.value,
         )
-        rows = selectors.ArticleWindow(queryset, _article_fields(info, ("edges", "node")))
-        items = rows[page.offset : page.offset + page.size + 1] if page.size else []
-        remember_articles(info, items[: page.size])
-        return build_connection(ArticleConnection, items, page, rows.count)
+        rows = listing.ArticleWindow(found, _article_fields(info, ("edges", "node")))
+        connection = seek_connection(ArticleConnection, rows, first, after)
+        remember_articles(info, [edge.node for edge in connection.edges])
+        return connection
 
     @staticmethod
     def resolve_popular_articles(root: Any, info: Any, days: int, first: int) -> Any:

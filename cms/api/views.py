@@ -31,7 +31,7 @@ class StrictQueryParamsMixin:
             allowed |= set(filterset_class.base_filters)
         paginator = getattr(self, "paginator", None)
         if paginator is not None and getattr(self, "action", None) == "list":
-            allowed |= {paginator.page_query_param, paginator.page_size_query_param}
+            allowed |= set(paginator.query_params)
         return allowed
 
     def check_query_params(self, request: Request) -> None:

@@ -41,7 +41,8 @@ REQUEST_CODES: dict[str, str] = {
     "than GRAPHQL_MAX_SEARCHES searches (top-level only).",
     RESPONSE_TOO_LARGE: "The query's response is larger than GRAPHQL_MAX_RESPONSE_BYTES; "
     "nothing of it is sent (top-level only).",
-    BAD_CURSOR: "An `after` cursor this server did not give (top-level only).",
+    BAD_CURSOR: "An `after` cursor this server did not give, one given with another `orderBy`, "
+    "or an offset cursor deeper than the API goes by offset (top-level only).",
     CSRF_FAILED: "A signed-in session sent a mutation without its CSRF token (403; top-level "
     "only).",
     GRAPHQL_PARSE_FAILED: "The document is not valid GraphQL syntax (top-level only).",

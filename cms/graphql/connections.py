@@ -1,10 +1,11 @@
-"""Relay connections with offset cursors and ``totalCount``, for any list the apps expose."""
+"""Relay connections with ``totalCount`` for any list the apps expose: offset cursors, or
+keyset cursors for lists that grow without bound (``cms.keyset``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import graphene
 from django.conf import settings
@@ -13,6 +14,7 @@ from graphql_relay import cursor_to_offset, offset_to_cursor
 
 from cms.graphql import codes
 from cms.graphql.limits import page_size_error
+from cms.keyset import InvalidCursor, Position, SeekPage
 
 # Cursors are offsets; nobody pages a million items deep, and databases overflow further on.
 MAX_OFFSET = 1_000_000
@@ -71,16 +73,26 @@ class Window:
     size: int
 
 
-def window(first: int | None, after: str | None) -> Window:
+def page_size(first: int | None) -> int:
+    """``first``, or the default; out of bounds, the limit's error."""
     size = settings.GRAPHQL_DEFAULT_PAGE_SIZE if first is None else first
     error = page_size_error(size)
     if error is not None:
         raise error
+    return int(size)
+
+
+def _bad_cursor(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": codes.BAD_CURSOR})
+
+
+def window(first: int | None, after: str | None) -> Window:
+    size = page_size(first)
     offset = 0
     if after:
         position = cursor_to_offset(after)
         if position is None or not 0 <= position < MAX_OFFSET:
-            raise GraphQLError("Invalid cursor in `after`.", extensions={"code": codes.BAD_CURSOR})
+            raise _bad_cursor("Invalid cursor in `after`.")
         offset = position + 1
     return Window(offset=offset, size=size)
 
@@ -108,4 +120,91 @@ def build_connection(
     )
     connection = connection_type(edges=edges, page_info=page_info)
     connection.total_count = total_count
+    return connection
+
+
+class Seekable(Protocol):
+    """A list :func:`seek_connection` pages: sliced by offset and, when ``keyset``, sought
+    from a cursor (``articles.listing.ArticleWindow``)."""
+
+    @property
+    def keyset(self) -> bool: ...
+
+    def count(self) -> int: ...
+
+    def __getitem__(self, window: slice) -> list[Any]: ...
+
+    def parse_cursor(self, token: str) -> Position: ...
+
+    def seek(self, position: Position, size: int) -> SeekPage: ...
+
+    def cursor_after(self, row: Any) -> str: ...
+
+
+def max_offset() -> int:
+    """The deepest offset an offset cursor may reach in a list that has keyset cursors:
+    ``API_MAX_PAGE_NUMBER`` pages of the largest size, as deep as REST's page numbers go."""
+    return int(settings.API_MAX_PAGE_NUMBER) * int(settings.GRAPHQL_MAX_PAGE_SIZE)
+
+
+def seek_connection(
+    connection_type: type[CountableConnection],
+    items: Seekable,
+    first: int | None,
+    after: str | None,
+) -> CountableConnection:
+    """A page of ``items`` after ``after``: each edge's cursor is a keyset cursor, which
+    reads any depth in the same time, when the list has them (an offset cursor for search
+    results ranked by relevance). An offset cursor is still accepted as ``after`` down to
+    :func:`max_offset` (one given before keyset cursors, or a relevance ranking's)."""
+    size = page_size(first)
+    position: Position | None = None
+    offset = 0
+    if after:
+        offset_given = cursor_to_offset(after)
+        if offset_given is not None:
+            if not 0 <= offset_given < max_offset():
+                raise _bad_cursor(
+                    f"Offset cursors reach at most {max_offset():,} items; page on with the "
+                    "`endCursor` of a fresh query, which reads any depth."
+                )
+            offset = offset_given + 1
+        elif not items.keyset:
+            raise _bad_cursor(
+                "Invalid cursor in `after`: search results ranked by relevance page with "
+                "the cursors they give."
+            )
+        else:
+            try:
+                position = items.parse_cursor(after)
+            except InvalidCursor as refused:
+                raise _bad_cursor(f"Invalid cursor in `after`: {refused}") from None
+            if position.backwards:
+                raise _bad_cursor("Invalid cursor in `after`: it pages back (REST's `previous`).")
+    if not size:
+        rows: list[Any] = []
+        has_next = False
+    elif position is not None:
+        found = items.seek(position, size)
+        rows, has_next = found.rows, found.more
+    else:
+        rows = items[offset : offset + size + 1]
+        has_next = len(rows) > size
+        rows = rows[:size]
+    edge_type = connection_type.Edge
+    edges = [
+        edge_type(
+            node=row,
+            cursor=items.cursor_after(row) if items.keyset else offset_to_cursor(offset + index),
+        )
+        for index, row in enumerate(rows)
+    ]
+    page_info = PageInfo(
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+        has_previous_page=bool(after),
+        has_next_page=has_next,
+    )
+    connection = connection_type(edges=edges, page_info=page_info)
+    connection.total_count = items.count
     return connection

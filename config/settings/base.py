@@ -484,6 +484,17 @@ CDN_CLOUDFLARE_API_TOKEN: str = env("CDN_CLOUDFLARE_API_TOKEN", default="")
 CDN_PURGE_TIMEOUT_SECONDS: float = env.float("CDN_PURGE_TIMEOUT_SECONDS", default=10)
 CDN_PURGE_ATTEMPTS: int = env.int("CDN_PURGE_ATTEMPTS", default=5)
 CDN_PURGE_RETRY_SECONDS: float = env.float("CDN_PURGE_RETRY_SECONDS", default=30)
+# The article list's deepest page by number (deeper is a 400 naming `page`): an offset page
+# makes the database walk past every row before it. Its `next` links name page numbers up to
+# API_PAGE_LINK_DEPTH, then carry a cursor, which reads any depth in the same time. GraphQL's
+# `after` accepts offset cursors (and pages search results) no deeper than API_MAX_PAGE_NUMBER
+# pages of GRAPHQL_MAX_PAGE_SIZE.
+API_MAX_PAGE_NUMBER: int = env.int("API_MAX_PAGE_NUMBER", default=100)
+API_PAGE_LINK_DEPTH: int = env.int("API_PAGE_LINK_DEPTH", default=10)
+# A list's `count` (GraphQL's totalCount) is counted once and kept in the shared cache until a
+# write changes what it counts, the next scheduled article goes live, or this many seconds
+# pass (a bound for changes made outside Byline, such as SQL run by hand). 0: count every time.
+API_COUNT_CACHE_SECONDS: int = env.int("API_COUNT_CACHE_SECONDS", default=300)
 # Shared caches (a CDN) may keep anonymous API reads this long (never longer than
 # RESPONSE_CACHE_SECONDS while that is on), then serve them stale while they revalidate with
 # If-None-Match.

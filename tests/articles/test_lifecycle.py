@@ -20,6 +20,7 @@ from articles.lifecycle import (
     ArticleStatus,
     Transition,
     is_live,
+    listable_q,
     live_q,
     live_status_q,
 )
@@ -77,9 +78,12 @@ def test_every_reading_of_live_agrees_with_the_declaration(author):
     assert credited.article_count == live, "authors_with_published_work disagrees"
 
 
-def test_the_live_index_and_constraint_are_built_from_the_live_statuses():
-    index = next(i for i in Article._meta.indexes if i.name == "article_live_recent_idx")
-    assert index.condition == live_status_q(), "index article_live_recent_idx"
+def test_the_listing_indexes_and_constraint_are_built_from_the_live_statuses():
+    listing_indexes = [i for i in Article._meta.indexes if i.name.startswith("article_live_")]
+    assert len(listing_indexes) == 5
+    for index in listing_indexes:
+        assert index.condition == listable_q(), f"index {index.name}"
+    assert listable_q() == live_status_q() & Q(deleted_at__isnull=True)
     constraint: Any = next(
         c for c in Article._meta.constraints if c.name == "article_live_has_published_at"
     )

@@ -340,6 +340,7 @@ def test_a_replica_that_answers_again_is_used_again(settings):
         connections["replica1"], "ensure_connection", side_effect=OperationalError("down")
     ):
         assert Client().get("/api/v1/articles/").status_code == 200
+    cache.clear()  # the first request stored the (empty) list's count: count again
     with recorded() as queries:
         assert Client().get("/api/v1/articles/").status_code == 200
     assert {alias for alias, _ in queries.touching(Article._meta.db_table)} == {"replica1"}
