@@ -12,14 +12,16 @@ This module imports no models, so ``articles.models`` can build its Meta from it
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from django.db import models
 from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from django.db.models.expressions import Expression
+from django.db.models.lookups import In
 from django.utils import timezone
 
 from cms.access import Action
@@ -48,6 +50,36 @@ def live_status_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}status__in": [status.value for status in LIVE_STATUSES]})
 
 
+class _InWritten(In):
+    """``IN`` with its values written into the SQL instead of passed as parameters.
+
+    SQLite uses a partial index (the listing indexes, whose condition is
+    :func:`listable_q`) only when the query's own WHERE clause holds the index's condition
+    term for term, and it cannot see through a parameter: with ``status IN (?, ?)`` every
+    listing at 100,000 articles sorted the whole live archive. Only for the status names
+    declared above, which are checked to be plain words before they are written.
+    """
+
+    lookup_name = "in_written"
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if not values or not all(
+            isinstance(v, str) and re.fullmatch(r"[a-z_]+", v) for v in values
+        ):
+            raise ValueError(f"in_written takes plain status names, not {values!r}")
+        return f"{lhs} IN ({', '.join(repr(v) for v in values)})", params
+
+
+CharField.register_lookup(_InWritten)
+
+
+def _live_status_written(prefix: str = "") -> Q:
+    """:func:`live_status_q` for queries (see :class:`_InWritten`)."""
+    return Q(**{f"{prefix}status__in_written": [status.value for status in LIVE_STATUSES]})
+
+
 def listable_q() -> Q:
     """Status can be live, and not in the trash: the condition of the listing indexes, which
     hold every row :func:`live_q` can pick (a partial index cannot depend on the time)."""
@@ -62,7 +94,7 @@ def live_q(now: datetime | None = None, *, prefix: str = "") -> Q:
     but a join from another model (an author's bylines) reaches it, so this says so too.
     """
     return (
-        live_status_q(prefix)
+        _live_status_written(prefix)
         & Q(**{f"{prefix}published_at__lte": now or timezone.now()})
         & Q(**{f"{prefix}deleted_at__isnull": True})
     )

@@ -81,7 +81,12 @@ class Listing:
 
     @property
     def count_key(self) -> str:
-        text = json.dumps(self.filters, separators=(",", ":"))
+        # A search's count is its candidates' (at most SEARCH_CANDIDATES): a new bound is a
+        # new count.
+        searched = (
+            int(settings.SEARCH_CANDIDATES) if any(k == "search" for k, _ in self.filters) else 0
+        )
+        text = json.dumps([self.filters, searched], separators=(",", ":"))
         return COUNT_KEY + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

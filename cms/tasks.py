@@ -1,4 +1,5 @@
-"""The platform's own periodic work: dropping data whose time is up."""
+"""The platform's own periodic work: dropping data whose time is up, and keeping the
+database planner's statistics fresh."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from importlib import import_module
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -50,3 +52,19 @@ def purge_expired() -> str:
         f"expired sessions cleared; deleted {sign_ins} old sign-in failure(s), {results} task "
         f"result(s), {runs} run record(s), {workers} stopped worker(s)"
     )
+
+
+@task()
+def refresh_statistics() -> str:
+    """Refresh SQLite's planner statistics (``ANALYZE``).
+
+    SQLite keeps none unless asked, and without them it reads the listings through the status
+    index and sorts the whole live archive for every page (seconds at 100,000 articles) rather
+    than walking the listing indexes in order. PostgreSQL's autovacuum keeps its own: nothing
+    to do there.
+    """
+    if connection.vendor != "sqlite":
+        return "nothing to do: the database keeps its own statistics"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return "statistics refreshed"

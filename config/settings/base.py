@@ -274,6 +274,11 @@ PERIODIC_JOBS: dict[str, dict[str, Any]] = {
         "task": "articles.tasks.purge_trash_job",
         "every": env.int("PURGE_TRASH_EVERY", default=3600),
     },
+    # SQLite's planner statistics (cms.tasks.refresh_statistics; PostgreSQL keeps its own).
+    "refresh-statistics": {
+        "task": "cms.tasks.refresh_statistics",
+        "every": env.int("REFRESH_STATISTICS_EVERY", default=86400),
+    },
 }
 # How long a deleted article (with its comments) stays in the trash, restorable, before the
 # purge removes it for good (days).

@@ -55,6 +55,8 @@ def worker_env(**extra: str) -> dict[str, str]:
         PURGE_EXPIRED_EVERY="0",
         PURGE_TRASH_EVERY="0",
         REVISIONS_PRUNE_EVERY="0",
+        REFRESH_STATISTICS_EVERY="0",
+        VIEWS_FLUSH_EVERY="0",
     )
     env.update(extra)
     return env
