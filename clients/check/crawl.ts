@@ -220,7 +220,8 @@ export async function crawl(crawler: Crawl, tokens: Tokens): Promise<void> {
   await crawler.send({ path: "/api/v1/tags/{slug}", params: ["no-such-tag"], expect: 404 });
   await crawler.send({ path: "/api/v1/articles/{slug}/comments", params: ["no-such-article"], expect: 404 });
   await crawler.send({ method: "POST", path: "/api/v1/articles/{slug}/views", params: ["no-such-article"], expect: 404 });
-  await crawler.send({ path: "/api/v1/articles", query: { page: "999" }, expect: 404 });
+  await crawler.send({ path: "/api/v1/articles", query: { page: "99" }, expect: 404 });
+  await crawler.send({ path: "/api/v1/articles", query: { page: "999" }, expect: 400 }); // past API_MAX_PAGE_NUMBER: follow `next`
   await crawler.send({ path: "/api/v1/articles", query: { page_size: "0" }, expect: 400 });
   await crawler.send({ path: "/api/v1/articles", query: { bogus: "1" }, expect: 400 });
   await crawler.send({ path: "/api/v1/articles", query: { fields: "nope" }, expect: 400 });
